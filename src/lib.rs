@@ -1,0 +1,2 @@
+//! pim-lint: a policy-as-code linter for Microsoft Entra PIM role settings.
+pub mod source;

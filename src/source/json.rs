@@ -1,0 +1,284 @@
+//! A strict RFC 8259 JSON parser that keeps the byte span of every value and key.
+//!
+//! Strict on purpose: no comments, trailing commas, NaN/Infinity or control characters in strings —
+//! what Graph and ARM would reject, the linter reports. Nesting is bounded so hostile input cannot
+//! exhaust the stack.
+
+use super::SyntaxError;
+use super::node::{Member, Node, Value};
+
+/// Deeper documents are rejected with a diagnostic (real exports nest about 10 levels).
+pub const MAX_DEPTH: usize = 256;
+
+pub fn parse(text: &str) -> Result<Node, SyntaxError> {
+    let mut p = Parser { s: text.as_bytes(), text, pos: 0 };
+    p.ws();
+    if p.pos >= p.s.len() {
+        return Err(p.err("the file is empty: expected a JSON value"));
+    }
+    let node = p.value(0)?;
+    p.ws();
+    if p.pos < p.s.len() {
+        return Err(p.err("unexpected content after the end of the JSON value"));
+    }
+    Ok(node)
+}
+
+struct Parser<'a> {
+    s: &'a [u8],
+    text: &'a str,
+    pos: usize,
+}
+
+impl<'a> Parser<'a> {
+    fn err(&self, message: impl Into<String>) -> SyntaxError {
+        SyntaxError { offset: self.pos.min(self.s.len()), message: message.into() }
+    }
+
+    fn ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.s.get(self.pos) {
+            self.pos += 1;
+        }
+    }
+
+    fn describe_here(&self) -> String {
+        match self.text.get(self.pos..).and_then(|r| r.chars().next()) {
+            None => "the end of the file (is it truncated?)".into(),
+            Some('/') => "'/' (comments are not allowed in JSON)".into(),
+            Some('#') => "'#' (comments are not allowed in JSON)".into(),
+            Some(c) if c.is_control() => format!("control character U+{:04X}", c as u32),
+            Some(c) => format!("'{c}'"),
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> Result<Node, SyntaxError> {
+        if depth >= MAX_DEPTH {
+            return Err(self.err(format!("nesting deeper than {MAX_DEPTH} levels")));
+        }
+        let start = self.pos;
+        let value = match self.s.get(self.pos) {
+            Some(b'{') => self.object(depth)?,
+            Some(b'[') => self.array(depth)?,
+            Some(b'"') => Value::String(self.string()?),
+            Some(b't') => self.literal("true", Value::Bool(true))?,
+            Some(b'f') => self.literal("false", Value::Bool(false))?,
+            Some(b'n') => self.literal("null", Value::Null)?,
+            Some(b'-' | b'0'..=b'9') => self.number()?,
+            Some(b'N' | b'I') => {
+                return Err(self.err("NaN and Infinity are not valid JSON numbers"));
+            }
+            Some(b',' | b']' | b'}') if depth > 0 => {
+                return Err(self.err(format!(
+                    "expected a value but found {} (trailing commas are not allowed in JSON)",
+                    self.describe_here()
+                )));
+            }
+            _ => return Err(self.err(format!("expected a value but found {}", self.describe_here()))),
+        };
+        Ok(Node { span: start..self.pos, value })
+    }
+
+    fn literal(&mut self, word: &str, value: Value) -> Result<Value, SyntaxError> {
+        if self.s[self.pos..].starts_with(word.as_bytes()) {
+            self.pos += word.len();
+            Ok(value)
+        } else {
+            Err(self.err(format!("expected a value but found {}", self.describe_here())))
+        }
+    }
+
+    fn number(&mut self) -> Result<Value, SyntaxError> {
+        let start = self.pos;
+        if self.s.get(self.pos) == Some(&b'-') {
+            self.pos += 1;
+        }
+        match self.s.get(self.pos) {
+            Some(b'0') => self.pos += 1,
+            Some(b'1'..=b'9') => self.digits(),
+            _ => return Err(self.err("invalid number: expected a digit")),
+        }
+        if self.s.get(self.pos) == Some(&b'.') {
+            self.pos += 1;
+            if !matches!(self.s.get(self.pos), Some(b'0'..=b'9')) {
+                return Err(self.err("invalid number: expected a digit after '.'"));
+            }
+            self.digits();
+        }
+        if let Some(b'e' | b'E') = self.s.get(self.pos) {
+            self.pos += 1;
+            if let Some(b'+' | b'-') = self.s.get(self.pos) {
+                self.pos += 1;
+            }
+            if !matches!(self.s.get(self.pos), Some(b'0'..=b'9')) {
+                return Err(self.err("invalid number: expected a digit in the exponent"));
+            }
+            self.digits();
+        }
+        Ok(Value::Number(self.text[start..self.pos].to_owned()))
+    }
+
+    fn digits(&mut self) {
+        while let Some(b'0'..=b'9') = self.s.get(self.pos) {
+            self.pos += 1;
+        }
+    }
+
+    fn string(&mut self) -> Result<String, SyntaxError> {
+        let open = self.pos;
+        self.pos += 1;
+        let mut out = String::new();
+        let mut run = self.pos;
+        loop {
+            match self.s.get(self.pos) {
+                None => {
+                    self.pos = open;
+                    return Err(self.err("unterminated string (is the file truncated?)"));
+                }
+                Some(b'"') => {
+                    out.push_str(&self.text[run..self.pos]);
+                    self.pos += 1;
+                    return Ok(out);
+                }
+                Some(b'\\') => {
+                    out.push_str(&self.text[run..self.pos]);
+                    self.escape(&mut out)?;
+                    run = self.pos;
+                }
+                Some(b) if *b < 0x20 => {
+                    return Err(self.err(format!(
+                        "control character U+{b:04X} inside a string must be escaped"
+                    )));
+                }
+                Some(_) => self.pos += 1,
+            }
+        }
+    }
+
+    fn escape(&mut self, out: &mut String) -> Result<(), SyntaxError> {
+        self.pos += 1;
+        let c = match self.s.get(self.pos) {
+            Some(b'"') => '"',
+            Some(b'\\') => '\\',
+            Some(b'/') => '/',
+            Some(b'b') => '\u{8}',
+            Some(b'f') => '\u{c}',
+            Some(b'n') => '\n',
+            Some(b'r') => '\r',
+            Some(b't') => '\t',
+            Some(b'u') => {
+                self.pos += 1;
+                let hi = self.hex4()?;
+                let c = if (0xD800..0xDC00).contains(&hi) {
+                    if self.s.get(self.pos..self.pos + 2) != Some(b"\\u") {
+                        return Err(self.err("unpaired UTF-16 surrogate in \\u escape"));
+                    }
+                    self.pos += 2;
+                    let lo = self.hex4()?;
+                    if !(0xDC00..0xE000).contains(&lo) {
+                        return Err(self.err("unpaired UTF-16 surrogate in \\u escape"));
+                    }
+                    char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))
+                } else {
+                    char::from_u32(hi)
+                };
+                out.push(c.ok_or_else(|| self.err("invalid \\u escape (lone surrogate)"))?);
+                return Ok(());
+            }
+            _ => return Err(self.err("invalid escape sequence in string")),
+        };
+        out.push(c);
+        self.pos += 1;
+        Ok(())
+    }
+
+    fn hex4(&mut self) -> Result<u32, SyntaxError> {
+        let digits = self
+            .s
+            .get(self.pos..self.pos + 4)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u32::from_str_radix(h, 16).ok())
+            .ok_or_else(|| self.err("invalid \\u escape: expected 4 hex digits"))?;
+        self.pos += 4;
+        Ok(digits)
+    }
+
+    fn array(&mut self, depth: usize) -> Result<Value, SyntaxError> {
+        self.pos += 1;
+        let mut items = Vec::new();
+        self.ws();
+        if self.s.get(self.pos) == Some(&b']') {
+            self.pos += 1;
+            return Ok(Value::Array(items));
+        }
+        loop {
+            self.ws();
+            items.push(self.value(depth + 1)?);
+            self.ws();
+            match self.s.get(self.pos) {
+                Some(b',') => self.pos += 1,
+                Some(b']') => {
+                    self.pos += 1;
+                    return Ok(Value::Array(items));
+                }
+                _ => {
+                    return Err(self.err(format!(
+                        "expected ',' or ']' after an array item but found {}",
+                        self.describe_here()
+                    )));
+                }
+            }
+        }
+    }
+
+    fn object(&mut self, depth: usize) -> Result<Value, SyntaxError> {
+        self.pos += 1;
+        let mut members = Vec::new();
+        self.ws();
+        if self.s.get(self.pos) == Some(&b'}') {
+            self.pos += 1;
+            return Ok(Value::Object(members));
+        }
+        loop {
+            self.ws();
+            if self.s.get(self.pos) != Some(&b'"') {
+                let trailing = if self.s.get(self.pos) == Some(&b'}') {
+                    " (trailing commas are not allowed in JSON)"
+                } else {
+                    ""
+                };
+                return Err(self.err(format!(
+                    "expected a quoted key but found {}{trailing}",
+                    self.describe_here()
+                )));
+            }
+            let key_start = self.pos;
+            let key = self.string()?;
+            let key_span = key_start..self.pos;
+            self.ws();
+            if self.s.get(self.pos) != Some(&b':') {
+                return Err(self.err(format!(
+                    "expected ':' after the key \"{key}\" but found {}",
+                    self.describe_here()
+                )));
+            }
+            self.pos += 1;
+            self.ws();
+            let value = self.value(depth + 1)?;
+            members.push(Member { key, key_span, value });
+            self.ws();
+            match self.s.get(self.pos) {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {
+                    self.pos += 1;
+                    return Ok(Value::Object(members));
+                }
+                _ => {
+                    return Err(self.err(format!(
+                        "expected ',' or '}}' after an object member but found {}",
+                        self.describe_here()
+                    )));
+                }
+            }
+        }
+    }
+}

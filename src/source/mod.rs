@@ -1,0 +1,94 @@
+//! Bytes → [`SourceFile`]: decoding, a span-keeping tree, a line index and pointer → span resolution.
+
+mod decode;
+mod json;
+mod lines;
+mod node;
+mod yaml;
+
+pub use decode::{Encoding, decode};
+pub use lines::LineIndex;
+pub use node::{Member, Node, Value, escape_pointer_token};
+
+use std::ops::Range;
+use std::sync::Arc;
+
+/// A syntax error with the byte offset (in the decoded text) where it was detected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub offset: usize,
+    pub message: String,
+}
+
+/// Which syntax a file is read with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Syntax {
+    Json,
+    Yaml,
+}
+
+impl Syntax {
+    /// Chooses the syntax from a file name: `.yaml`/`.yml` are YAML, everything else JSON.
+    pub fn from_path(path: &std::path::Path) -> Syntax {
+        match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase) {
+            Some(e) if e == "yaml" || e == "yml" => Syntax::Yaml,
+            _ => Syntax::Json,
+        }
+    }
+}
+
+/// One input file: its decoded text, its tree (when it parsed) and a line index.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// The path as the user gave it, or relative to the walked directory.
+    pub name: String,
+    pub text: Arc<str>,
+    pub encoding: Encoding,
+    pub lines: LineIndex,
+    pub root: Result<Node, SyntaxError>,
+}
+
+/// Line and column (1-based; columns count Unicode code points) of a span's start and end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+}
+
+impl SourceFile {
+    /// Decodes and parses `bytes`. Never fails: problems are kept in `root` as a [`SyntaxError`].
+    pub fn parse(name: String, bytes: &[u8], syntax: Syntax) -> SourceFile {
+        let (text, encoding, root) = match decode(bytes) {
+            Ok((text, encoding)) => {
+                let root = match syntax {
+                    Syntax::Json => json::parse(&text),
+                    Syntax::Yaml => yaml::parse(&text),
+                };
+                (text, encoding, root)
+            }
+            Err(e) => (e.lossy_text, e.encoding, Err(e.error)),
+        };
+        let lines = LineIndex::new(&text);
+        SourceFile { name, text: Arc::from(text), encoding, lines, root }
+    }
+
+    /// The span for an RFC 6901 pointer. A pointer that goes past the tree resolves to the deepest
+    /// node that exists. Containers resolve to their key (`"rules": [`) so a report shows one line.
+    pub fn span_of(&self, pointer: &str) -> Range<usize> {
+        match &self.root {
+            Ok(root) => root.locate(pointer),
+            Err(e) => e.offset..e.offset,
+        }
+    }
+
+    pub fn position(&self, span: &Range<usize>) -> Position {
+        let (line, column) = self.lines.line_col(&self.text, span.start);
+        let (end_line, end_column) = self.lines.line_col(&self.text, span.end.max(span.start));
+        Position { line, column, end_line, end_column }
+    }
+}
+
+#[cfg(test)]
+mod tests;
