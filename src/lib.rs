@@ -1,2 +1,4 @@
 //! pim-lint: a policy-as-code linter for Microsoft Entra PIM role settings.
 pub mod source;
+pub mod dialect;
+pub mod model;

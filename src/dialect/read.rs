@@ -1,0 +1,215 @@
+//! Field access shared by the normalisers: case-insensitive keys (PowerShell and ScubaGear write
+//! PascalCase), rule data that may sit under `AdditionalProperties`, and typed reads that record
+//! a [`Problem`] instead of failing when a known field has the wrong type.
+
+use crate::model::{Loc, Problem};
+use crate::source::{Node, Value, escape_pointer_token};
+
+pub fn child(ptr: &str, key: &str) -> String {
+    format!("{ptr}/{}", escape_pointer_token(key))
+}
+
+pub fn index(ptr: &str, i: usize) -> String {
+    format!("{ptr}/{i}")
+}
+
+/// An owned-pointer view, for walking.
+#[derive(Clone)]
+pub struct Field<'a> {
+    pub node: &'a Node,
+    pub ptr: String,
+}
+
+impl<'a> Field<'a> {
+    pub fn field(&self, key: &str) -> Option<Field<'a>> {
+        let m = self.node.member_ci(key)?;
+        Some(Field { node: &m.value, ptr: child(&self.ptr, &m.key) })
+    }
+
+    pub fn items(&self) -> Vec<Field<'a>> {
+        match &self.node.value {
+            Value::Array(a) => a.iter().enumerate().map(|(i, n)| Field { node: n, ptr: index(&self.ptr, i) }).collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// Reads fields of one object, looking in the object and then in its `AdditionalProperties`
+/// (the Graph PowerShell SDK puts everything it has no typed property for there).
+pub struct Obj<'a> {
+    pub this: Field<'a>,
+    pub extra: Option<Field<'a>>,
+}
+
+impl<'a> Obj<'a> {
+    pub fn new(this: Field<'a>) -> Obj<'a> {
+        let extra = this.field("AdditionalProperties").filter(|f| f.node.as_object().is_some());
+        Obj { this, extra }
+    }
+
+    pub fn get(&self, key: &str) -> Option<Field<'a>> {
+        self.this.field(key).or_else(|| self.extra.as_ref().and_then(|e| e.field(key)))
+    }
+
+    /// Present and not null.
+    pub fn value(&self, key: &str) -> Option<Field<'a>> {
+        self.get(key).filter(|f| !f.node.is_null())
+    }
+
+    pub fn str(&self, key: &str) -> Option<String> {
+        self.value(key).and_then(|f| f.node.as_str().map(str::to_owned))
+    }
+
+    pub fn bool(&self, key: &str, problems: &mut Vec<Problem>) -> Option<Loc<bool>> {
+        let f = self.value(key)?;
+        match &f.node.value {
+            Value::Bool(b) => Some(Loc::new(*b, f.ptr)),
+            other => {
+                let hint = match other {
+                    Value::String(s) if s.eq_ignore_ascii_case("true") || s.eq_ignore_ascii_case("false") => {
+                        format!(" (write {} without quotes)", s.to_ascii_lowercase())
+                    }
+                    _ => String::new(),
+                };
+                problems.push(Problem {
+                    pointer: f.ptr,
+                    message: format!("`{key}` must be a boolean, found {}{hint}", other.type_name()),
+                });
+                None
+            }
+        }
+    }
+
+    pub fn string(&self, key: &str, problems: &mut Vec<Problem>) -> Option<Loc<String>> {
+        let f = self.value(key)?;
+        match &f.node.value {
+            Value::String(s) => Some(Loc::new(s.clone(), f.ptr)),
+            other => {
+                problems.push(Problem {
+                    pointer: f.ptr,
+                    message: format!("`{key}` must be a string, found {}", other.type_name()),
+                });
+                None
+            }
+        }
+    }
+
+    pub fn number(&self, key: &str, problems: &mut Vec<Problem>) -> Option<Loc<f64>> {
+        let f = self.value(key)?;
+        match &f.node.value {
+            Value::Number(n) => n.parse::<f64>().ok().map(|v| Loc::new(v, f.ptr)),
+            other => {
+                problems.push(Problem {
+                    pointer: f.ptr,
+                    message: format!("`{key}` must be a number, found {}", other.type_name()),
+                });
+                None
+            }
+        }
+    }
+
+    /// An array of strings; `null` reads as absent.
+    pub fn strings(&self, key: &str, problems: &mut Vec<Problem>) -> Option<Loc<Vec<String>>> {
+        let f = self.value(key)?;
+        let Some(items) = f.node.as_array() else {
+            problems.push(Problem {
+                pointer: f.ptr.clone(),
+                message: format!("`{key}` must be an array of strings, found {}", f.node.value.type_name()),
+            });
+            return None;
+        };
+        let mut out = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            match item.as_str() {
+                Some(s) => out.push(s.to_owned()),
+                None => problems.push(Problem {
+                    pointer: index(&f.ptr, i),
+                    message: format!("items of `{key}` must be strings, found {}", item.value.type_name()),
+                }),
+            }
+        }
+        Some(Loc::new(out, f.ptr))
+    }
+
+    /// An array of objects (null → absent), recording a problem for anything else.
+    pub fn objects(&self, key: &str, problems: &mut Vec<Problem>) -> Option<(String, Vec<Field<'a>>)> {
+        let f = self.value(key)?;
+        if f.node.as_array().is_none() {
+            problems.push(Problem {
+                pointer: f.ptr.clone(),
+                message: format!("`{key}` must be an array, found {}", f.node.value.type_name()),
+            });
+            return None;
+        }
+        let mut out = Vec::new();
+        for item in f.items() {
+            if item.node.as_object().is_some() {
+                out.push(item);
+            } else {
+                problems.push(Problem {
+                    pointer: item.ptr.clone(),
+                    message: format!("items of `{key}` must be objects, found {}", item.node.value.type_name()),
+                });
+            }
+        }
+        Some((f.ptr, out))
+    }
+
+    /// An object-valued field; a non-object records a problem.
+    pub fn object(&self, key: &str, problems: &mut Vec<Problem>) -> Option<Field<'a>> {
+        let f = self.value(key)?;
+        if f.node.as_object().is_some() {
+            Some(f)
+        } else {
+            problems.push(Problem {
+                pointer: f.ptr.clone(),
+                message: format!("`{key}` must be an object, found {}", f.node.value.type_name()),
+            });
+            None
+        }
+    }
+}
+
+/// PowerShell 5.1 `ConvertTo-Json` writes dates as `/Date(1660328610000)/` (ms since the epoch,
+/// optionally with an offset). Returns an RFC 3339 UTC timestamp; other strings pass through.
+pub fn normalise_date(s: &str) -> String {
+    let Some(inner) = s.strip_prefix("/Date(").and_then(|r| r.strip_suffix(")/")) else {
+        return s.to_owned();
+    };
+    let digits_end = inner
+        .char_indices()
+        .find(|(i, c)| *i > 0 && (*c == '+' || *c == '-'))
+        .map_or(inner.len(), |(i, _)| i);
+    let Ok(ms) = inner[..digits_end].parse::<i64>() else {
+        return s.to_owned();
+    };
+    let secs = ms.div_euclid(1000);
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+}
+
+/// Howard Hinnant's days-to-civil algorithm.
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn powershell_dates() {
+        assert_eq!(super::normalise_date("/Date(1660328610000)/"), "2022-08-12T18:23:30Z");
+        assert_eq!(super::normalise_date("/Date(0+0100)/"), "1970-01-01T00:00:00Z");
+        assert_eq!(super::normalise_date("2021-03-17T02:54:27Z"), "2021-03-17T02:54:27Z");
+    }
+}

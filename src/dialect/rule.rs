@@ -1,0 +1,160 @@
+//! One rule object → [`PolicyRule`], whatever the dialect.
+
+use super::read::{Field, Obj};
+use crate::model::{
+    Approval, ApprovalStage, Approver, ApproverKind, Loc, Notification, PolicyRule, Problem, RuleId, RuleKind, Setting,
+    Target,
+};
+
+pub fn rule(f: Field<'_>, problems: &mut Vec<Problem>) -> PolicyRule {
+    let obj = Obj::new(f.clone());
+    let id = obj
+        .string("id", problems)
+        .unwrap_or_else(|| Loc::new(String::new(), f.ptr.clone()));
+    if id.value.is_empty() {
+        problems.push(Problem { pointer: f.ptr.clone(), message: "the rule has no `id`".into() });
+    }
+    let known = RuleId::parse(&id.value);
+    let discriminator = obj.string("@odata.type", problems).or_else(|| obj.string("ruleType", problems));
+    if let (Some(k), Some(d)) = (known, &discriminator)
+        && let Some(dk) = discriminator_kind(&d.value)
+        && dk != k.kind()
+    {
+        problems.push(Problem {
+            pointer: d.pointer.clone(),
+            message: format!("rule `{}` is of type {}, but its type says `{}`", k.as_str(), kind_name(k.kind()), d.value),
+        });
+    }
+    let target = obj.object("target", problems).map_or_else(Target::default, |t| {
+        let t = Obj::new(t);
+        Target {
+            pointer: Some(t.this.ptr.clone()),
+            caller: t.string("caller", problems),
+            level: t.string("level", problems),
+        }
+    });
+    let kind = known.map(RuleId::kind).or_else(|| discriminator.as_ref().and_then(|d| discriminator_kind(&d.value)));
+    let setting = match kind {
+        Some(RuleKind::Expiration) => Setting::Expiration {
+            is_expiration_required: obj.bool("isExpirationRequired", problems),
+            maximum_duration: obj.string("maximumDuration", problems),
+        },
+        Some(RuleKind::Enablement) => Setting::Enablement { enabled_rules: obj.strings("enabledRules", problems) },
+        Some(RuleKind::AuthenticationContext) => Setting::AuthenticationContext {
+            is_enabled: obj.bool("isEnabled", problems),
+            claim_value: match obj.get("claimValue") {
+                Some(c) if c.node.is_null() => Some(Loc::new(None, c.ptr)),
+                Some(_) => obj.string("claimValue", problems).map(|l| Loc::new(Some(l.value), l.pointer)),
+                None => None,
+            },
+        },
+        Some(RuleKind::Approval) => Setting::Approval(approval(&obj, problems)),
+        Some(RuleKind::Notification) => Setting::Notification(Notification {
+            notification_type: obj.string("notificationType", problems),
+            recipient_type: obj.string("recipientType", problems),
+            notification_level: obj.string("notificationLevel", problems),
+            is_default_recipients_enabled: obj.bool("isDefaultRecipientsEnabled", problems),
+            notification_recipients: obj.strings("notificationRecipients", problems),
+        }),
+        _ => Setting::Other,
+    };
+    PolicyRule { pointer: f.ptr.clone(), id, known, discriminator, target, setting }
+}
+
+fn discriminator_kind(d: &str) -> Option<RuleKind> {
+    let d = d.rsplit('.').next().unwrap_or(d);
+    let d = d.trim_start_matches("unifiedRoleManagementPolicy").trim_start_matches("RoleManagementPolicy");
+    Some(match d {
+        "ExpirationRule" => RuleKind::Expiration,
+        "EnablementRule" => RuleKind::Enablement,
+        "AuthenticationContextRule" => RuleKind::AuthenticationContext,
+        "ApprovalRule" => RuleKind::Approval,
+        "NotificationRule" => RuleKind::Notification,
+        _ => return None,
+    })
+}
+
+fn kind_name(k: RuleKind) -> &'static str {
+    match k {
+        RuleKind::Expiration => "expiration",
+        RuleKind::Enablement => "enablement",
+        RuleKind::AuthenticationContext => "authentication context",
+        RuleKind::Approval => "approval",
+        RuleKind::Notification => "notification",
+        RuleKind::Other => "other",
+    }
+}
+
+fn approval(rule: &Obj<'_>, problems: &mut Vec<Problem>) -> Approval {
+    let Some(setting) = rule.object("setting", problems) else {
+        return Approval {
+            setting_pointer: rule.this.ptr.clone(),
+            is_approval_required: None,
+            is_approval_required_for_extension: None,
+            is_requestor_justification_required: None,
+            approval_mode: None,
+            stages: None,
+        };
+    };
+    let s = Obj::new(setting);
+    let stages = s.objects("approvalStages", problems).map(|(ptr, items)| {
+        Loc::new(
+            items
+                .into_iter()
+                .map(|st| {
+                    let st = Obj::new(st);
+                    ApprovalStage {
+                        pointer: st.this.ptr.clone(),
+                        is_approver_justification_required: st.bool("isApproverJustificationRequired", problems),
+                        is_escalation_enabled: st.bool("isEscalationEnabled", problems),
+                        escalation_time_in_minutes: st.number("escalationTimeInMinutes", problems),
+                        primary_approvers: approvers(&st, "primaryApprovers", problems),
+                        escalation_approvers: approvers(&st, "escalationApprovers", problems),
+                    }
+                })
+                .collect(),
+            ptr,
+        )
+    });
+    Approval {
+        setting_pointer: s.this.ptr.clone(),
+        is_approval_required: s.bool("isApprovalRequired", problems),
+        is_approval_required_for_extension: s.bool("isApprovalRequiredForExtension", problems),
+        is_requestor_justification_required: s.bool("isRequestorJustificationRequired", problems),
+        approval_mode: s.string("approvalMode", problems),
+        stages,
+    }
+}
+
+/// Graph v1.0 `{@odata.type: #microsoft.graph.singleUser, userId}` / `groupMembers` + `groupId`;
+/// beta `{@odata.type?, id, description, isBackup}`; ARM `{id, userType: User|Group, …}`.
+fn approvers(stage: &Obj<'_>, key: &str, problems: &mut Vec<Problem>) -> Loc<Vec<Approver>> {
+    let array_ptr = stage.get(key).map_or_else(|| stage.this.ptr.clone(), |f| f.ptr);
+    let Some((ptr, items)) = stage.objects(key, problems) else {
+        return Loc::new(Vec::new(), array_ptr);
+    };
+    let list = items
+        .into_iter()
+        .map(|a| {
+            let a = Obj::new(a);
+            let odata = a.str("@odata.type").unwrap_or_default().to_ascii_lowercase();
+            let user_type = a.str("userType").unwrap_or_default().to_ascii_lowercase();
+            let kind = if odata.ends_with("singleuser") || user_type == "user" || a.value("userId").is_some() {
+                ApproverKind::User
+            } else if odata.ends_with("groupmembers") || user_type == "group" || a.value("groupId").is_some() {
+                ApproverKind::Group
+            } else {
+                ApproverKind::Other
+            };
+            let id = a.str("userId").or_else(|| a.str("groupId")).or_else(|| a.str("id"));
+            Approver {
+                pointer: a.this.ptr.clone(),
+                kind,
+                id,
+                description: a.str("description"),
+                is_backup: a.value("isBackup").and_then(|b| b.node.as_bool()).unwrap_or(false),
+            }
+        })
+        .collect();
+    Loc::new(list, ptr)
+}

@@ -1,0 +1,419 @@
+//! The normalised model every dialect reads into and every rule reasons on. Plain data: this
+//! module imports nothing else of the crate.
+//!
+//! Every value a rule may complain about is a [`Loc`]: the value plus the RFC 6901 pointer into
+//! the user's file it came from, so rules never deal with spans.
+
+pub mod duration;
+pub mod role;
+
+pub use duration::IsoDuration;
+pub use role::{RoleCatalog, Tier};
+
+use serde::Serialize;
+
+/// A value and the JSON pointer it was read from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Loc<T> {
+    pub value: T,
+    pub pointer: String,
+}
+
+impl<T> Loc<T> {
+    pub fn new(value: T, pointer: impl Into<String>) -> Loc<T> {
+        Loc { value, pointer: pointer.into() }
+    }
+}
+
+/// Which export shape a policy was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Dialect {
+    /// Graph `unifiedRoleManagementPolicy` (camelCase, `@odata.type` on rules).
+    Graph,
+    /// Graph `unifiedRoleManagementPolicyAssignment` with `$expand=policy($expand=rules)`.
+    GraphAssignment,
+    /// ARM `Microsoft.Authorization/roleManagementPolicies` (`ruleType` on rules).
+    Arm,
+    /// ARM `roleManagementPolicyAssignments` with `effectiveRules`.
+    ArmAssignment,
+    /// Graph PowerShell SDK `ConvertTo-Json` output (PascalCase + `AdditionalProperties`).
+    PowerShell,
+    /// ScubaGear provider export (`privileged_roles`).
+    ScubaGear,
+}
+
+impl Dialect {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Dialect::Graph => "Graph role management policy",
+            Dialect::GraphAssignment => "Graph role management policy assignment",
+            Dialect::Arm => "ARM role management policy",
+            Dialect::ArmAssignment => "ARM role management policy assignment",
+            Dialect::PowerShell => "Graph PowerShell SDK export",
+            Dialect::ScubaGear => "ScubaGear privileged role export",
+        }
+    }
+}
+
+/// What a policy governs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PolicyKind {
+    /// A Microsoft Entra directory role (default approvers exist).
+    DirectoryRole,
+    /// PIM for Groups: membership or ownership of a group.
+    Group,
+    /// An Azure resource role at a management group, subscription, resource group or resource.
+    AzureResource,
+    Unknown,
+}
+
+impl PolicyKind {
+    pub fn describe(self) -> &'static str {
+        match self {
+            PolicyKind::DirectoryRole => "Entra directory role",
+            PolicyKind::Group => "PIM for Groups",
+            PolicyKind::AzureResource => "Azure resource role",
+            PolicyKind::Unknown => "role",
+        }
+    }
+}
+
+/// The role a policy governs, as the source names it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RoleRef {
+    /// Template id, role definition GUID (ARM ids are reduced to their trailing GUID), or
+    /// `member`/`owner` for PIM for Groups.
+    pub id: Option<String>,
+    pub name: Option<String>,
+    /// The tier, filled in from the role catalogue after normalisation.
+    pub tier: Option<Tier>,
+}
+
+/// A problem found while normalising: a known field with the wrong type or value.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Problem {
+    pub pointer: String,
+    pub message: String,
+}
+
+/// One role management policy, whatever dialect it came from.
+#[derive(Debug, Clone, Serialize)]
+pub struct Policy {
+    /// Index of the source file in the run.
+    #[serde(skip)]
+    pub file: usize,
+    /// Pointer to the policy object.
+    pub pointer: String,
+    pub dialect: Dialect,
+    pub kind: PolicyKind,
+    pub id: Option<String>,
+    pub display_name: Option<String>,
+    /// `/` for the directory, a group id, or an ARM scope.
+    pub scope: Option<String>,
+    pub role: Option<RoleRef>,
+    /// Pointer to the rules array, or to the policy when it has none.
+    pub rules_pointer: String,
+    /// The document carries a rules array at all (`$expand=rules` was used).
+    pub rules_expanded: bool,
+    /// A request body or template: rules it does not mention are left as they are, not missing.
+    pub partial: bool,
+    /// `lastModifiedDateTime`, RFC 3339 (PowerShell `/Date(…)/` converted).
+    pub last_modified: Option<String>,
+    pub rules: Vec<PolicyRule>,
+    pub problems: Vec<Problem>,
+}
+
+/// The 17 standard rule ids (and the ARM preview `PIMOnlyMode_Admin_Assignment`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum RuleId {
+    #[serde(rename = "Expiration_EndUser_Assignment")]
+    ExpirationEndUserAssignment,
+    #[serde(rename = "Enablement_EndUser_Assignment")]
+    EnablementEndUserAssignment,
+    #[serde(rename = "AuthenticationContext_EndUser_Assignment")]
+    AuthenticationContextEndUserAssignment,
+    #[serde(rename = "Approval_EndUser_Assignment")]
+    ApprovalEndUserAssignment,
+    #[serde(rename = "Expiration_Admin_Eligibility")]
+    ExpirationAdminEligibility,
+    #[serde(rename = "Enablement_Admin_Eligibility")]
+    EnablementAdminEligibility,
+    #[serde(rename = "Expiration_Admin_Assignment")]
+    ExpirationAdminAssignment,
+    #[serde(rename = "Enablement_Admin_Assignment")]
+    EnablementAdminAssignment,
+    #[serde(rename = "Notification_Admin_Admin_Eligibility")]
+    NotificationAdminAdminEligibility,
+    #[serde(rename = "Notification_Requestor_Admin_Eligibility")]
+    NotificationRequestorAdminEligibility,
+    #[serde(rename = "Notification_Approver_Admin_Eligibility")]
+    NotificationApproverAdminEligibility,
+    #[serde(rename = "Notification_Admin_Admin_Assignment")]
+    NotificationAdminAdminAssignment,
+    #[serde(rename = "Notification_Requestor_Admin_Assignment")]
+    NotificationRequestorAdminAssignment,
+    #[serde(rename = "Notification_Approver_Admin_Assignment")]
+    NotificationApproverAdminAssignment,
+    #[serde(rename = "Notification_Admin_EndUser_Assignment")]
+    NotificationAdminEndUserAssignment,
+    #[serde(rename = "Notification_Requestor_EndUser_Assignment")]
+    NotificationRequestorEndUserAssignment,
+    #[serde(rename = "Notification_Approver_EndUser_Assignment")]
+    NotificationApproverEndUserAssignment,
+    #[serde(rename = "PIMOnlyMode_Admin_Assignment")]
+    PimOnlyModeAdminAssignment,
+}
+
+/// Which settings a rule id carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleKind {
+    Expiration,
+    Enablement,
+    AuthenticationContext,
+    Approval,
+    Notification,
+    Other,
+}
+
+impl RuleId {
+    /// The 17 ids every complete policy has, in the order Graph lists them.
+    pub const STANDARD: [RuleId; 17] = [
+        RuleId::ExpirationAdminEligibility,
+        RuleId::ExpirationAdminAssignment,
+        RuleId::ExpirationEndUserAssignment,
+        RuleId::EnablementAdminEligibility,
+        RuleId::EnablementAdminAssignment,
+        RuleId::EnablementEndUserAssignment,
+        RuleId::AuthenticationContextEndUserAssignment,
+        RuleId::ApprovalEndUserAssignment,
+        RuleId::NotificationAdminAdminEligibility,
+        RuleId::NotificationRequestorAdminEligibility,
+        RuleId::NotificationApproverAdminEligibility,
+        RuleId::NotificationAdminAdminAssignment,
+        RuleId::NotificationRequestorAdminAssignment,
+        RuleId::NotificationApproverAdminAssignment,
+        RuleId::NotificationAdminEndUserAssignment,
+        RuleId::NotificationRequestorEndUserAssignment,
+        RuleId::NotificationApproverEndUserAssignment,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RuleId::ExpirationEndUserAssignment => "Expiration_EndUser_Assignment",
+            RuleId::EnablementEndUserAssignment => "Enablement_EndUser_Assignment",
+            RuleId::AuthenticationContextEndUserAssignment => "AuthenticationContext_EndUser_Assignment",
+            RuleId::ApprovalEndUserAssignment => "Approval_EndUser_Assignment",
+            RuleId::ExpirationAdminEligibility => "Expiration_Admin_Eligibility",
+            RuleId::EnablementAdminEligibility => "Enablement_Admin_Eligibility",
+            RuleId::ExpirationAdminAssignment => "Expiration_Admin_Assignment",
+            RuleId::EnablementAdminAssignment => "Enablement_Admin_Assignment",
+            RuleId::NotificationAdminAdminEligibility => "Notification_Admin_Admin_Eligibility",
+            RuleId::NotificationRequestorAdminEligibility => "Notification_Requestor_Admin_Eligibility",
+            RuleId::NotificationApproverAdminEligibility => "Notification_Approver_Admin_Eligibility",
+            RuleId::NotificationAdminAdminAssignment => "Notification_Admin_Admin_Assignment",
+            RuleId::NotificationRequestorAdminAssignment => "Notification_Requestor_Admin_Assignment",
+            RuleId::NotificationApproverAdminAssignment => "Notification_Approver_Admin_Assignment",
+            RuleId::NotificationAdminEndUserAssignment => "Notification_Admin_EndUser_Assignment",
+            RuleId::NotificationRequestorEndUserAssignment => "Notification_Requestor_EndUser_Assignment",
+            RuleId::NotificationApproverEndUserAssignment => "Notification_Approver_EndUser_Assignment",
+            RuleId::PimOnlyModeAdminAssignment => "PIMOnlyMode_Admin_Assignment",
+        }
+    }
+
+    /// Case-insensitive: exports disagree on case elsewhere, so be lenient here too.
+    pub fn parse(s: &str) -> Option<RuleId> {
+        RuleId::STANDARD
+            .iter()
+            .chain([RuleId::PimOnlyModeAdminAssignment].iter())
+            .copied()
+            .find(|r| r.as_str().eq_ignore_ascii_case(s))
+    }
+
+    pub fn kind(self) -> RuleKind {
+        let s = self.as_str();
+        if s.starts_with("Expiration") {
+            RuleKind::Expiration
+        } else if s.starts_with("Enablement") {
+            RuleKind::Enablement
+        } else if s.starts_with("AuthenticationContext") {
+            RuleKind::AuthenticationContext
+        } else if s.starts_with("Approval") {
+            RuleKind::Approval
+        } else if s.starts_with("Notification") {
+            RuleKind::Notification
+        } else {
+            RuleKind::Other
+        }
+    }
+
+    /// The `target.caller` and `target.level` the id implies (`Admin`/`EndUser`,
+    /// `Eligibility`/`Assignment`).
+    pub fn expected_target(self) -> (&'static str, &'static str) {
+        let s = self.as_str();
+        let caller = if s.contains("_EndUser_") { "EndUser" } else { "Admin" };
+        let level = if s.ends_with("Eligibility") { "Eligibility" } else { "Assignment" };
+        (caller, level)
+    }
+}
+
+/// One rule of a policy.
+#[derive(Debug, Clone, Serialize)]
+pub struct PolicyRule {
+    /// Pointer to the rule object.
+    pub pointer: String,
+    pub id: Loc<String>,
+    /// `None` for an id the linter does not know (tolerated for forward compatibility).
+    pub known: Option<RuleId>,
+    /// The `@odata.type` or `ruleType`, when present.
+    pub discriminator: Option<Loc<String>>,
+    pub target: Target,
+    pub setting: Setting,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Target {
+    pub pointer: Option<String>,
+    pub caller: Option<Loc<String>>,
+    pub level: Option<Loc<String>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum Setting {
+    Expiration {
+        is_expiration_required: Option<Loc<bool>>,
+        /// The text as written; rules parse it (PIM004 reports those that do not parse).
+        maximum_duration: Option<Loc<String>>,
+    },
+    Enablement {
+        enabled_rules: Option<Loc<Vec<String>>>,
+    },
+    AuthenticationContext {
+        is_enabled: Option<Loc<bool>>,
+        claim_value: Option<Loc<Option<String>>>,
+    },
+    Approval(Approval),
+    Notification(Notification),
+    Other,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Approval {
+    /// Pointer to the `setting` object (or the rule when it has none).
+    pub setting_pointer: String,
+    pub is_approval_required: Option<Loc<bool>>,
+    pub is_approval_required_for_extension: Option<Loc<bool>>,
+    pub is_requestor_justification_required: Option<Loc<bool>>,
+    pub approval_mode: Option<Loc<String>>,
+    /// The stages, with the pointer of the `approvalStages` array (None when absent).
+    pub stages: Option<Loc<Vec<ApprovalStage>>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ApprovalStage {
+    pub pointer: String,
+    pub is_approver_justification_required: Option<Loc<bool>>,
+    pub is_escalation_enabled: Option<Loc<bool>>,
+    pub escalation_time_in_minutes: Option<Loc<f64>>,
+    /// Primary approvers; the pointer is that of the array (or the stage when absent).
+    pub primary_approvers: Loc<Vec<Approver>>,
+    pub escalation_approvers: Loc<Vec<Approver>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ApproverKind {
+    User,
+    Group,
+    /// A type the linter does not know (e.g. `requestorManager`).
+    Other,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Approver {
+    pub pointer: String,
+    pub kind: ApproverKind,
+    /// `userId`/`groupId` (Graph v1.0) or `id` (beta, ARM).
+    pub id: Option<String>,
+    pub description: Option<String>,
+    pub is_backup: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Notification {
+    pub notification_type: Option<Loc<String>>,
+    pub recipient_type: Option<Loc<String>>,
+    pub notification_level: Option<Loc<String>>,
+    pub is_default_recipients_enabled: Option<Loc<bool>>,
+    pub notification_recipients: Option<Loc<Vec<String>>>,
+}
+
+impl Policy {
+    /// The first rule with this id.
+    pub fn rule(&self, id: RuleId) -> Option<&PolicyRule> {
+        self.rules.iter().find(|r| r.known == Some(id))
+    }
+
+    pub fn approval(&self) -> Option<(&PolicyRule, &Approval)> {
+        let rule = self.rule(RuleId::ApprovalEndUserAssignment)?;
+        match &rule.setting {
+            Setting::Approval(a) => Some((rule, a)),
+            _ => None,
+        }
+    }
+
+    pub fn expiration(&self, id: RuleId) -> Option<(&PolicyRule, Option<&Loc<bool>>, Option<&Loc<String>>)> {
+        let rule = self.rule(id)?;
+        match &rule.setting {
+            Setting::Expiration { is_expiration_required, maximum_duration } => {
+                Some((rule, is_expiration_required.as_ref(), maximum_duration.as_ref()))
+            }
+            _ => None,
+        }
+    }
+
+    pub fn enabled_rules(&self, id: RuleId) -> Option<(&PolicyRule, Option<&Loc<Vec<String>>>)> {
+        let rule = self.rule(id)?;
+        match &rule.setting {
+            Setting::Enablement { enabled_rules } => Some((rule, enabled_rules.as_ref())),
+            _ => None,
+        }
+    }
+
+    pub fn notification(&self, id: RuleId) -> Option<(&PolicyRule, &Notification)> {
+        let rule = self.rule(id)?;
+        match &rule.setting {
+            Setting::Notification(n) => Some((rule, n)),
+            _ => None,
+        }
+    }
+
+    /// `(is_enabled, claim_value)` of the authentication context rule.
+    pub fn auth_context(&self) -> Option<(&PolicyRule, Option<&Loc<bool>>, Option<&Loc<Option<String>>>)> {
+        let rule = self.rule(RuleId::AuthenticationContextEndUserAssignment)?;
+        match &rule.setting {
+            Setting::AuthenticationContext { is_enabled, claim_value } => {
+                Some((rule, is_enabled.as_ref(), claim_value.as_ref()))
+            }
+            _ => None,
+        }
+    }
+
+    pub fn tier(&self) -> Option<Tier> {
+        self.role.as_ref().and_then(|r| r.tier)
+    }
+
+    /// "Global Administrator (tier0)", or a fallback naming what is known.
+    pub fn role_label(&self) -> String {
+        let role = self.role.as_ref();
+        let name = role
+            .and_then(|r| r.name.clone().or_else(|| r.id.clone()))
+            .unwrap_or_else(|| "unknown role".into());
+        match role.and_then(|r| r.tier) {
+            Some(t) => format!("{name} ({t})"),
+            None => name,
+        }
+    }
+}
