@@ -2,3 +2,9 @@
 pub mod source;
 pub mod dialect;
 pub mod model;
+pub mod pack;
+pub mod rules;
+pub mod lint;
+pub mod report;
+pub mod app;
+pub mod cli;

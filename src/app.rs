@@ -1,0 +1,192 @@
+//! Runs a parsed command line: loads packs and roles, lints, renders, decides the exit code.
+
+use crate::cli::{CheckArgs, Cli, ColorChoice, Command, FailOn, Format, RulesArgs};
+use crate::lint::{self, Outcome};
+use crate::pack::{self, ConfigError, Pack, RuleSet};
+use crate::report::{self, human::Style};
+use crate::rules::{self, Severity};
+use std::io::{IsTerminal, Write};
+
+pub const EXIT_CLEAN: u8 = 0;
+pub const EXIT_FINDINGS: u8 = 1;
+pub const EXIT_FAILURE: u8 = 2;
+
+pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
+    let result = match cli.command {
+        Command::Check(args) => check(&args, stdout, stderr),
+        Command::Rules(args) => list_rules(&args, stdout, stderr),
+        Command::Explain { rule } => explain(&rule, stdout, stderr),
+    };
+    let _ = stdout.flush();
+    result
+}
+
+fn print_config_error(e: &ConfigError, stderr: &mut dyn Write) {
+    let handler = miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor()).with_links(false);
+    for err in e.all() {
+        let mut s = String::new();
+        if handler.render_report(&mut s, err).is_err() {
+            s = format!("{}:{}:{}: {}\n", err.file, err.line, err.column, err.message);
+        }
+        let _ = writeln!(stderr, "{s}");
+    }
+}
+
+/// Loads packs by name (built-in) or path; `baseline` when none is given.
+pub fn load_packs(specs: &[String]) -> Result<Vec<Pack>, ConfigError> {
+    let specs: Vec<String> = if specs.is_empty() { vec!["baseline".into()] } else { specs.to_vec() };
+    let mut packs = Vec::new();
+    for spec in &specs {
+        let pack = match pack::builtin_pack(spec) {
+            Some(p) => p?,
+            None => {
+                let bytes = std::fs::read(spec).map_err(|e| {
+                    let src = crate::source::SourceFile::parse(spec.clone(), b"", crate::source::Syntax::Yaml);
+                    let known: Vec<&str> = pack::BUILTIN_PACKS.iter().map(|(n, _)| *n).collect();
+                    ConfigError::at(&src, 0..0, format!("cannot read pack `{spec}`: {e}"), Some(format!("Built-in packs: {}.", known.join(", "))))
+                })?;
+                pack::load_pack(spec.clone(), &bytes)?
+            }
+        };
+        packs.push(pack);
+    }
+    Ok(packs)
+}
+
+fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal(),
+    }
+}
+
+fn threshold(fail_on: FailOn) -> Option<Severity> {
+    match fail_on {
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Note => Some(Severity::Note),
+        FailOn::Never => None,
+    }
+}
+
+fn check(args: &CheckArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
+    let packs = match load_packs(&args.packs) {
+        Ok(p) => p,
+        Err(e) => {
+            print_config_error(&e, stderr);
+            return EXIT_FAILURE;
+        }
+    };
+    let catalog = match pack::builtin_roles() {
+        Ok(c) => c,
+        Err(e) => {
+            print_config_error(&e, stderr);
+            return EXIT_FAILURE;
+        }
+    };
+    let ruleset = RuleSet::from_packs(&packs);
+    let mut errors = Vec::new();
+    let inputs = lint::discover(&args.paths, &mut errors);
+    let mut outcome = lint::lint(&inputs, &ruleset, &catalog);
+    errors.append(&mut outcome.errors);
+    let fail = threshold(args.fail_on);
+
+    if args.verbose {
+        for s in &outcome.skipped {
+            let _ = writeln!(stderr, "skipped {s}: no role management policy or assignment recognised");
+        }
+    }
+    let text = match args.format {
+        Format::Json => report::json::render(&outcome, 0),
+        Format::Human => {
+            let style = Style { color: use_color(args.color), width: terminal_width() };
+            if args.quiet {
+                let mut quiet = Outcome { files: std::mem::take(&mut outcome.files), policies: Vec::new(), ..Default::default() };
+                quiet.findings = outcome.findings.iter().filter(|f| fail.is_some_and(|t| f.severity >= t)).cloned().collect();
+                let mut s = String::new();
+                for f in &quiet.findings {
+                    s.push_str(&report::human::render_finding(&quiet, f, style));
+                    s.push('\n');
+                }
+                outcome.files = quiet.files;
+                s
+            } else {
+                report::human::render(&outcome, style)
+            }
+        }
+    };
+    let _ = stdout.write_all(text.as_bytes());
+    for e in &errors {
+        let _ = writeln!(stderr, "error: {}{}", e.path.as_deref().map(|p| format!("{p}: ")).unwrap_or_default(), e.message);
+    }
+    if !errors.is_empty() {
+        return EXIT_FAILURE;
+    }
+    match fail {
+        Some(t) if outcome.findings.iter().any(|f| f.severity >= t) => EXIT_FINDINGS,
+        _ => EXIT_CLEAN,
+    }
+}
+
+fn terminal_width() -> usize {
+    std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).unwrap_or(100).clamp(60, 200)
+}
+
+/// "tier0: error, privileged: warning" or "error" for one pack entry.
+fn severity_text(ruleset: &RuleSet, code: &str) -> String {
+    match ruleset.entry(code) {
+        None => "off".into(),
+        Some(e) => {
+            let tiers = match &e.tiers {
+                Some(ts) => format!(" ({})", ts.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(", ")),
+                None => String::new(),
+            };
+            match &e.severity {
+                pack::SeveritySpec::All(s) => format!("{s}{tiers}"),
+                pack::SeveritySpec::PerTier(m) => {
+                    m.iter().map(|(t, s)| format!("{t}: {s}")).collect::<Vec<_>>().join(", ")
+                }
+            }
+        }
+    }
+}
+
+fn list_rules(args: &RulesArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
+    let specs: Vec<String> = args.pack.iter().cloned().collect();
+    let packs = match load_packs(&specs) {
+        Ok(p) => p,
+        Err(e) => {
+            print_config_error(&e, stderr);
+            return EXIT_FAILURE;
+        }
+    };
+    let ruleset = RuleSet::from_packs(&packs);
+    let name = packs.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(" + ");
+    let mut s = format!("{:<7} {:<32} {:<12} {:<40} summary\n", "code", "name", "category", format!("severity ({name})"));
+    for r in rules::REGISTRY {
+        s.push_str(&format!("{:<7} {:<32} {:<12} {:<40} {}\n", r.code, r.name, r.category.as_str(), severity_text(&ruleset, r.code), r.summary));
+    }
+    let _ = stdout.write_all(s.as_bytes());
+    EXIT_CLEAN
+}
+
+fn explain(rule: &str, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
+    let Some(r) = rules::lookup(rule) else {
+        let _ = writeln!(stderr, "error: no rule `{rule}`; `pim-lint rules` lists them");
+        return EXIT_FAILURE;
+    };
+    let baseline = load_packs(&[]).map(|p| RuleSet::from_packs(&p)).unwrap_or_default();
+    let mut s = format!("# {} {}\n\n{}.\n\nCategory: {}. Baseline severity: {}.\n", r.code, r.name, r.summary, r.category.as_str(), severity_text(&baseline, r.code));
+    if !r.params.is_empty() {
+        s.push_str("Parameters:\n");
+        for p in r.params {
+            s.push_str(&format!("- `{}`: {}\n", p.name, p.doc));
+        }
+    }
+    s.push('\n');
+    s.push_str(r.doc.trim_end());
+    s.push('\n');
+    let _ = stdout.write_all(s.as_bytes());
+    EXIT_CLEAN
+}

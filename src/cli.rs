@@ -1,0 +1,96 @@
+//! Command-line definitions (clap). No logic here.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(name = "pim-lint", version, about = "Lint Microsoft Entra PIM role settings (role management policies)")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Lint policy exports (the default command: `pim-lint PATH…` means `pim-lint check PATH…`).
+    Check(CheckArgs),
+    /// List every rule with its code, name, category and baseline severity.
+    Rules(RulesArgs),
+    /// Print a rule's documentation: what it checks, why, failing and passing examples, how to fix.
+    Explain {
+        /// Rule code (PIM007) or name (mfa-authcontext-conflict).
+        rule: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Note,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Files or directories to lint (directories are walked for .json/.yaml/.yml, honouring .gitignore).
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Rule pack by name (baseline) or path to a pack file; repeatable, later packs override earlier ones.
+    #[arg(long = "pack", value_name = "NAME|FILE")]
+    pub packs: Vec<String>,
+    /// Exit 1 when there is a finding at or above this severity.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+    /// Colour in human output (`NO_COLOR` is honoured by `auto`).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Human output: show only findings at or above the --fail-on level, and no summary when clean.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// List files skipped because they hold no known dialect.
+    #[arg(long, short)]
+    pub verbose: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RulesArgs {
+    /// Show the severities of this pack instead of the baseline.
+    #[arg(long = "pack", value_name = "NAME|FILE")]
+    pub pack: Option<String>,
+}
+
+/// `pim-lint PATH…` is `pim-lint check PATH…`: insert `check` when the first argument is not a
+/// subcommand or a global flag.
+pub fn with_default_command(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    const KNOWN: &[&str] = &["check", "rules", "explain", "help", "-h", "--help", "-V", "--version"];
+    match args.get(1).and_then(|a| a.to_str()) {
+        Some(first) if KNOWN.contains(&first) => args,
+        None => {
+            let mut a = args;
+            a.push("check".into());
+            a
+        }
+        Some(_) => {
+            let mut a = args;
+            a.insert(1, "check".into());
+            a
+        }
+    }
+}

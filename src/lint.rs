@@ -1,0 +1,312 @@
+//! One run: discover files, read them with spans, normalise, join policies with their roles,
+//! run the rules, and turn hits into located findings.
+
+use crate::dialect::{self, Link};
+use crate::model::{Policy, PolicyKind, RoleCatalog, RoleRef, Tier};
+use crate::pack::RuleSet;
+use crate::rules::{self, Ctx, Needs, Severity};
+use crate::source::{Position, SourceFile, Syntax};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+/// A file to lint and how it was found.
+#[derive(Debug, Clone)]
+pub struct Input {
+    pub path: PathBuf,
+    /// Named on the command line (an unrecognised file is then an error, not skipped).
+    pub explicit: bool,
+}
+
+/// A problem with the run itself (exit 2), not with a user's policy.
+#[derive(Debug, Clone)]
+pub struct RunError {
+    pub path: Option<String>,
+    pub message: String,
+}
+
+/// Finds the `.json`, `.yaml` and `.yml` files under `paths`, honouring `.gitignore`. A named
+/// file is taken whatever its extension. Results are sorted for stable output.
+pub fn discover(paths: &[PathBuf], errors: &mut Vec<RunError>) -> Vec<Input> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_file() {
+            out.push(Input { path: p.clone(), explicit: true });
+            continue;
+        }
+        if !p.exists() {
+            errors.push(RunError { path: Some(p.display().to_string()), message: "no such file or directory".into() });
+            continue;
+        }
+        let mut found = Vec::new();
+        let walker = ignore::WalkBuilder::new(p).follow_links(true).require_git(false).build();
+        for entry in walker {
+            match entry {
+                Ok(e) => {
+                    let path = e.path();
+                    if e.file_type().is_some_and(|t| t.is_file()) && is_candidate(path) {
+                        found.push(Input { path: path.to_path_buf(), explicit: false });
+                    }
+                }
+                Err(e) => errors.push(RunError { path: Some(p.display().to_string()), message: format!("while walking: {e}") }),
+            }
+        }
+        found.sort_by(|a, b| a.path.cmp(&b.path));
+        out.extend(found);
+    }
+    out
+}
+
+fn is_candidate(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    if name.starts_with(".pim-lint") {
+        return false;
+    }
+    matches!(path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref(), Some("json" | "yaml" | "yml"))
+}
+
+/// A located finding, ready for any renderer.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    pub code: &'static str,
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    pub help: String,
+    #[serde(skip)]
+    pub label: Option<String>,
+    /// Index into [`Outcome::files`].
+    #[serde(skip)]
+    pub file: usize,
+    #[serde(skip)]
+    pub span: Range<usize>,
+    #[serde(skip)]
+    pub position: Position,
+    pub pointer: Option<String>,
+    pub policy_id: Option<String>,
+    pub scope: Option<String>,
+    pub role: Option<RoleRef>,
+    /// "Global Administrator (tier0)" with its scope, for renderers that show one line.
+    #[serde(skip)]
+    pub subject: Option<String>,
+    /// The framework control of the pack entry that produced it.
+    pub control: Option<String>,
+}
+
+/// Everything a run produced.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub files: Vec<SourceFile>,
+    pub policies: Vec<Policy>,
+    pub findings: Vec<Finding>,
+    /// Files found while walking that hold no known dialect (shown with `--verbose`).
+    pub skipped: Vec<String>,
+    pub errors: Vec<RunError>,
+}
+
+impl Outcome {
+    pub fn count(&self, s: Severity) -> usize {
+        self.findings.iter().filter(|f| f.severity == s).count()
+    }
+}
+
+/// Display name of a path: as given, with `/` separators.
+pub fn display_name(path: &Path) -> String {
+    let s = path.to_string_lossy().replace('\\', "/");
+    s.strip_prefix("./").map(str::to_owned).unwrap_or(s)
+}
+
+pub fn lint(inputs: &[Input], ruleset: &RuleSet, catalog: &RoleCatalog) -> Outcome {
+    let mut out = Outcome::default();
+    let mut links: Vec<Link> = Vec::new();
+    for input in inputs {
+        let name = display_name(&input.path);
+        let bytes = match std::fs::read(&input.path) {
+            Ok(b) => b,
+            Err(e) => {
+                out.errors.push(RunError { path: Some(name), message: format!("cannot read: {e}") });
+                continue;
+            }
+        };
+        read_one(name, input.explicit, &bytes, Syntax::from_path(&input.path), ruleset, &mut out, &mut links);
+    }
+    finish(out, links, ruleset, catalog)
+}
+
+/// Lints in-memory documents (tests and `pim-lint test` use this).
+pub fn lint_bytes(docs: &[(String, Vec<u8>)], ruleset: &RuleSet, catalog: &RoleCatalog) -> Outcome {
+    let mut out = Outcome::default();
+    let mut links = Vec::new();
+    for (name, bytes) in docs {
+        read_one(name.clone(), true, bytes, Syntax::from_path(Path::new(name)), ruleset, &mut out, &mut links);
+    }
+    finish(out, links, ruleset, catalog)
+}
+
+fn file_finding(code: &str, ruleset: &RuleSet, file: usize, span: Range<usize>, message: String, help: &str, label: &str) -> Option<Finding> {
+    let entry = ruleset.entry(code)?;
+    let severity = entry.severity_for(None)?;
+    Some(Finding {
+        code: entry.rule.code,
+        rule: entry.rule.name,
+        severity,
+        message,
+        help: help.to_owned(),
+        label: Some(label.to_owned()),
+        file,
+        span,
+        position: Position { line: 1, column: 1, end_line: 1, end_column: 1 },
+        pointer: None,
+        policy_id: None,
+        scope: None,
+        role: None,
+        subject: None,
+        control: entry.control.clone(),
+    })
+}
+
+fn read_one(name: String, explicit: bool, bytes: &[u8], syntax: Syntax, ruleset: &RuleSet, out: &mut Outcome, links: &mut Vec<Link>) {
+    let index = out.files.len();
+    let is_terraform = name.ends_with(".tf");
+    let src = SourceFile::parse(name, bytes, syntax);
+    match &src.root {
+        Err(e) if is_terraform => {
+            let _ = e;
+            if let Some(f) = file_finding(
+                "PIM002",
+                ruleset,
+                index,
+                0..0,
+                "Terraform HCL is not read directly".into(),
+                "Lint the plan instead: `terraform show -json plan.out > plan.json` and pass plan.json.",
+                "HCL",
+            ) {
+                out.findings.push(f);
+            }
+        }
+        Err(e) => {
+            if let Some(f) = file_finding(
+                "PIM001",
+                ruleset,
+                index,
+                e.offset..e.offset,
+                format!("Not valid {}: {}", if syntax == Syntax::Yaml { "YAML" } else { "JSON" }, e.message),
+                "Fix the syntax at this position (re-export the file if it was cut short); the other files of the run are still linted.",
+                "reading stopped here",
+            ) {
+                out.findings.push(f);
+            }
+        }
+        Ok(root) => {
+            let doc = dialect::normalise(index, root);
+            if !doc.recognised() {
+                if explicit {
+                    if let Some(f) = file_finding(
+                        "PIM002",
+                        ruleset,
+                        index,
+                        root.span.start..root.span.start + 1,
+                        "The file holds no role management policy, policy assignment or policy rule pim-lint recognises".to_owned(),
+                        "Export policies with `$expand=rules` or policy assignments with `$expand=policy($expand=rules)` \
+                         (Graph), or `roleManagementPolicies`/`roleManagementPolicyAssignments` (ARM).",
+                        "unrecognised document",
+                    ) {
+                        out.findings.push(f);
+                    }
+                } else {
+                    out.skipped.push(src.name.clone());
+                }
+            }
+            out.policies.extend(doc.policies);
+            links.extend(doc.links);
+        }
+    }
+    out.files.push(src);
+}
+
+fn group_role_name(role_id: &str) -> Option<String> {
+    match role_id {
+        "member" => Some("Group membership".into()),
+        "owner" => Some("Group ownership".into()),
+        _ => None,
+    }
+}
+
+fn finish(mut out: Outcome, links: Vec<Link>, ruleset: &RuleSet, catalog: &RoleCatalog) -> Outcome {
+    // Join bare policies with the assignment lists of the run, on policy id.
+    let by_policy: HashMap<&str, &Link> = links.iter().map(|l| (l.policy_id.as_str(), l)).collect();
+    for p in &mut out.policies {
+        if p.role.is_none()
+            && let Some(link) = p.id.as_deref().and_then(|id| by_policy.get(id))
+        {
+            p.role = Some(RoleRef { id: Some(link.role_id.clone()), name: link.role_name.clone(), tier: None });
+            if p.kind == PolicyKind::Unknown {
+                p.kind = link.kind;
+            }
+            if p.scope.is_none() {
+                p.scope = link.scope.clone();
+            }
+        }
+        if let Some(role) = &mut p.role {
+            let scope = if p.kind == PolicyKind::Group { p.scope.as_deref() } else { None };
+            let (tier, known_name) = catalog.classify(role.id.as_deref(), role.name.as_deref(), scope);
+            role.tier = tier;
+            if role.name.is_none() {
+                role.name = known_name.or_else(|| role.id.as_deref().and_then(group_role_name));
+            }
+            if let Some(id) = &role.id
+                && id.contains('/')
+            {
+                role.id = Some(RoleCatalog::normalise_id(id));
+            }
+        }
+    }
+
+    for p in &out.policies {
+        let tier: Option<Tier> = p.tier();
+        for rule in rules::REGISTRY {
+            if rule.needs == Needs::File || (rule.needs == Needs::Role && tier.is_none()) {
+                continue;
+            }
+            let Some(entry) = ruleset.entry(rule.code) else { continue };
+            let Some(severity) = entry.severity_for(tier) else { continue };
+            let ctx = Ctx { tier, params: &entry.params };
+            for hit in (rule.check)(p, &ctx) {
+                out.findings.push(Finding {
+                    code: rule.code,
+                    rule: rule.name,
+                    severity: hit.severity.unwrap_or(severity),
+                    message: hit.message,
+                    help: hit.help,
+                    label: hit.label,
+                    file: p.file,
+                    span: 0..0,
+                    position: Position { line: 1, column: 1, end_line: 1, end_column: 1 },
+                    pointer: Some(hit.pointer),
+                    policy_id: p.id.clone(),
+                    scope: p.scope.clone(),
+                    role: p.role.clone(),
+                    subject: Some(rules::subject(p)),
+                    control: entry.control.clone(),
+                });
+            }
+        }
+    }
+
+    // Resolve pointers to spans and positions only now, once per finding.
+    for f in &mut out.findings {
+        let Some(src) = out.files.get(f.file) else { continue };
+        if let Some(ptr) = &f.pointer {
+            f.span = src.span_of(ptr);
+        }
+        f.position = src.position(&f.span);
+    }
+    let files = &out.files;
+    out.findings.sort_by(|a, b| {
+        let fa = files.get(a.file).map(|s| s.name.as_str());
+        let fb = files.get(b.file).map(|s| s.name.as_str());
+        (fa, a.position.line, a.position.column, a.code).cmp(&(fb, b.position.line, b.position.column, b.code))
+    });
+    out
+}

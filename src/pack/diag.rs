@@ -1,0 +1,74 @@
+//! Errors in packs and config files: miette diagnostics with spans into the YAML (exit 2).
+
+use crate::source::SourceFile;
+use miette::{Diagnostic, LabeledSpan, NamedSource, SourceCode};
+use std::fmt;
+use std::ops::Range;
+use std::sync::Arc;
+
+#[derive(Debug, Clone)]
+pub struct ConfigError {
+    pub file: String,
+    pub message: String,
+    pub help: Option<String>,
+    pub span: Range<usize>,
+    pub line: usize,
+    pub column: usize,
+    source: NamedSource<Arc<str>>,
+    /// Further errors in the same file.
+    pub others: Vec<ConfigError>,
+}
+
+impl ConfigError {
+    pub fn at(src: &SourceFile, span: Range<usize>, message: String, help: Option<String>) -> ConfigError {
+        let pos = src.position(&span);
+        ConfigError {
+            file: src.name.clone(),
+            message,
+            help,
+            span,
+            line: pos.line,
+            column: pos.column,
+            source: NamedSource::new(src.name.clone(), src.text.clone()),
+            others: Vec::new(),
+        }
+    }
+
+    /// Chains another error of the same file so all are shown at once.
+    pub fn and(mut self, other: ConfigError) -> ConfigError {
+        self.others.push(other);
+        self
+    }
+
+    /// This error and the ones chained to it.
+    pub fn all(&self) -> Vec<&ConfigError> {
+        std::iter::once(self).chain(self.others.iter()).collect()
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl Diagnostic for ConfigError {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new("pim-lint::config"))
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let len = self.span.end.saturating_sub(self.span.start);
+        Some(Box::new(std::iter::once(LabeledSpan::new_primary_with_span(Some("here".into()), (self.span.start, len)))))
+    }
+}

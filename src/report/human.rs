@@ -1,0 +1,56 @@
+//! Human output: one miette graphical report per finding, pointing at the value, then a summary.
+
+use crate::lint::{Finding, Outcome};
+use crate::rules::Severity;
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report};
+
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    pub color: bool,
+    pub width: usize,
+}
+
+impl Style {
+    /// Fixed theme and width, no colour: what snapshots use.
+    pub const PLAIN: Style = Style { color: false, width: 100 };
+}
+
+fn handler(style: Style) -> GraphicalReportHandler {
+    let theme = if style.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    GraphicalReportHandler::new_themed(theme).with_width(style.width).with_links(false).with_context_lines(1)
+}
+
+pub fn render_finding(out: &Outcome, f: &Finding, style: Style) -> String {
+    let Some(src) = out.files.get(f.file) else { return String::new() };
+    let message = match &f.subject {
+        Some(s) => format!("{s}: {}", f.message),
+        None => f.message.clone(),
+    };
+    let len = f.span.end.saturating_sub(f.span.start);
+    let diag = MietteDiagnostic::new(message)
+        .with_code(format!("{} {}", f.code, f.rule))
+        .with_severity(match f.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Note => miette::Severity::Advice,
+        })
+        .with_help(f.help.clone())
+        .with_label(LabeledSpan::new_primary_with_span(f.label.clone(), (f.span.start, len)));
+    let report = Report::new(diag).with_source_code(NamedSource::new(src.name.clone(), src.text.clone()));
+    let mut s = String::new();
+    if handler(style).render_report(&mut s, report.as_ref()).is_err() {
+        s = format!("{}:{}:{}: {} {}: {}\n", src.name, f.position.line, f.position.column, f.code, f.rule, f.message);
+    }
+    s
+}
+
+pub fn render(out: &Outcome, style: Style) -> String {
+    let mut s = String::new();
+    for f in &out.findings {
+        s.push_str(&render_finding(out, f, style));
+        s.push('\n');
+    }
+    s.push_str(&super::summary_line(out));
+    s.push('\n');
+    s
+}

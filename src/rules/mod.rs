@@ -1,0 +1,218 @@
+//! The rule engine and registry. Rules are pure: a typed policy and a context in, hits out.
+//! They never see spans, files or dialects — a hit names the JSON pointer of the value it is about.
+
+pub mod validity;
+
+use crate::model::{IsoDuration, Policy, PolicyKind, Tier};
+use serde::Serialize;
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Note,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Note => "note",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s {
+            "error" => Some(Severity::Error),
+            "warning" => Some(Severity::Warning),
+            "note" => Some(Severity::Note),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Category {
+    Validity,
+    Approval,
+    Activation,
+    Assignment,
+    Notification,
+}
+
+impl Category {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Validity => "validity",
+            Category::Approval => "approval",
+            Category::Activation => "activation",
+            Category::Assignment => "assignment",
+            Category::Notification => "notification",
+        }
+    }
+}
+
+/// The kind of value a rule parameter takes; packs are checked against it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamKind {
+    /// A non-negative integer.
+    Count,
+    /// An ISO 8601 duration.
+    Duration,
+    /// `{tier0: PT4H, privileged: PT8H, standard: …}`.
+    DurationByTier,
+    /// `error`, `warning` or `note`.
+    Severity,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct ParamSpec {
+    pub name: &'static str,
+    pub kind: ParamKind,
+    pub doc: &'static str,
+}
+
+/// What a rule needs to run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Needs {
+    /// Produced while reading files (PIM001, PIM002); never run on a policy.
+    File,
+    /// Runs on every policy, whether or not its role is known.
+    Policy,
+    /// Runs only on policies whose role (and so tier) is known.
+    Role,
+}
+
+/// A rule: metadata, documentation and its check.
+pub struct RuleDef {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub category: Category,
+    /// One line: what the rule checks.
+    pub summary: &'static str,
+    /// Markdown with the headings: What it does / Why it matters / Example that fails /
+    /// Example that passes / How to fix / References.
+    pub doc: &'static str,
+    pub needs: Needs,
+    pub params: &'static [ParamSpec],
+    pub check: fn(&Policy, &Ctx) -> Vec<Hit>,
+}
+
+impl fmt::Debug for RuleDef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.code, self.name)
+    }
+}
+
+/// What a rule gets besides the policy.
+#[derive(Debug)]
+pub struct Ctx<'a> {
+    pub tier: Option<Tier>,
+    pub params: &'a serde_json::Map<String, serde_json::Value>,
+}
+
+impl Ctx<'_> {
+    pub fn count(&self, name: &str, default: u64) -> u64 {
+        self.params.get(name).and_then(serde_json::Value::as_u64).unwrap_or(default)
+    }
+
+    pub fn duration(&self, name: &str) -> Option<IsoDuration> {
+        self.params.get(name).and_then(|v| v.as_str()).and_then(|s| IsoDuration::parse(s).ok())
+    }
+
+    /// A per-tier duration (`caps: {tier0: PT4H}`) for this policy's tier.
+    pub fn duration_for_tier(&self, name: &str) -> Option<IsoDuration> {
+        let tier = self.tier?;
+        self.params
+            .get(name)
+            .and_then(|m| m.get(tier.as_str()))
+            .and_then(|v| v.as_str())
+            .and_then(|s| IsoDuration::parse(s).ok())
+    }
+
+    pub fn severity(&self, name: &str) -> Option<Severity> {
+        self.params.get(name).and_then(|v| v.as_str()).and_then(Severity::parse)
+    }
+}
+
+/// What a rule reports: a place (pointer) and words. The engine adds code, severity, role, file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    pub pointer: String,
+    pub message: String,
+    pub help: String,
+    /// Shown under the highlighted value ("is false", "PT12H").
+    pub label: Option<String>,
+    /// A rule may lower or raise the pack's severity when the spec says so (PIM102).
+    pub severity: Option<Severity>,
+}
+
+impl Hit {
+    pub fn new(pointer: impl Into<String>, message: impl Into<String>, help: impl Into<String>) -> Hit {
+        Hit { pointer: pointer.into(), message: message.into(), help: help.into(), label: None, severity: None }
+    }
+
+    pub fn label(mut self, label: impl Into<String>) -> Hit {
+        self.label = Some(label.into());
+        self
+    }
+
+    pub fn severity(mut self, s: Severity) -> Hit {
+        self.severity = Some(s);
+        self
+    }
+}
+
+/// "Global Administrator (tier0, Entra directory role) at scope /" — how messages name a policy.
+pub fn subject(p: &Policy) -> String {
+    let mut s = p.role_label();
+    if p.role.is_none() {
+        s = match (&p.id, &p.display_name) {
+            (Some(id), _) => format!("policy {id}"),
+            (None, Some(n)) => format!("policy \"{n}\""),
+            (None, None) => "this policy".into(),
+        };
+    }
+    match p.scope.as_deref() {
+        Some(scope) if p.kind == PolicyKind::AzureResource => format!("{s} at {scope}"),
+        Some(scope) if p.kind == PolicyKind::Group => format!("{s} of group {scope}"),
+        _ => s,
+    }
+}
+
+/// Every rule, in code order. Codes and names are unique (tested).
+pub static REGISTRY: &[&RuleDef] = &[
+    &validity::parse_error::RULE,
+    &validity::unrecognized_document::RULE,
+    &validity::schema_violation::RULE,
+    &validity::invalid_duration::RULE,
+    &validity::rules_not_expanded::RULE,
+    &validity::missing_rule::RULE,
+    &validity::mfa_authcontext_conflict::RULE,
+    &validity::approval_without_stage::RULE,
+    &validity::rule_target_mismatch::RULE,
+    &validity::duration_out_of_range::RULE,
+    &validity::invalid_auth_context::RULE,
+    &validity::unknown_role::RULE,
+];
+
+/// Finds a rule by code (`PIM007`, case-insensitive) or name (`mfa-authcontext-conflict`).
+pub fn lookup(code_or_name: &str) -> Option<&'static RuleDef> {
+    REGISTRY
+        .iter()
+        .copied()
+        .find(|r| r.code.eq_ignore_ascii_case(code_or_name) || r.name == code_or_name)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,75 @@
+use crate::model::{IsoDuration, Policy, RuleId, Setting};
+use crate::rules::{Category, Ctx, Hit, Needs, RuleDef};
+
+pub static RULE: RuleDef = RuleDef {
+    code: "PIM010",
+    name: "duration-out-of-range",
+    category: Category::Validity,
+    summary: "Activation maximum not in (0, 24h], or expiration required with a zero duration",
+    doc: DOC,
+    needs: Needs::Policy,
+    params: &[],
+    check,
+};
+
+fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    for r in &p.rules {
+        let Setting::Expiration { is_expiration_required, maximum_duration: Some(d) } = &r.setting else { continue };
+        let Ok(dur) = IsoDuration::parse(&d.value) else { continue };
+        let required = is_expiration_required.as_ref().is_none_or(|b| b.value);
+        if r.known == Some(RuleId::ExpirationEndUserAssignment) {
+            if dur.is_zero() || dur > IsoDuration::from_hours(24) {
+                hits.push(
+                    Hit::new(
+                        &d.pointer,
+                        format!("Maximum activation duration {} is outside what PIM allows (more than 0, at most 24 hours)", d.value),
+                        "Set `maximumDuration` of Expiration_EndUser_Assignment between PT30M and PT24H (the portal offers 1–24 hours).",
+                    )
+                    .label("out of range"),
+                );
+            }
+        } else if required && dur.is_zero() {
+            hits.push(
+                Hit::new(
+                    &d.pointer,
+                    format!("{} requires expiration but its maximum duration is {} (zero)", r.id.value, d.value),
+                    "Give a real maximum such as P30D, P90D, P180D or P365D, or set `isExpirationRequired` to false \
+                     if permanent assignments are intended (and reviewed).",
+                )
+                .label("zero"),
+            );
+        }
+    }
+    hits
+}
+
+const DOC: &str = r##"## What it does
+Checks that the maximum activation duration (`Expiration_EndUser_Assignment.maximumDuration`) is
+more than zero and at most 24 hours, and that an expiration rule that requires expiration does
+not allow a zero maximum (`PT0S`).
+
+## Why it matters
+PIM allows activations of at most 24 hours; a larger value is rejected or silently clamped, so the
+file no longer says what the tenant does. `isExpirationRequired: true` with `PT0S` makes every
+assignment expire immediately, or is rejected. (`PT0S` with `isExpirationRequired: false` is
+what ARM returns for permanent-allowed rules and is fine here.)
+
+## Example that fails
+```json
+{ "id": "Expiration_EndUser_Assignment", "isExpirationRequired": true, "maximumDuration": "P2D" }
+```
+
+## Example that passes
+```json
+{ "id": "Expiration_EndUser_Assignment", "isExpirationRequired": true, "maximumDuration": "PT8H" }
+```
+
+## How to fix
+Choose an activation maximum between 30 minutes and 24 hours; for assignments choose a real
+expiry (P15D … P365D) or allow permanent ones explicitly.
+
+## References
+- Microsoft Entra: Configure PIM role settings — Activation maximum duration (1–24 hours)
+- Terraform azurerm_role_management_policy `maximum_duration` (PT30M…PT23H30M, P1D)
+"##;

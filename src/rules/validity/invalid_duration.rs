@@ -1,0 +1,59 @@
+use crate::model::{IsoDuration, Policy, Setting};
+use crate::rules::{Category, Ctx, Hit, Needs, RuleDef};
+
+pub static RULE: RuleDef = RuleDef {
+    code: "PIM004",
+    name: "invalid-duration",
+    category: Category::Validity,
+    summary: "`maximumDuration` is not an ISO 8601 duration Graph/ARM accepts",
+    doc: DOC,
+    needs: Needs::Policy,
+    params: &[],
+    check,
+};
+
+fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
+    p.rules
+        .iter()
+        .filter_map(|r| match &r.setting {
+            Setting::Expiration { maximum_duration: Some(d), .. } => match IsoDuration::parse(&d.value) {
+                Ok(_) => None,
+                Err(e) => Some(
+                    Hit::new(
+                        &d.pointer,
+                        format!("`maximumDuration` of {}: {e}", r.id.value),
+                        "Write the duration in days, hours, minutes and seconds, e.g. PT8H, PT1H30M, P1D, P365D \
+                         (Graph and ARM accept no years, months or weeks).",
+                    )
+                    .label("not a duration Graph accepts"),
+                ),
+            },
+            _ => None,
+        })
+        .collect()
+}
+
+const DOC: &str = r##"## What it does
+Checks every expiration rule's `maximumDuration` against the ISO 8601 subset Graph and ARM accept
+(`Edm.Duration`): `P[n]D` and `T[n]H[n]M[n]S`, in that order, no years, months or weeks, no sign.
+
+## Why it matters
+Graph rejects the policy update, or a script that compares durations reads something else than
+you meant: `PT8` or `8h` is no duration, and `P1M` is a month to a human but not to Graph.
+
+## Example that fails
+```json
+{ "id": "Expiration_EndUser_Assignment", "isExpirationRequired": true, "maximumDuration": "8h" }
+```
+
+## Example that passes
+```json
+{ "id": "Expiration_EndUser_Assignment", "isExpirationRequired": true, "maximumDuration": "PT8H" }
+```
+
+## How to fix
+Use `PT8H` for eight hours, `PT1H30M` for ninety minutes, `P30D` for thirty days.
+
+## References
+- OData Edm.Duration; Microsoft Graph unifiedRoleManagementPolicyExpirationRule
+"##;

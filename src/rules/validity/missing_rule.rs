@@ -1,0 +1,62 @@
+use crate::model::{Policy, RuleId};
+use crate::rules::{Category, Ctx, Hit, Needs, RuleDef};
+
+pub static RULE: RuleDef = RuleDef {
+    code: "PIM006",
+    name: "missing-rule",
+    category: Category::Validity,
+    summary: "One of the 17 standard rule ids is absent from a complete policy",
+    doc: DOC,
+    needs: Needs::Policy,
+    params: &[],
+    check,
+};
+
+fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
+    if p.partial || p.rules.is_empty() {
+        return Vec::new();
+    }
+    let missing: Vec<&str> = RuleId::STANDARD
+        .iter()
+        .filter(|id| p.rule(**id).is_none())
+        .map(|id| id.as_str())
+        .collect();
+    if missing.is_empty() {
+        return Vec::new();
+    }
+    let n = missing.len();
+    vec![Hit::new(
+        &p.rules_pointer,
+        format!(
+            "{n} of the 17 standard rules {} missing: {}",
+            if n == 1 { "is" } else { "are" },
+            missing.join(", ")
+        ),
+        "Export the complete policy (all 17 rules); a missing rule's settings cannot be checked, and \
+         rules that need it (approval, MFA, durations) will not run on it.",
+    )
+    .label(format!("{n} missing"))]
+}
+
+const DOC: &str = r##"## What it does
+Checks that a complete policy (one with an `id`, as Graph and ARM return it) carries all 17
+standard rules: three expiration, three enablement, authentication context, approval and nine
+notification rules. One diagnostic lists every missing id. Request bodies and templates (no `id`)
+are partial by nature and are not checked. Unknown rule ids are tolerated.
+
+## Why it matters
+Every policy Graph returns has the 17 rules. A missing one means a trimmed or hand-edited export,
+and the settings it would carry (approval, MFA, durations) cannot be reviewed.
+
+## Example that fails
+A policy with an `id` whose `rules` lack `Approval_EndUser_Assignment`.
+
+## Example that passes
+A policy with all 17 rules, as returned by `$expand=rules`.
+
+## How to fix
+Re-export the policy with `$expand=rules`, without filtering the rules.
+
+## References
+- Microsoft Graph: Rules in PIM — mapping Microsoft Entra ID to Graph
+"##;

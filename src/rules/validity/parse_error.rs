@@ -1,0 +1,45 @@
+use crate::model::Policy;
+use crate::rules::{Category, Ctx, Hit, Needs, RuleDef};
+
+pub static RULE: RuleDef = RuleDef {
+    code: "PIM001",
+    name: "parse-error",
+    category: Category::Validity,
+    summary: "The file is not valid JSON or YAML",
+    doc: DOC,
+    needs: Needs::File,
+    params: &[],
+    check,
+};
+
+fn check(_: &Policy, _: &Ctx) -> Vec<Hit> {
+    Vec::new()
+}
+
+const DOC: &str = r##"## What it does
+Reports a file that cannot be read: invalid JSON or YAML (truncated, a trailing comma, a comment,
+`NaN`), invalid UTF-8, UTF-16 without a byte order mark, or nesting deeper than 256 levels. The
+diagnostic points at the line and column where reading stopped.
+
+## Why it matters
+A policy that does not parse is a policy nobody reviewed. Graph and ARM reject the same documents,
+so a deployment pipeline would fail later and less clearly. The other files of the run are still
+linted.
+
+## Example that fails
+```json
+{ "id": "Expiration_EndUser_Assignment", "maximumDuration": "PT8H", }
+```
+
+## Example that passes
+```json
+{ "id": "Expiration_EndUser_Assignment", "maximumDuration": "PT8H" }
+```
+
+## How to fix
+Fix the syntax at the reported position. Re-export the file if it was cut short. Save files as
+UTF-8, or as UTF-16 with a BOM (Windows PowerShell 5.1 `Out-File` writes UTF-16 LE with a BOM).
+
+## References
+- RFC 8259, The JavaScript Object Notation (JSON) Data Interchange Format
+"##;

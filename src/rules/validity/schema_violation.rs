@@ -1,0 +1,112 @@
+use crate::model::{Policy, Setting};
+use crate::rules::{Category, Ctx, Hit, Needs, RuleDef};
+
+pub static RULE: RuleDef = RuleDef {
+    code: "PIM003",
+    name: "schema-violation",
+    category: Category::Validity,
+    summary: "A known field has the wrong type or a value Graph/ARM does not accept",
+    doc: DOC,
+    needs: Needs::Policy,
+    params: &[],
+    check,
+};
+
+const CALLERS: &[&str] = &["Admin", "EndUser"];
+const LEVELS: &[&str] = &["Eligibility", "Assignment"];
+const NOTIFICATION_LEVELS: &[&str] = &["None", "Critical", "All"];
+const RECIPIENT_TYPES: &[&str] = &["Requestor", "Approver", "Admin"];
+const NOTIFICATION_TYPES: &[&str] = &["Email"];
+const APPROVAL_MODES: &[&str] = &["SingleStage", "Serial", "Parallel", "NoApproval"];
+const ENABLED_RULES: &[&str] = &["MultiFactorAuthentication", "Justification", "Ticketing"];
+
+fn one_of(hits: &mut Vec<Hit>, field: &str, value: &str, pointer: &str, allowed: &[&str]) {
+    // Graph and ARM compare enumeration values without regard to case.
+    if !allowed.iter().any(|a| a.eq_ignore_ascii_case(value)) {
+        hits.push(
+            Hit::new(
+                pointer,
+                format!("`{field}` is \"{value}\", which is not one of {}", allowed.join(", ")),
+                format!("Set `{field}` to one of: {}.", allowed.join(", ")),
+            )
+            .label("not an accepted value"),
+        );
+    }
+}
+
+fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
+    let mut hits: Vec<Hit> = p
+        .problems
+        .iter()
+        .map(|pr| {
+            Hit::new(&pr.pointer, pr.message.clone(), "Correct the value's type; Graph and ARM reject the policy otherwise.")
+                .label("wrong type")
+        })
+        .collect();
+    for r in &p.rules {
+        if let Some(c) = &r.target.caller {
+            one_of(&mut hits, "target.caller", &c.value, &c.pointer, CALLERS);
+        }
+        if let Some(l) = &r.target.level {
+            one_of(&mut hits, "target.level", &l.value, &l.pointer, LEVELS);
+        }
+        match &r.setting {
+            Setting::Notification(n) => {
+                if let Some(v) = &n.notification_level {
+                    one_of(&mut hits, "notificationLevel", &v.value, &v.pointer, NOTIFICATION_LEVELS);
+                }
+                if let Some(v) = &n.recipient_type {
+                    one_of(&mut hits, "recipientType", &v.value, &v.pointer, RECIPIENT_TYPES);
+                }
+                if let Some(v) = &n.notification_type {
+                    one_of(&mut hits, "notificationType", &v.value, &v.pointer, NOTIFICATION_TYPES);
+                }
+            }
+            Setting::Approval(a) => {
+                if let Some(v) = &a.approval_mode {
+                    one_of(&mut hits, "approvalMode", &v.value, &v.pointer, APPROVAL_MODES);
+                }
+            }
+            Setting::Enablement { enabled_rules: Some(list) } => {
+                for (i, v) in list.value.iter().enumerate() {
+                    one_of(&mut hits, "enabledRules", v, &format!("{}/{i}", list.pointer), ENABLED_RULES);
+                }
+            }
+            _ => {}
+        }
+    }
+    hits
+}
+
+const DOC: &str = r##"## What it does
+Reports a field pim-lint knows whose value has the wrong JSON type (`"isApprovalRequired": "true"`
+as a string, `rules` that is not an array) or is outside the values Graph and ARM accept
+(`target.caller` Admin/EndUser, `target.level` Eligibility/Assignment, `notificationLevel`
+None/Critical/All, `recipientType` Requestor/Approver/Admin, `approvalMode`, `enabledRules`
+MultiFactorAuthentication/Justification/Ticketing), and a rule whose `@odata.type`/`ruleType`
+contradicts its id.
+
+## Why it matters
+A mistyped field is either rejected when the policy is deployed or, worse, ignored by a script
+that reads it — so the setting you reviewed is not the one in force. Boolean strings are a known
+failure of hand-written ARM PATCH bodies.
+
+## Example that fails
+```json
+{ "id": "Approval_EndUser_Assignment", "ruleType": "RoleManagementPolicyApprovalRule",
+  "setting": { "isApprovalRequired": "true" } }
+```
+
+## Example that passes
+```json
+{ "id": "Approval_EndUser_Assignment", "ruleType": "RoleManagementPolicyApprovalRule",
+  "setting": { "isApprovalRequired": true } }
+```
+
+## How to fix
+Write the value with the type and spelling Graph documents for the field.
+
+## References
+- Microsoft Graph: unifiedRoleManagementPolicyRule resource types
+- ARM: Microsoft.Authorization roleManagementPolicies (2020-10-01)
+"##;

@@ -1,0 +1,69 @@
+use crate::model::{Dialect, Policy, PolicyKind};
+use crate::rules::{Category, Ctx, Hit, Needs, RuleDef};
+
+pub static RULE: RuleDef = RuleDef {
+    code: "PIM012",
+    name: "unknown-role",
+    category: Category::Validity,
+    summary: "The policy's role cannot be determined, so role-specific rules did not run",
+    doc: DOC,
+    needs: Needs::Policy,
+    params: &[],
+    check,
+};
+
+fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
+    if p.tier().is_some() {
+        return Vec::new();
+    }
+    let help = match (p.kind, p.dialect) {
+        (PolicyKind::AzureResource, _) | (_, Dialect::Arm) => {
+            "Export policy assignments instead: `az rest --url \"{scope}/providers/Microsoft.Authorization/\
+             roleManagementPolicyAssignments?api-version=2020-10-01\"` (they carry the role and effectiveRules)."
+        }
+        (PolicyKind::Group, _) => {
+            "Export `GET /policies/roleManagementPolicyAssignments?$filter=scopeId eq '{groupId}' and scopeType eq \
+             'Group'&$expand=policy($expand=rules)` (member/owner), or keep that list beside this file."
+        }
+        _ => {
+            "Export `GET /policies/roleManagementPolicyAssignments?$filter=scopeId eq '/' and scopeType eq \
+             'DirectoryRole'&$expand=policy($expand=rules)`, or keep the assignment list beside this policy list \
+             so pim-lint can join them."
+        }
+    };
+    let what = if p.partial {
+        "This document does not say which role it is for"
+    } else {
+        "The role this policy governs is unknown"
+    };
+    vec![Hit::new(&p.pointer, format!("{what}: only role-independent checks (PIM0xx) ran"), help).label("role unknown")]
+}
+
+const DOC: &str = r##"## What it does
+Notes a policy whose role cannot be determined. A Graph role management policy does not say which
+role it governs; only its policy assignment (`roleDefinitionId`) does. Such policies are checked
+by the role-independent rules (PIM001–PIM011) only.
+
+## Why it matters
+Approval, MFA and duration requirements depend on the role's tier. Without the role, pim-lint
+cannot tell a Global Administrator policy from a Reports Reader one, and says so instead of
+guessing.
+
+## Example that fails
+```json
+{ "value": [ { "id": "DirectoryRole_…_f5e0…", "scopeType": "DirectoryRole", "rules": [ … ] } ] }
+```
+
+## Example that passes
+```json
+{ "value": [ { "policyId": "DirectoryRole_…", "roleDefinitionId": "62e90394-69f5-4237-9190-012177145e10",
+               "policy": { "id": "DirectoryRole_…", "rules": [ … ] } } ] }
+```
+
+## How to fix
+Export policy assignments with `$expand=policy($expand=rules)`, or keep the policy assignments
+list in the same run as the policies list; pim-lint joins them on `policyId`.
+
+## References
+- Microsoft Graph: List roleManagementPolicyAssignments
+"##;
