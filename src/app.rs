@@ -22,11 +22,16 @@ pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
 }
 
 fn print_config_error(e: &ConfigError, stderr: &mut dyn Write) {
-    let handler = miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor()).with_links(false);
+    let handler =
+        miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
+            .with_links(false);
     for err in e.all() {
         let mut s = String::new();
         if handler.render_report(&mut s, err).is_err() {
-            s = format!("{}:{}:{}: {}\n", err.file, err.line, err.column, err.message);
+            s = format!(
+                "{}:{}:{}: {}\n",
+                err.file, err.line, err.column, err.message
+            );
         }
         let _ = writeln!(stderr, "{s}");
     }
@@ -34,16 +39,29 @@ fn print_config_error(e: &ConfigError, stderr: &mut dyn Write) {
 
 /// Loads packs by name (built-in) or path; `baseline` when none is given.
 pub fn load_packs(specs: &[String]) -> Result<Vec<Pack>, ConfigError> {
-    let specs: Vec<String> = if specs.is_empty() { vec!["baseline".into()] } else { specs.to_vec() };
+    let specs: Vec<String> = if specs.is_empty() {
+        vec!["baseline".into()]
+    } else {
+        specs.to_vec()
+    };
     let mut packs = Vec::new();
     for spec in &specs {
         let pack = match pack::builtin_pack(spec) {
             Some(p) => p?,
             None => {
                 let bytes = std::fs::read(spec).map_err(|e| {
-                    let src = crate::source::SourceFile::parse(spec.clone(), b"", crate::source::Syntax::Yaml);
+                    let src = crate::source::SourceFile::parse(
+                        spec.clone(),
+                        b"",
+                        crate::source::Syntax::Yaml,
+                    );
                     let known: Vec<&str> = pack::BUILTIN_PACKS.iter().map(|(n, _)| *n).collect();
-                    ConfigError::at(&src, 0..0, format!("cannot read pack `{spec}`: {e}"), Some(format!("Built-in packs: {}.", known.join(", "))))
+                    ConfigError::at(
+                        &src,
+                        0..0,
+                        format!("cannot read pack `{spec}`: {e}"),
+                        Some(format!("Built-in packs: {}.", known.join(", "))),
+                    )
                 })?;
                 pack::load_pack(spec.clone(), &bytes)?
             }
@@ -57,7 +75,10 @@ fn use_color(choice: ColorChoice) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal(),
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
+        }
     }
 }
 
@@ -94,16 +115,31 @@ fn check(args: &CheckArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8
 
     if args.verbose {
         for s in &outcome.skipped {
-            let _ = writeln!(stderr, "skipped {s}: no role management policy or assignment recognised");
+            let _ = writeln!(
+                stderr,
+                "skipped {s}: no role management policy or assignment recognised"
+            );
         }
     }
     let text = match args.format {
         Format::Json => report::json::render(&outcome, 0),
         Format::Human => {
-            let style = Style { color: use_color(args.color), width: terminal_width() };
+            let style = Style {
+                color: use_color(args.color),
+                width: terminal_width(),
+            };
             if args.quiet {
-                let mut quiet = Outcome { files: std::mem::take(&mut outcome.files), policies: Vec::new(), ..Default::default() };
-                quiet.findings = outcome.findings.iter().filter(|f| fail.is_some_and(|t| f.severity >= t)).cloned().collect();
+                let mut quiet = Outcome {
+                    files: std::mem::take(&mut outcome.files),
+                    policies: Vec::new(),
+                    ..Default::default()
+                };
+                quiet.findings = outcome
+                    .findings
+                    .iter()
+                    .filter(|f| fail.is_some_and(|t| f.severity >= t))
+                    .cloned()
+                    .collect();
                 let mut s = String::new();
                 for f in &quiet.findings {
                     s.push_str(&report::human::render_finding(&quiet, f, style));
@@ -118,7 +154,15 @@ fn check(args: &CheckArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8
     };
     let _ = stdout.write_all(text.as_bytes());
     for e in &errors {
-        let _ = writeln!(stderr, "error: {}{}", e.path.as_deref().map(|p| format!("{p}: ")).unwrap_or_default(), e.message);
+        let _ = writeln!(
+            stderr,
+            "error: {}{}",
+            e.path
+                .as_deref()
+                .map(|p| format!("{p}: "))
+                .unwrap_or_default(),
+            e.message
+        );
     }
     if !errors.is_empty() {
         return EXIT_FAILURE;
@@ -130,7 +174,11 @@ fn check(args: &CheckArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8
 }
 
 fn terminal_width() -> usize {
-    std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).unwrap_or(100).clamp(60, 200)
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(100)
+        .clamp(60, 200)
 }
 
 /// "tier0: error, privileged: warning" or "error" for one pack entry.
@@ -139,14 +187,19 @@ fn severity_text(ruleset: &RuleSet, code: &str) -> String {
         None => "off".into(),
         Some(e) => {
             let tiers = match &e.tiers {
-                Some(ts) => format!(" ({})", ts.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(", ")),
+                Some(ts) => format!(
+                    " ({})",
+                    ts.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(", ")
+                ),
                 None => String::new(),
             };
             match &e.severity {
                 pack::SeveritySpec::All(s) => format!("{s}{tiers}"),
-                pack::SeveritySpec::PerTier(m) => {
-                    m.iter().map(|(t, s)| format!("{t}: {s}")).collect::<Vec<_>>().join(", ")
-                }
+                pack::SeveritySpec::PerTier(m) => m
+                    .iter()
+                    .map(|(t, s)| format!("{t}: {s}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
             }
         }
     }
@@ -162,10 +215,27 @@ fn list_rules(args: &RulesArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) 
         }
     };
     let ruleset = RuleSet::from_packs(&packs);
-    let name = packs.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(" + ");
-    let mut s = format!("{:<7} {:<32} {:<12} {:<40} summary\n", "code", "name", "category", format!("severity ({name})"));
+    let name = packs
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect::<Vec<_>>()
+        .join(" + ");
+    let mut s = format!(
+        "{:<7} {:<32} {:<12} {:<40} summary\n",
+        "code",
+        "name",
+        "category",
+        format!("severity ({name})")
+    );
     for r in rules::REGISTRY {
-        s.push_str(&format!("{:<7} {:<32} {:<12} {:<40} {}\n", r.code, r.name, r.category.as_str(), severity_text(&ruleset, r.code), r.summary));
+        s.push_str(&format!(
+            "{:<7} {:<32} {:<12} {:<40} {}\n",
+            r.code,
+            r.name,
+            r.category.as_str(),
+            severity_text(&ruleset, r.code),
+            r.summary
+        ));
     }
     let _ = stdout.write_all(s.as_bytes());
     EXIT_CLEAN
@@ -173,11 +243,23 @@ fn list_rules(args: &RulesArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) 
 
 fn explain(rule: &str, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
     let Some(r) = rules::lookup(rule) else {
-        let _ = writeln!(stderr, "error: no rule `{rule}`; `pim-lint rules` lists them");
+        let _ = writeln!(
+            stderr,
+            "error: no rule `{rule}`; `pim-lint rules` lists them"
+        );
         return EXIT_FAILURE;
     };
-    let baseline = load_packs(&[]).map(|p| RuleSet::from_packs(&p)).unwrap_or_default();
-    let mut s = format!("# {} {}\n\n{}.\n\nCategory: {}. Baseline severity: {}.\n", r.code, r.name, r.summary, r.category.as_str(), severity_text(&baseline, r.code));
+    let baseline = load_packs(&[])
+        .map(|p| RuleSet::from_packs(&p))
+        .unwrap_or_default();
+    let mut s = format!(
+        "# {} {}\n\n{}.\n\nCategory: {}. Baseline severity: {}.\n",
+        r.code,
+        r.name,
+        r.summary,
+        r.category.as_str(),
+        severity_text(&baseline, r.code)
+    );
     if !r.params.is_empty() {
         s.push_str("Parameters:\n");
         for p in r.params {

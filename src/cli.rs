@@ -4,7 +4,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
-#[command(name = "pim-lint", version, about = "Lint Microsoft Entra PIM role settings (role management policies)")]
+#[command(
+    name = "pim-lint",
+    version,
+    about = "Lint Microsoft Entra PIM role settings (role management policies)"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -79,7 +83,16 @@ pub struct RulesArgs {
 /// `pim-lint PATH…` is `pim-lint check PATH…`: insert `check` when the first argument is not a
 /// subcommand or a global flag.
 pub fn with_default_command(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
-    const KNOWN: &[&str] = &["check", "rules", "explain", "help", "-h", "--help", "-V", "--version"];
+    const KNOWN: &[&str] = &[
+        "check",
+        "rules",
+        "explain",
+        "help",
+        "-h",
+        "--help",
+        "-V",
+        "--version",
+    ];
     match args.get(1).and_then(|a| a.to_str()) {
         Some(first) if KNOWN.contains(&first) => args,
         None => {

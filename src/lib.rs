@@ -1,10 +1,10 @@
 //! pim-lint: a policy-as-code linter for Microsoft Entra PIM role settings.
-pub mod source;
-pub mod dialect;
-pub mod model;
-pub mod pack;
-pub mod rules;
-pub mod lint;
-pub mod report;
 pub mod app;
 pub mod cli;
+pub mod dialect;
+pub mod lint;
+pub mod model;
+pub mod pack;
+pub mod report;
+pub mod rules;
+pub mod source;

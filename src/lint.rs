@@ -32,24 +32,39 @@ pub fn discover(paths: &[PathBuf], errors: &mut Vec<RunError>) -> Vec<Input> {
     let mut out = Vec::new();
     for p in paths {
         if p.is_file() {
-            out.push(Input { path: p.clone(), explicit: true });
+            out.push(Input {
+                path: p.clone(),
+                explicit: true,
+            });
             continue;
         }
         if !p.exists() {
-            errors.push(RunError { path: Some(p.display().to_string()), message: "no such file or directory".into() });
+            errors.push(RunError {
+                path: Some(p.display().to_string()),
+                message: "no such file or directory".into(),
+            });
             continue;
         }
         let mut found = Vec::new();
-        let walker = ignore::WalkBuilder::new(p).follow_links(true).require_git(false).build();
+        let walker = ignore::WalkBuilder::new(p)
+            .follow_links(true)
+            .require_git(false)
+            .build();
         for entry in walker {
             match entry {
                 Ok(e) => {
                     let path = e.path();
                     if e.file_type().is_some_and(|t| t.is_file()) && is_candidate(path) {
-                        found.push(Input { path: path.to_path_buf(), explicit: false });
+                        found.push(Input {
+                            path: path.to_path_buf(),
+                            explicit: false,
+                        });
                     }
                 }
-                Err(e) => errors.push(RunError { path: Some(p.display().to_string()), message: format!("while walking: {e}") }),
+                Err(e) => errors.push(RunError {
+                    path: Some(p.display().to_string()),
+                    message: format!("while walking: {e}"),
+                }),
             }
         }
         found.sort_by(|a, b| a.path.cmp(&b.path));
@@ -59,11 +74,20 @@ pub fn discover(paths: &[PathBuf], errors: &mut Vec<RunError>) -> Vec<Input> {
 }
 
 fn is_candidate(path: &Path) -> bool {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
     if name.starts_with(".pim-lint") {
         return false;
     }
-    matches!(path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref(), Some("json" | "yaml" | "yml"))
+    matches!(
+        path.extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref(),
+        Some("json" | "yaml" | "yml")
+    )
 }
 
 /// A located finding, ready for any renderer.
@@ -125,11 +149,22 @@ pub fn lint(inputs: &[Input], ruleset: &RuleSet, catalog: &RoleCatalog) -> Outco
         let bytes = match std::fs::read(&input.path) {
             Ok(b) => b,
             Err(e) => {
-                out.errors.push(RunError { path: Some(name), message: format!("cannot read: {e}") });
+                out.errors.push(RunError {
+                    path: Some(name),
+                    message: format!("cannot read: {e}"),
+                });
                 continue;
             }
         };
-        read_one(name, input.explicit, &bytes, Syntax::from_path(&input.path), ruleset, &mut out, &mut links);
+        read_one(
+            name,
+            input.explicit,
+            &bytes,
+            Syntax::from_path(&input.path),
+            ruleset,
+            &mut out,
+            &mut links,
+        );
     }
     finish(out, links, ruleset, catalog)
 }
@@ -139,12 +174,28 @@ pub fn lint_bytes(docs: &[(String, Vec<u8>)], ruleset: &RuleSet, catalog: &RoleC
     let mut out = Outcome::default();
     let mut links = Vec::new();
     for (name, bytes) in docs {
-        read_one(name.clone(), true, bytes, Syntax::from_path(Path::new(name)), ruleset, &mut out, &mut links);
+        read_one(
+            name.clone(),
+            true,
+            bytes,
+            Syntax::from_path(Path::new(name)),
+            ruleset,
+            &mut out,
+            &mut links,
+        );
     }
     finish(out, links, ruleset, catalog)
 }
 
-fn file_finding(code: &str, ruleset: &RuleSet, file: usize, span: Range<usize>, message: String, help: &str, label: &str) -> Option<Finding> {
+fn file_finding(
+    code: &str,
+    ruleset: &RuleSet,
+    file: usize,
+    span: Range<usize>,
+    message: String,
+    help: &str,
+    label: &str,
+) -> Option<Finding> {
     let entry = ruleset.entry(code)?;
     let severity = entry.severity_for(None)?;
     Some(Finding {
@@ -156,7 +207,12 @@ fn file_finding(code: &str, ruleset: &RuleSet, file: usize, span: Range<usize>, 
         label: Some(label.to_owned()),
         file,
         span,
-        position: Position { line: 1, column: 1, end_line: 1, end_column: 1 },
+        position: Position {
+            line: 1,
+            column: 1,
+            end_line: 1,
+            end_column: 1,
+        },
         pointer: None,
         policy_id: None,
         scope: None,
@@ -166,7 +222,15 @@ fn file_finding(code: &str, ruleset: &RuleSet, file: usize, span: Range<usize>, 
     })
 }
 
-fn read_one(name: String, explicit: bool, bytes: &[u8], syntax: Syntax, ruleset: &RuleSet, out: &mut Outcome, links: &mut Vec<Link>) {
+fn read_one(
+    name: String,
+    explicit: bool,
+    bytes: &[u8],
+    syntax: Syntax,
+    ruleset: &RuleSet,
+    out: &mut Outcome,
+    links: &mut Vec<Link>,
+) {
     let index = out.files.len();
     let is_terraform = name.ends_with(".tf");
     let src = SourceFile::parse(name, bytes, syntax);
@@ -186,14 +250,30 @@ fn read_one(name: String, explicit: bool, bytes: &[u8], syntax: Syntax, ruleset:
             }
         }
         Err(e) => {
+            // At the end of the file, point at the last character there is, not past it.
+            let end = src.text.trim_end().len();
+            let (span, label) = if e.offset >= end && end > 0 {
+                let last = src.text[..end].char_indices().last().map_or(0, |(i, _)| i);
+                (last..end, "the file ends here")
+            } else {
+                (e.offset..e.offset, "reading stopped here")
+            };
             if let Some(f) = file_finding(
                 "PIM001",
                 ruleset,
                 index,
-                e.offset..e.offset,
-                format!("Not valid {}: {}", if syntax == Syntax::Yaml { "YAML" } else { "JSON" }, e.message),
+                span,
+                format!(
+                    "Not valid {}: {}",
+                    if syntax == Syntax::Yaml {
+                        "YAML"
+                    } else {
+                        "JSON"
+                    },
+                    e.message
+                ),
                 "Fix the syntax at this position (re-export the file if it was cut short); the other files of the run are still linted.",
-                "reading stopped here",
+                label,
             ) {
                 out.findings.push(f);
             }
@@ -240,7 +320,11 @@ fn finish(mut out: Outcome, links: Vec<Link>, ruleset: &RuleSet, catalog: &RoleC
         if p.role.is_none()
             && let Some(link) = p.id.as_deref().and_then(|id| by_policy.get(id))
         {
-            p.role = Some(RoleRef { id: Some(link.role_id.clone()), name: link.role_name.clone(), tier: None });
+            p.role = Some(RoleRef {
+                id: Some(link.role_id.clone()),
+                name: link.role_name.clone(),
+                tier: None,
+            });
             if p.kind == PolicyKind::Unknown {
                 p.kind = link.kind;
             }
@@ -249,8 +333,13 @@ fn finish(mut out: Outcome, links: Vec<Link>, ruleset: &RuleSet, catalog: &RoleC
             }
         }
         if let Some(role) = &mut p.role {
-            let scope = if p.kind == PolicyKind::Group { p.scope.as_deref() } else { None };
-            let (tier, known_name) = catalog.classify(role.id.as_deref(), role.name.as_deref(), scope);
+            let scope = if p.kind == PolicyKind::Group {
+                p.scope.as_deref()
+            } else {
+                None
+            };
+            let (tier, known_name) =
+                catalog.classify(role.id.as_deref(), role.name.as_deref(), scope);
             role.tier = tier;
             if role.name.is_none() {
                 role.name = known_name.or_else(|| role.id.as_deref().and_then(group_role_name));
@@ -269,9 +358,16 @@ fn finish(mut out: Outcome, links: Vec<Link>, ruleset: &RuleSet, catalog: &RoleC
             if rule.needs == Needs::File || (rule.needs == Needs::Role && tier.is_none()) {
                 continue;
             }
-            let Some(entry) = ruleset.entry(rule.code) else { continue };
-            let Some(severity) = entry.severity_for(tier) else { continue };
-            let ctx = Ctx { tier, params: &entry.params };
+            let Some(entry) = ruleset.entry(rule.code) else {
+                continue;
+            };
+            let Some(severity) = entry.severity_for(tier) else {
+                continue;
+            };
+            let ctx = Ctx {
+                tier,
+                params: &entry.params,
+            };
             for hit in (rule.check)(p, &ctx) {
                 out.findings.push(Finding {
                     code: rule.code,
@@ -282,7 +378,12 @@ fn finish(mut out: Outcome, links: Vec<Link>, ruleset: &RuleSet, catalog: &RoleC
                     label: hit.label,
                     file: p.file,
                     span: 0..0,
-                    position: Position { line: 1, column: 1, end_line: 1, end_column: 1 },
+                    position: Position {
+                        line: 1,
+                        column: 1,
+                        end_line: 1,
+                        end_column: 1,
+                    },
                     pointer: Some(hit.pointer),
                     policy_id: p.id.clone(),
                     scope: p.scope.clone(),
@@ -296,7 +397,9 @@ fn finish(mut out: Outcome, links: Vec<Link>, ruleset: &RuleSet, catalog: &RoleC
 
     // Resolve pointers to spans and positions only now, once per finding.
     for f in &mut out.findings {
-        let Some(src) = out.files.get(f.file) else { continue };
+        let Some(src) = out.files.get(f.file) else {
+            continue;
+        };
         if let Some(ptr) = &f.pointer {
             f.span = src.span_of(ptr);
         }
@@ -306,7 +409,12 @@ fn finish(mut out: Outcome, links: Vec<Link>, ruleset: &RuleSet, catalog: &RoleC
     out.findings.sort_by(|a, b| {
         let fa = files.get(a.file).map(|s| s.name.as_str());
         let fb = files.get(b.file).map(|s| s.name.as_str());
-        (fa, a.position.line, a.position.column, a.code).cmp(&(fb, b.position.line, b.position.column, b.code))
+        (fa, a.position.line, a.position.column, a.code).cmp(&(
+            fb,
+            b.position.line,
+            b.position.column,
+            b.code,
+        ))
     });
     out
 }

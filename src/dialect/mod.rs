@@ -44,7 +44,15 @@ const MAX_WALK_DEPTH: usize = 5;
 
 pub fn normalise(file: usize, root: &Node) -> Document {
     let mut doc = Document::default();
-    walk(file, Field { node: root, ptr: String::new() }, 0, &mut doc);
+    walk(
+        file,
+        Field {
+            node: root,
+            ptr: String::new(),
+        },
+        0,
+        &mut doc,
+    );
     doc.dialects.sort_by_key(|d| *d as u8);
     doc.dialects.dedup();
     doc
@@ -70,20 +78,35 @@ fn walk(file: usize, f: Field<'_>, depth: usize, doc: &mut Document) {
     // `responses.200.body` and `parameters.parameters`, …).
     if let Some(members) = f.node.as_object() {
         for m in members {
-            if matches!(m.value.value, crate::source::Value::Object(_) | crate::source::Value::Array(_)) {
-                walk(file, Field { node: &m.value, ptr: child(&f.ptr, &m.key) }, depth + 1, doc);
+            if matches!(
+                m.value.value,
+                crate::source::Value::Object(_) | crate::source::Value::Array(_)
+            ) {
+                walk(
+                    file,
+                    Field {
+                        node: &m.value,
+                        ptr: child(&f.ptr, &m.key),
+                    },
+                    depth + 1,
+                    doc,
+                );
             }
         }
     }
 }
 
 fn has_rules_array(o: &Field<'_>) -> bool {
-    ["rules", "effectiveRules"].iter().any(|k| o.field(k).is_some_and(|r| r.node.as_array().is_some()))
+    ["rules", "effectiveRules"]
+        .iter()
+        .any(|k| o.field(k).is_some_and(|r| r.node.as_array().is_some()))
 }
 
 /// Recognises one object. Returns false when it is none of the known shapes.
 fn classify(file: usize, f: &Field<'_>, doc: &mut Document) -> bool {
-    let props = f.field("properties").filter(|p| p.node.as_object().is_some());
+    let props = f
+        .field("properties")
+        .filter(|p| p.node.as_object().is_some());
 
     // ScubaGear privileged role: {DisplayName, RoleTemplateId, Rules, Assignments}.
     if f.node.member("Rules").is_some()
@@ -91,7 +114,11 @@ fn classify(file: usize, f: &Field<'_>, doc: &mut Document) -> bool {
         && f.node.member("Id").is_none()
     {
         let obj = Obj::new(f.clone());
-        let role = RoleRef { id: obj.str("RoleTemplateId"), name: obj.str("DisplayName"), tier: None };
+        let role = RoleRef {
+            id: obj.str("RoleTemplateId"),
+            name: obj.str("DisplayName"),
+            tier: None,
+        };
         let mut p = policy(file, f.clone(), Dialect::ScubaGear, Some(role));
         p.kind = PolicyKind::DirectoryRole;
         p.scope = Some("/".into());
@@ -105,11 +132,30 @@ fn classify(file: usize, f: &Field<'_>, doc: &mut Document) -> bool {
     if let (Some(policy_id), Some(role_id)) = (obj.str("policyId"), obj.str("roleDefinitionId")) {
         let scope = obj.str("scopeId");
         let kind = graph_kind(obj.str("scopeType").as_deref(), Some(&policy_id));
-        doc.links.push(Link { policy_id, role_id: role_id.clone(), role_name: None, scope: scope.clone(), kind });
+        doc.links.push(Link {
+            policy_id,
+            role_id: role_id.clone(),
+            role_name: None,
+            scope: scope.clone(),
+            kind,
+        });
         if let Some(expanded) = obj.value("policy").filter(|p| p.node.as_object().is_some()) {
-            let role = RoleRef { id: Some(role_id), name: None, tier: None };
+            let role = RoleRef {
+                id: Some(role_id),
+                name: None,
+                tier: None,
+            };
             let powershell = f.node.member("Policy").is_some();
-            let mut p = policy(file, expanded, if powershell { Dialect::PowerShell } else { Dialect::GraphAssignment }, Some(role));
+            let mut p = policy(
+                file,
+                expanded,
+                if powershell {
+                    Dialect::PowerShell
+                } else {
+                    Dialect::GraphAssignment
+                },
+                Some(role),
+            );
             if p.scope.is_none() {
                 p.scope = scope;
             }
@@ -127,9 +173,16 @@ fn classify(file: usize, f: &Field<'_>, doc: &mut Document) -> bool {
     // ARM policy assignment: properties.{policyId, roleDefinitionId, effectiveRules, policyAssignmentProperties}.
     if let Some(props) = &props {
         let pobj = Obj::new(props.clone());
-        if let (Some(policy_id), Some(role_id)) = (pobj.str("policyId"), pobj.str("roleDefinitionId")) {
-            let role_def = pobj.value("policyAssignmentProperties").and_then(|p| p.field("roleDefinition"));
-            let role_name = role_def.as_ref().and_then(|r| r.field("displayName")).and_then(|n| n.node.as_str().map(str::to_owned));
+        if let (Some(policy_id), Some(role_id)) =
+            (pobj.str("policyId"), pobj.str("roleDefinitionId"))
+        {
+            let role_def = pobj
+                .value("policyAssignmentProperties")
+                .and_then(|p| p.field("roleDefinition"));
+            let role_name = role_def
+                .as_ref()
+                .and_then(|r| r.field("displayName"))
+                .and_then(|n| n.node.as_str().map(str::to_owned));
             let scope = pobj.str("scope");
             doc.links.push(Link {
                 policy_id: policy_id.clone(),
@@ -139,7 +192,11 @@ fn classify(file: usize, f: &Field<'_>, doc: &mut Document) -> bool {
                 kind: PolicyKind::AzureResource,
             });
             if has_rules_array(props) {
-                let role = RoleRef { id: Some(role_id), name: role_name, tier: None };
+                let role = RoleRef {
+                    id: Some(role_id),
+                    name: role_name,
+                    tier: None,
+                };
                 let mut p = policy(file, f.clone(), Dialect::ArmAssignment, Some(role));
                 p.kind = PolicyKind::AzureResource;
                 p.id = Some(policy_id);
@@ -162,29 +219,50 @@ fn classify(file: usize, f: &Field<'_>, doc: &mut Document) -> bool {
     }
 
     // A policy exported without `$expand=rules` (PIM005).
-    let graph_policy = obj.value("scopeType").is_some() && obj.value("isOrganizationDefault").is_some();
+    let graph_policy =
+        obj.value("scopeType").is_some() && obj.value("isOrganizationDefault").is_some();
     let arm_policy = obj
         .str("type")
         .is_some_and(|t| t.eq_ignore_ascii_case("Microsoft.Authorization/roleManagementPolicies"));
     if graph_policy || arm_policy {
-        let p = policy(file, f.clone(), if arm_policy { Dialect::Arm } else { Dialect::Graph }, None);
+        let p = policy(
+            file,
+            f.clone(),
+            if arm_policy {
+                Dialect::Arm
+            } else {
+                Dialect::Graph
+            },
+            None,
+        );
         doc.dialects.push(p.dialect);
         doc.policies.push(p);
         return true;
     }
 
     // A single rule (a PATCH body for one rule): a partial policy of one rule.
-    if obj.str("id").as_deref().and_then(crate::model::RuleId::parse).is_some()
+    if obj
+        .str("id")
+        .as_deref()
+        .and_then(crate::model::RuleId::parse)
+        .is_some()
         && (obj.value("@odata.type").is_some() || obj.value("ruleType").is_some())
     {
         let mut problems = Vec::new();
         let r = rule::rule(f.clone(), &mut problems);
-        let arm = r.discriminator.as_ref().is_some_and(|d| !d.value.starts_with('#'));
+        let arm = r
+            .discriminator
+            .as_ref()
+            .is_some_and(|d| !d.value.starts_with('#'));
         let p = Policy {
             file,
             pointer: f.ptr.clone(),
             dialect: if arm { Dialect::Arm } else { Dialect::Graph },
-            kind: if arm { PolicyKind::AzureResource } else { PolicyKind::Unknown },
+            kind: if arm {
+                PolicyKind::AzureResource
+            } else {
+                PolicyKind::Unknown
+            },
             id: None,
             display_name: None,
             scope: None,
@@ -225,8 +303,13 @@ fn graph_kind(scope_type: Option<&str>, id: Option<&str>) -> PolicyKind {
 fn policy(file: usize, f: Field<'_>, hint: Dialect, role: Option<RoleRef>) -> Policy {
     let mut problems: Vec<Problem> = Vec::new();
     let top = Obj::new(f.clone());
-    let arm_props = f.field("properties").filter(|p| p.node.as_object().is_some());
-    let body = arm_props.clone().map(Obj::new).unwrap_or_else(|| Obj::new(f.clone()));
+    let arm_props = f
+        .field("properties")
+        .filter(|p| p.node.as_object().is_some());
+    let body = arm_props
+        .clone()
+        .map(Obj::new)
+        .unwrap_or_else(|| Obj::new(f.clone()));
 
     // Prefer `rules` (what the policy sets); fall back to `effectiveRules` (ARM assignments).
     let rules_field = ["rules", "effectiveRules"]
@@ -246,7 +329,10 @@ fn policy(file: usize, f: Field<'_>, hint: Dialect, role: Option<RoleRef>) -> Po
                     } else {
                         problems.push(Problem {
                             pointer: item.ptr.clone(),
-                            message: format!("a rule must be an object, found {}", item.node.value.type_name()),
+                            message: format!(
+                                "a rule must be an object, found {}",
+                                item.node.value.type_name()
+                            ),
                         });
                         None
                     }
@@ -257,7 +343,10 @@ fn policy(file: usize, f: Field<'_>, hint: Dialect, role: Option<RoleRef>) -> Po
         Some(rf) => {
             problems.push(Problem {
                 pointer: rf.ptr.clone(),
-                message: format!("`rules` must be an array, found {}", rf.node.value.type_name()),
+                message: format!(
+                    "`rules` must be an array, found {}",
+                    rf.node.value.type_name()
+                ),
             });
             (rf.ptr.clone(), true, Vec::new())
         }
@@ -268,8 +357,15 @@ fn policy(file: usize, f: Field<'_>, hint: Dialect, role: Option<RoleRef>) -> Po
     let mut dialect = hint;
     let any_ps = f.node.member("Rules").is_some()
         || f.node.member("Id").is_some()
-        || rules.iter().any(|r| r.pointer.contains("/AdditionalProperties") || r.id.pointer.ends_with("/Id"));
-    let any_arm = arm_props.is_some() || rules.iter().any(|r| r.discriminator.as_ref().is_some_and(|d| !d.value.starts_with('#')));
+        || rules
+            .iter()
+            .any(|r| r.pointer.contains("/AdditionalProperties") || r.id.pointer.ends_with("/Id"));
+    let any_arm = arm_props.is_some()
+        || rules.iter().any(|r| {
+            r.discriminator
+                .as_ref()
+                .is_some_and(|d| !d.value.starts_with('#'))
+        });
     if hint == Dialect::Graph && any_arm {
         dialect = Dialect::Arm;
     }
@@ -285,8 +381,14 @@ fn policy(file: usize, f: Field<'_>, hint: Dialect, role: Option<RoleRef>) -> Po
     let scope = body
         .str("scope")
         .or_else(|| body.str("scopeId"))
-        .or_else(|| id.as_deref().filter(|i| i.starts_with('/')).and_then(arm_scope_of));
-    let last_modified = body.str("lastModifiedDateTime").map(|d| read::normalise_date(&d));
+        .or_else(|| {
+            id.as_deref()
+                .filter(|i| i.starts_with('/'))
+                .and_then(arm_scope_of)
+        });
+    let last_modified = body
+        .str("lastModifiedDateTime")
+        .map(|d| read::normalise_date(&d));
     // Request bodies and templates carry no id: rules they leave out are unchanged, not missing.
     let partial = id.is_none() && dialect != Dialect::ScubaGear;
     Policy {
@@ -312,7 +414,12 @@ fn arm_scope_of(id: &str) -> Option<String> {
     let lower = id.to_ascii_lowercase();
     let cut = lower.find("/providers/microsoft.authorization/")?;
     let scope = &id[..cut];
-    let scope = scope.strip_prefix("/providers/Microsoft.Subscription").unwrap_or(scope);
-    Some(if scope.is_empty() { "/".into() } else { scope.to_owned() })
+    let scope = scope
+        .strip_prefix("/providers/Microsoft.Subscription")
+        .unwrap_or(scope);
+    Some(if scope.is_empty() {
+        "/".into()
+    } else {
+        scope.to_owned()
+    })
 }
-

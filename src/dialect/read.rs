@@ -23,12 +23,22 @@ pub struct Field<'a> {
 impl<'a> Field<'a> {
     pub fn field(&self, key: &str) -> Option<Field<'a>> {
         let m = self.node.member_ci(key)?;
-        Some(Field { node: &m.value, ptr: child(&self.ptr, &m.key) })
+        Some(Field {
+            node: &m.value,
+            ptr: child(&self.ptr, &m.key),
+        })
     }
 
     pub fn items(&self) -> Vec<Field<'a>> {
         match &self.node.value {
-            Value::Array(a) => a.iter().enumerate().map(|(i, n)| Field { node: n, ptr: index(&self.ptr, i) }).collect(),
+            Value::Array(a) => a
+                .iter()
+                .enumerate()
+                .map(|(i, n)| Field {
+                    node: n,
+                    ptr: index(&self.ptr, i),
+                })
+                .collect(),
             _ => Vec::new(),
         }
     }
@@ -43,12 +53,16 @@ pub struct Obj<'a> {
 
 impl<'a> Obj<'a> {
     pub fn new(this: Field<'a>) -> Obj<'a> {
-        let extra = this.field("AdditionalProperties").filter(|f| f.node.as_object().is_some());
+        let extra = this
+            .field("AdditionalProperties")
+            .filter(|f| f.node.as_object().is_some());
         Obj { this, extra }
     }
 
     pub fn get(&self, key: &str) -> Option<Field<'a>> {
-        self.this.field(key).or_else(|| self.extra.as_ref().and_then(|e| e.field(key)))
+        self.this
+            .field(key)
+            .or_else(|| self.extra.as_ref().and_then(|e| e.field(key)))
     }
 
     /// Present and not null.
@@ -57,7 +71,8 @@ impl<'a> Obj<'a> {
     }
 
     pub fn str(&self, key: &str) -> Option<String> {
-        self.value(key).and_then(|f| f.node.as_str().map(str::to_owned))
+        self.value(key)
+            .and_then(|f| f.node.as_str().map(str::to_owned))
     }
 
     pub fn bool(&self, key: &str, problems: &mut Vec<Problem>) -> Option<Loc<bool>> {
@@ -66,14 +81,19 @@ impl<'a> Obj<'a> {
             Value::Bool(b) => Some(Loc::new(*b, f.ptr)),
             other => {
                 let hint = match other {
-                    Value::String(s) if s.eq_ignore_ascii_case("true") || s.eq_ignore_ascii_case("false") => {
+                    Value::String(s)
+                        if s.eq_ignore_ascii_case("true") || s.eq_ignore_ascii_case("false") =>
+                    {
                         format!(" (write {} without quotes)", s.to_ascii_lowercase())
                     }
                     _ => String::new(),
                 };
                 problems.push(Problem {
                     pointer: f.ptr,
-                    message: format!("`{key}` must be a boolean, found {}{hint}", other.type_name()),
+                    message: format!(
+                        "`{key}` must be a boolean, found {}{hint}",
+                        other.type_name()
+                    ),
                 });
                 None
             }
@@ -114,7 +134,10 @@ impl<'a> Obj<'a> {
         let Some(items) = f.node.as_array() else {
             problems.push(Problem {
                 pointer: f.ptr.clone(),
-                message: format!("`{key}` must be an array of strings, found {}", f.node.value.type_name()),
+                message: format!(
+                    "`{key}` must be an array of strings, found {}",
+                    f.node.value.type_name()
+                ),
             });
             return None;
         };
@@ -124,7 +147,10 @@ impl<'a> Obj<'a> {
                 Some(s) => out.push(s.to_owned()),
                 None => problems.push(Problem {
                     pointer: index(&f.ptr, i),
-                    message: format!("items of `{key}` must be strings, found {}", item.value.type_name()),
+                    message: format!(
+                        "items of `{key}` must be strings, found {}",
+                        item.value.type_name()
+                    ),
                 }),
             }
         }
@@ -132,12 +158,19 @@ impl<'a> Obj<'a> {
     }
 
     /// An array of objects (null → absent), recording a problem for anything else.
-    pub fn objects(&self, key: &str, problems: &mut Vec<Problem>) -> Option<(String, Vec<Field<'a>>)> {
+    pub fn objects(
+        &self,
+        key: &str,
+        problems: &mut Vec<Problem>,
+    ) -> Option<(String, Vec<Field<'a>>)> {
         let f = self.value(key)?;
         if f.node.as_array().is_none() {
             problems.push(Problem {
                 pointer: f.ptr.clone(),
-                message: format!("`{key}` must be an array, found {}", f.node.value.type_name()),
+                message: format!(
+                    "`{key}` must be an array, found {}",
+                    f.node.value.type_name()
+                ),
             });
             return None;
         }
@@ -148,7 +181,10 @@ impl<'a> Obj<'a> {
             } else {
                 problems.push(Problem {
                     pointer: item.ptr.clone(),
-                    message: format!("items of `{key}` must be objects, found {}", item.node.value.type_name()),
+                    message: format!(
+                        "items of `{key}` must be objects, found {}",
+                        item.node.value.type_name()
+                    ),
                 });
             }
         }
@@ -163,7 +199,10 @@ impl<'a> Obj<'a> {
         } else {
             problems.push(Problem {
                 pointer: f.ptr.clone(),
-                message: format!("`{key}` must be an object, found {}", f.node.value.type_name()),
+                message: format!(
+                    "`{key}` must be an object, found {}",
+                    f.node.value.type_name()
+                ),
             });
             None
         }
@@ -187,7 +226,12 @@ pub fn normalise_date(s: &str) -> String {
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
     let (y, m, d) = civil_from_days(days);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
 }
 
 /// Howard Hinnant's days-to-civil algorithm.
@@ -208,8 +252,17 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 mod tests {
     #[test]
     fn powershell_dates() {
-        assert_eq!(super::normalise_date("/Date(1660328610000)/"), "2022-08-12T18:23:30Z");
-        assert_eq!(super::normalise_date("/Date(0+0100)/"), "1970-01-01T00:00:00Z");
-        assert_eq!(super::normalise_date("2021-03-17T02:54:27Z"), "2021-03-17T02:54:27Z");
+        assert_eq!(
+            super::normalise_date("/Date(1660328610000)/"),
+            "2022-08-12T18:23:30Z"
+        );
+        assert_eq!(
+            super::normalise_date("/Date(0+0100)/"),
+            "1970-01-01T00:00:00Z"
+        );
+        assert_eq!(
+            super::normalise_date("2021-03-17T02:54:27Z"),
+            "2021-03-17T02:54:27Z"
+        );
     }
 }

@@ -2,8 +2,8 @@
 
 use super::read::{Field, Obj};
 use crate::model::{
-    Approval, ApprovalStage, Approver, ApproverKind, Loc, Notification, PolicyRule, Problem, RuleId, RuleKind, Setting,
-    Target,
+    Approval, ApprovalStage, Approver, ApproverKind, Loc, Notification, PolicyRule, Problem,
+    RuleId, RuleKind, Setting, Target,
 };
 
 pub fn rule(f: Field<'_>, problems: &mut Vec<Problem>) -> PolicyRule {
@@ -12,39 +12,59 @@ pub fn rule(f: Field<'_>, problems: &mut Vec<Problem>) -> PolicyRule {
         .string("id", problems)
         .unwrap_or_else(|| Loc::new(String::new(), f.ptr.clone()));
     if id.value.is_empty() {
-        problems.push(Problem { pointer: f.ptr.clone(), message: "the rule has no `id`".into() });
+        problems.push(Problem {
+            pointer: f.ptr.clone(),
+            message: "the rule has no `id`".into(),
+        });
     }
     let known = RuleId::parse(&id.value);
-    let discriminator = obj.string("@odata.type", problems).or_else(|| obj.string("ruleType", problems));
+    let discriminator = obj
+        .string("@odata.type", problems)
+        .or_else(|| obj.string("ruleType", problems));
     if let (Some(k), Some(d)) = (known, &discriminator)
         && let Some(dk) = discriminator_kind(&d.value)
         && dk != k.kind()
     {
         problems.push(Problem {
             pointer: d.pointer.clone(),
-            message: format!("rule `{}` is of type {}, but its type says `{}`", k.as_str(), kind_name(k.kind()), d.value),
+            message: format!(
+                "rule `{}` is of type {}, but its type says `{}`",
+                k.as_str(),
+                kind_name(k.kind()),
+                d.value
+            ),
         });
     }
-    let target = obj.object("target", problems).map_or_else(Target::default, |t| {
-        let t = Obj::new(t);
-        Target {
-            pointer: Some(t.this.ptr.clone()),
-            caller: t.string("caller", problems),
-            level: t.string("level", problems),
-        }
+    let target = obj
+        .object("target", problems)
+        .map_or_else(Target::default, |t| {
+            let t = Obj::new(t);
+            Target {
+                pointer: Some(t.this.ptr.clone()),
+                caller: t.string("caller", problems),
+                level: t.string("level", problems),
+            }
+        });
+    let kind = known.map(RuleId::kind).or_else(|| {
+        discriminator
+            .as_ref()
+            .and_then(|d| discriminator_kind(&d.value))
     });
-    let kind = known.map(RuleId::kind).or_else(|| discriminator.as_ref().and_then(|d| discriminator_kind(&d.value)));
     let setting = match kind {
         Some(RuleKind::Expiration) => Setting::Expiration {
             is_expiration_required: obj.bool("isExpirationRequired", problems),
             maximum_duration: obj.string("maximumDuration", problems),
         },
-        Some(RuleKind::Enablement) => Setting::Enablement { enabled_rules: obj.strings("enabledRules", problems) },
+        Some(RuleKind::Enablement) => Setting::Enablement {
+            enabled_rules: obj.strings("enabledRules", problems),
+        },
         Some(RuleKind::AuthenticationContext) => Setting::AuthenticationContext {
             is_enabled: obj.bool("isEnabled", problems),
             claim_value: match obj.get("claimValue") {
                 Some(c) if c.node.is_null() => Some(Loc::new(None, c.ptr)),
-                Some(_) => obj.string("claimValue", problems).map(|l| Loc::new(Some(l.value), l.pointer)),
+                Some(_) => obj
+                    .string("claimValue", problems)
+                    .map(|l| Loc::new(Some(l.value), l.pointer)),
                 None => None,
             },
         },
@@ -58,12 +78,21 @@ pub fn rule(f: Field<'_>, problems: &mut Vec<Problem>) -> PolicyRule {
         }),
         _ => Setting::Other,
     };
-    PolicyRule { pointer: f.ptr.clone(), id, known, discriminator, target, setting }
+    PolicyRule {
+        pointer: f.ptr.clone(),
+        id,
+        known,
+        discriminator,
+        target,
+        setting,
+    }
 }
 
 fn discriminator_kind(d: &str) -> Option<RuleKind> {
     let d = d.rsplit('.').next().unwrap_or(d);
-    let d = d.trim_start_matches("unifiedRoleManagementPolicy").trim_start_matches("RoleManagementPolicy");
+    let d = d
+        .trim_start_matches("unifiedRoleManagementPolicy")
+        .trim_start_matches("RoleManagementPolicy");
     Some(match d {
         "ExpirationRule" => RuleKind::Expiration,
         "EnablementRule" => RuleKind::Enablement,
@@ -105,7 +134,8 @@ fn approval(rule: &Obj<'_>, problems: &mut Vec<Problem>) -> Approval {
                     let st = Obj::new(st);
                     ApprovalStage {
                         pointer: st.this.ptr.clone(),
-                        is_approver_justification_required: st.bool("isApproverJustificationRequired", problems),
+                        is_approver_justification_required: st
+                            .bool("isApproverJustificationRequired", problems),
                         is_escalation_enabled: st.bool("isEscalationEnabled", problems),
                         escalation_time_in_minutes: st.number("escalationTimeInMinutes", problems),
                         primary_approvers: approvers(&st, "primaryApprovers", problems),
@@ -129,7 +159,9 @@ fn approval(rule: &Obj<'_>, problems: &mut Vec<Problem>) -> Approval {
 /// Graph v1.0 `{@odata.type: #microsoft.graph.singleUser, userId}` / `groupMembers` + `groupId`;
 /// beta `{@odata.type?, id, description, isBackup}`; ARM `{id, userType: User|Group, …}`.
 fn approvers(stage: &Obj<'_>, key: &str, problems: &mut Vec<Problem>) -> Loc<Vec<Approver>> {
-    let array_ptr = stage.get(key).map_or_else(|| stage.this.ptr.clone(), |f| f.ptr);
+    let array_ptr = stage
+        .get(key)
+        .map_or_else(|| stage.this.ptr.clone(), |f| f.ptr);
     let Some((ptr, items)) = stage.objects(key, problems) else {
         return Loc::new(Vec::new(), array_ptr);
     };
@@ -137,22 +169,37 @@ fn approvers(stage: &Obj<'_>, key: &str, problems: &mut Vec<Problem>) -> Loc<Vec
         .into_iter()
         .map(|a| {
             let a = Obj::new(a);
-            let odata = a.str("@odata.type").unwrap_or_default().to_ascii_lowercase();
+            let odata = a
+                .str("@odata.type")
+                .unwrap_or_default()
+                .to_ascii_lowercase();
             let user_type = a.str("userType").unwrap_or_default().to_ascii_lowercase();
-            let kind = if odata.ends_with("singleuser") || user_type == "user" || a.value("userId").is_some() {
+            let kind = if odata.ends_with("singleuser")
+                || user_type == "user"
+                || a.value("userId").is_some()
+            {
                 ApproverKind::User
-            } else if odata.ends_with("groupmembers") || user_type == "group" || a.value("groupId").is_some() {
+            } else if odata.ends_with("groupmembers")
+                || user_type == "group"
+                || a.value("groupId").is_some()
+            {
                 ApproverKind::Group
             } else {
                 ApproverKind::Other
             };
-            let id = a.str("userId").or_else(|| a.str("groupId")).or_else(|| a.str("id"));
+            let id = a
+                .str("userId")
+                .or_else(|| a.str("groupId"))
+                .or_else(|| a.str("id"));
             Approver {
                 pointer: a.this.ptr.clone(),
                 kind,
                 id,
                 description: a.str("description"),
-                is_backup: a.value("isBackup").and_then(|b| b.node.as_bool()).unwrap_or(false),
+                is_backup: a
+                    .value("isBackup")
+                    .and_then(|b| b.node.as_bool())
+                    .unwrap_or(false),
             }
         })
         .collect();

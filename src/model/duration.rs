@@ -21,11 +21,15 @@ impl IsoDuration {
     pub const ZERO: IsoDuration = IsoDuration { millis: 0 };
 
     pub fn from_hours(h: u64) -> IsoDuration {
-        IsoDuration { millis: h * 3_600_000 }
+        IsoDuration {
+            millis: h * 3_600_000,
+        }
     }
 
     pub fn from_days(d: u64) -> IsoDuration {
-        IsoDuration { millis: d * 86_400_000 }
+        IsoDuration {
+            millis: d * 86_400_000,
+        }
     }
 
     pub fn as_millis(self) -> u64 {
@@ -38,7 +42,8 @@ impl IsoDuration {
 
     /// Parses `P[nD][T[nH][nM][n[.f]S]]` strictly.
     pub fn parse(text: &str) -> Result<IsoDuration, DurationError> {
-        let err = |why: &str| DurationError(format!("\"{text}\" is not an ISO 8601 duration: {why}"));
+        let err =
+            |why: &str| DurationError(format!("\"{text}\" is not an ISO 8601 duration: {why}"));
         let Some(rest) = text.strip_prefix('P') else {
             return Err(if text.starts_with('-') {
                 err("negative durations are not allowed")
@@ -68,8 +73,12 @@ impl IsoDuration {
                 let unit = tail.chars().next().unwrap_or(' ');
                 let Some(pos) = units.iter().position(|(u, _)| *u == unit) else {
                     return Err(match unit {
-                        'Y' | 'W' => err("years and weeks are not accepted by Graph or ARM; use days"),
-                        'M' if !in_time => err("months are not accepted by Graph or ARM; use days (PT…M means minutes)"),
+                        'Y' | 'W' => {
+                            err("years and weeks are not accepted by Graph or ARM; use days")
+                        }
+                        'M' if !in_time => err(
+                            "months are not accepted by Graph or ARM; use days (PT…M means minutes)",
+                        ),
                         'D' => err("days must come before 'T'"),
                         _ => err(&format!("unexpected '{unit}'")),
                     });
@@ -85,20 +94,26 @@ impl IsoDuration {
                 let too_large = || err("a number is too large");
                 let value = match num.split_once('.') {
                     Some((whole, frac)) => {
-                        if unit != 'S' || whole.is_empty() || frac.is_empty() || frac.contains('.') {
+                        if unit != 'S' || whole.is_empty() || frac.is_empty() || frac.contains('.')
+                        {
                             return Err(err("only seconds may have a fraction"));
                         }
                         let w: u128 = whole.parse().map_err(|_| too_large())?;
                         let f3: String = frac.chars().chain("000".chars()).take(3).collect();
                         w * factor + f3.parse::<u128>().unwrap_or(0)
                     }
-                    None => num.parse::<u128>().map_err(|_| too_large())?.saturating_mul(factor),
+                    None => num
+                        .parse::<u128>()
+                        .map_err(|_| too_large())?
+                        .saturating_mul(factor),
                 };
                 millis = millis.saturating_add(value);
                 s = &tail[unit.len_utf8()..];
             }
         }
-        u64::try_from(millis).map(|millis| IsoDuration { millis }).map_err(|_| err("it is too long"))
+        u64::try_from(millis)
+            .map(|millis| IsoDuration { millis })
+            .map_err(|_| err("it is too long"))
     }
 }
 
@@ -108,7 +123,12 @@ impl fmt::Display for IsoDuration {
         let mut ms = self.millis;
         let days = ms / 86_400_000;
         ms %= 86_400_000;
-        let (h, m, s, rest) = (ms / 3_600_000, ms % 3_600_000 / 60_000, ms % 60_000 / 1000, ms % 1000);
+        let (h, m, s, rest) = (
+            ms / 3_600_000,
+            ms % 3_600_000 / 60_000,
+            ms % 60_000 / 1000,
+            ms % 1000,
+        );
         write!(f, "P")?;
         if days > 0 {
             write!(f, "{days}D")?;
@@ -153,14 +173,23 @@ mod tests {
 
     #[test]
     fn rejects_what_graph_rejects() {
-        for bad in ["", "P", "PT", "8h", "PT8", "P1Y", "P1M", "P2W", "-PT1H", "PT1M1H", "P1DT", "PT1.5H", "8 hours", "PTH"] {
+        for bad in [
+            "", "P", "PT", "8h", "PT8", "P1Y", "P1M", "P2W", "-PT1H", "PT1M1H", "P1DT", "PT1.5H",
+            "8 hours", "PTH",
+        ] {
             assert!(IsoDuration::parse(bad).is_err(), "{bad} parsed");
         }
     }
 
     #[test]
     fn displays_canonically() {
-        for (i, o) in [("PT24H", "P1D"), ("PT90M", "PT1H30M"), ("PT0S", "PT0S"), ("P1DT1H", "P1DT1H"), ("PT1.5S", "PT1.500S")] {
+        for (i, o) in [
+            ("PT24H", "P1D"),
+            ("PT90M", "PT1H30M"),
+            ("PT0S", "PT0S"),
+            ("P1DT1H", "P1DT1H"),
+            ("PT1.5S", "PT1.500S"),
+        ] {
             assert_eq!(d(i).to_string(), o);
         }
     }

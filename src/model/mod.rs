@@ -21,7 +21,10 @@ pub struct Loc<T> {
 
 impl<T> Loc<T> {
     pub fn new(value: T, pointer: impl Into<String>) -> Loc<T> {
-        Loc { value, pointer: pointer.into() }
+        Loc {
+            value,
+            pointer: pointer.into(),
+        }
     }
 }
 
@@ -203,21 +206,33 @@ impl RuleId {
         match self {
             RuleId::ExpirationEndUserAssignment => "Expiration_EndUser_Assignment",
             RuleId::EnablementEndUserAssignment => "Enablement_EndUser_Assignment",
-            RuleId::AuthenticationContextEndUserAssignment => "AuthenticationContext_EndUser_Assignment",
+            RuleId::AuthenticationContextEndUserAssignment => {
+                "AuthenticationContext_EndUser_Assignment"
+            }
             RuleId::ApprovalEndUserAssignment => "Approval_EndUser_Assignment",
             RuleId::ExpirationAdminEligibility => "Expiration_Admin_Eligibility",
             RuleId::EnablementAdminEligibility => "Enablement_Admin_Eligibility",
             RuleId::ExpirationAdminAssignment => "Expiration_Admin_Assignment",
             RuleId::EnablementAdminAssignment => "Enablement_Admin_Assignment",
             RuleId::NotificationAdminAdminEligibility => "Notification_Admin_Admin_Eligibility",
-            RuleId::NotificationRequestorAdminEligibility => "Notification_Requestor_Admin_Eligibility",
-            RuleId::NotificationApproverAdminEligibility => "Notification_Approver_Admin_Eligibility",
+            RuleId::NotificationRequestorAdminEligibility => {
+                "Notification_Requestor_Admin_Eligibility"
+            }
+            RuleId::NotificationApproverAdminEligibility => {
+                "Notification_Approver_Admin_Eligibility"
+            }
             RuleId::NotificationAdminAdminAssignment => "Notification_Admin_Admin_Assignment",
-            RuleId::NotificationRequestorAdminAssignment => "Notification_Requestor_Admin_Assignment",
+            RuleId::NotificationRequestorAdminAssignment => {
+                "Notification_Requestor_Admin_Assignment"
+            }
             RuleId::NotificationApproverAdminAssignment => "Notification_Approver_Admin_Assignment",
             RuleId::NotificationAdminEndUserAssignment => "Notification_Admin_EndUser_Assignment",
-            RuleId::NotificationRequestorEndUserAssignment => "Notification_Requestor_EndUser_Assignment",
-            RuleId::NotificationApproverEndUserAssignment => "Notification_Approver_EndUser_Assignment",
+            RuleId::NotificationRequestorEndUserAssignment => {
+                "Notification_Requestor_EndUser_Assignment"
+            }
+            RuleId::NotificationApproverEndUserAssignment => {
+                "Notification_Approver_EndUser_Assignment"
+            }
             RuleId::PimOnlyModeAdminAssignment => "PIMOnlyMode_Admin_Assignment",
         }
     }
@@ -252,8 +267,16 @@ impl RuleId {
     /// `Eligibility`/`Assignment`).
     pub fn expected_target(self) -> (&'static str, &'static str) {
         let s = self.as_str();
-        let caller = if s.contains("_EndUser_") { "EndUser" } else { "Admin" };
-        let level = if s.ends_with("Eligibility") { "Eligibility" } else { "Assignment" };
+        let caller = if s.contains("_EndUser_") {
+            "EndUser"
+        } else {
+            "Admin"
+        };
+        let level = if s.ends_with("Eligibility") {
+            "Eligibility"
+        } else {
+            "Assignment"
+        };
         (caller, level)
     }
 }
@@ -350,6 +373,19 @@ pub struct Notification {
     pub notification_recipients: Option<Loc<Vec<String>>>,
 }
 
+/// An expiration rule with its `isExpirationRequired` and `maximumDuration`.
+pub type ExpirationView<'a> = (
+    &'a PolicyRule,
+    Option<&'a Loc<bool>>,
+    Option<&'a Loc<String>>,
+);
+/// The authentication context rule with `isEnabled` and `claimValue`.
+pub type AuthContextView<'a> = (
+    &'a PolicyRule,
+    Option<&'a Loc<bool>>,
+    Option<&'a Loc<Option<String>>>,
+);
+
 impl Policy {
     /// The first rule with this id.
     pub fn rule(&self, id: RuleId) -> Option<&PolicyRule> {
@@ -364,12 +400,17 @@ impl Policy {
         }
     }
 
-    pub fn expiration(&self, id: RuleId) -> Option<(&PolicyRule, Option<&Loc<bool>>, Option<&Loc<String>>)> {
+    pub fn expiration(&self, id: RuleId) -> Option<ExpirationView<'_>> {
         let rule = self.rule(id)?;
         match &rule.setting {
-            Setting::Expiration { is_expiration_required, maximum_duration } => {
-                Some((rule, is_expiration_required.as_ref(), maximum_duration.as_ref()))
-            }
+            Setting::Expiration {
+                is_expiration_required,
+                maximum_duration,
+            } => Some((
+                rule,
+                is_expiration_required.as_ref(),
+                maximum_duration.as_ref(),
+            )),
             _ => None,
         }
     }
@@ -391,12 +432,13 @@ impl Policy {
     }
 
     /// `(is_enabled, claim_value)` of the authentication context rule.
-    pub fn auth_context(&self) -> Option<(&PolicyRule, Option<&Loc<bool>>, Option<&Loc<Option<String>>>)> {
+    pub fn auth_context(&self) -> Option<AuthContextView<'_>> {
         let rule = self.rule(RuleId::AuthenticationContextEndUserAssignment)?;
         match &rule.setting {
-            Setting::AuthenticationContext { is_enabled, claim_value } => {
-                Some((rule, is_enabled.as_ref(), claim_value.as_ref()))
-            }
+            Setting::AuthenticationContext {
+                is_enabled,
+                claim_value,
+            } => Some((rule, is_enabled.as_ref(), claim_value.as_ref())),
             _ => None,
         }
     }

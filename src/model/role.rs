@@ -55,7 +55,8 @@ pub struct RoleCatalog {
 impl RoleCatalog {
     pub fn insert(&mut self, role: KnownRole) {
         let id = role.id.to_ascii_lowercase();
-        self.by_name.insert(role.name.to_ascii_lowercase(), id.clone());
+        self.by_name
+            .insert(role.name.to_ascii_lowercase(), id.clone());
         self.by_id.insert(id, role);
     }
 
@@ -75,7 +76,11 @@ impl RoleCatalog {
     /// ARM ids are scope-qualified (`/subscriptions/…/roleDefinitions/<guid>`): compare on the
     /// trailing GUID. Case-insensitive.
     pub fn normalise_id(id: &str) -> String {
-        id.rsplit('/').next().unwrap_or(id).trim().to_ascii_lowercase()
+        id.rsplit('/')
+            .next()
+            .unwrap_or(id)
+            .trim()
+            .to_ascii_lowercase()
     }
 
     pub fn lookup_id(&self, id: &str) -> Option<&KnownRole> {
@@ -83,18 +88,31 @@ impl RoleCatalog {
     }
 
     pub fn lookup_name(&self, name: &str) -> Option<&KnownRole> {
-        self.by_name.get(&name.trim().to_ascii_lowercase()).and_then(|id| self.by_id.get(id))
+        self.by_name
+            .get(&name.trim().to_ascii_lowercase())
+            .and_then(|id| self.by_id.get(id))
     }
 
     /// Resolves the tier and, when the source did not say, the name of a role.
     /// `scope` is consulted for PIM for Groups, whose group id may be put in a tier.
     /// Roles the catalogue does not know are `standard`; an unknown id *and* name gives `None`.
-    pub fn classify(&self, id: Option<&str>, name: Option<&str>, scope: Option<&str>) -> (Option<Tier>, Option<String>) {
-        let known = id.and_then(|i| self.lookup_id(i)).or_else(|| name.and_then(|n| self.lookup_name(n)));
-        let extra = [id.map(Self::normalise_id), name.map(|n| n.trim().to_ascii_lowercase()), scope.map(Self::normalise_id)]
-            .into_iter()
-            .flatten()
-            .find_map(|k| self.extra.get(&k).copied());
+    pub fn classify(
+        &self,
+        id: Option<&str>,
+        name: Option<&str>,
+        scope: Option<&str>,
+    ) -> (Option<Tier>, Option<String>) {
+        let known = id
+            .and_then(|i| self.lookup_id(i))
+            .or_else(|| name.and_then(|n| self.lookup_name(n)));
+        let extra = [
+            id.map(Self::normalise_id),
+            name.map(|n| n.trim().to_ascii_lowercase()),
+            scope.map(Self::normalise_id),
+        ]
+        .into_iter()
+        .flatten()
+        .find_map(|k| self.extra.get(&k).copied());
         let tier = extra.or(known.map(|k| k.tier));
         let known_name = known.map(|k| k.name.clone());
         if id.is_none() && name.is_none() {

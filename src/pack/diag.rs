@@ -6,8 +6,12 @@ use std::fmt;
 use std::ops::Range;
 use std::sync::Arc;
 
+/// Boxed so `Result<_, ConfigError>` stays small.
 #[derive(Debug, Clone)]
-pub struct ConfigError {
+pub struct ConfigError(Box<Inner>);
+
+#[derive(Debug, Clone)]
+pub struct Inner {
     pub file: String,
     pub message: String,
     pub help: Option<String>,
@@ -20,9 +24,14 @@ pub struct ConfigError {
 }
 
 impl ConfigError {
-    pub fn at(src: &SourceFile, span: Range<usize>, message: String, help: Option<String>) -> ConfigError {
+    pub fn at(
+        src: &SourceFile,
+        span: Range<usize>,
+        message: String,
+        help: Option<String>,
+    ) -> ConfigError {
         let pos = src.position(&span);
-        ConfigError {
+        ConfigError(Box::new(Inner {
             file: src.name.clone(),
             message,
             help,
@@ -31,18 +40,25 @@ impl ConfigError {
             column: pos.column,
             source: NamedSource::new(src.name.clone(), src.text.clone()),
             others: Vec::new(),
-        }
+        }))
     }
 
     /// Chains another error of the same file so all are shown at once.
     pub fn and(mut self, other: ConfigError) -> ConfigError {
-        self.others.push(other);
+        self.0.others.push(other);
         self
     }
 
     /// This error and the ones chained to it.
     pub fn all(&self) -> Vec<&ConfigError> {
         std::iter::once(self).chain(self.others.iter()).collect()
+    }
+}
+
+impl std::ops::Deref for ConfigError {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
     }
 }
 
@@ -60,7 +76,9 @@ impl Diagnostic for ConfigError {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
@@ -69,6 +87,8 @@ impl Diagnostic for ConfigError {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let len = self.span.end.saturating_sub(self.span.start);
-        Some(Box::new(std::iter::once(LabeledSpan::new_primary_with_span(Some("here".into()), (self.span.start, len)))))
+        Some(Box::new(std::iter::once(
+            LabeledSpan::new_primary_with_span(Some("here".into()), (self.span.start, len)),
+        )))
     }
 }

@@ -6,15 +6,16 @@ mod diag;
 
 pub use diag::ConfigError;
 
-use crate::model::{IsoDuration, RoleCatalog, Tier};
 use crate::model::role::KnownRole;
+use crate::model::{IsoDuration, RoleCatalog, Tier};
 use crate::rules::{self, Needs, ParamKind, RuleDef, Severity};
 use crate::source::{Node, SourceFile, Syntax, Value};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// The packs shipped in the binary.
-pub const BUILTIN_PACKS: &[(&str, &str)] = &[("baseline", include_str!("../../rules/baseline.yaml"))];
+pub const BUILTIN_PACKS: &[(&str, &str)] =
+    &[("baseline", include_str!("../../rules/baseline.yaml"))];
 
 pub const ROLES_YAML: &str = include_str!("../../rules/roles.yaml");
 
@@ -106,21 +107,47 @@ pub fn load_pack(name: String, bytes: &[u8]) -> Result<Pack, ConfigError> {
     let src = Arc::new(SourceFile::parse(name, bytes, Syntax::Yaml));
     let root = match &src.root {
         Ok(r) => r,
-        Err(e) => return Err(ConfigError::at(&src, e.offset..e.offset, format!("the pack is not valid YAML: {}", e.message), None)),
+        Err(e) => {
+            return Err(ConfigError::at(
+                &src,
+                e.offset..e.offset,
+                format!("the pack is not valid YAML: {}", e.message),
+                None,
+            ));
+        }
     };
     let mut errors = Vec::new();
     let err = |errors: &mut Vec<ConfigError>, node: &Node, msg: String, help: Option<&str>| {
-        errors.push(ConfigError::at(&src, node.span.clone(), msg, help.map(str::to_owned)));
+        errors.push(ConfigError::at(
+            &src,
+            node.span.clone(),
+            msg,
+            help.map(str::to_owned),
+        ));
     };
     if root.as_object().is_none() {
-        return Err(ConfigError::at(&src, root.span.clone(), "a pack must be a mapping with `name` and `rules`".into(), None));
+        return Err(ConfigError::at(
+            &src,
+            root.span.clone(),
+            "a pack must be a mapping with `name` and `rules`".into(),
+            None,
+        ));
     }
-    let mut pack = Pack { name: String::new(), description: None, entries: Vec::new() };
+    let mut pack = Pack {
+        name: String::new(),
+        description: None,
+        entries: Vec::new(),
+    };
     for m in root.as_object().unwrap_or_default() {
         match m.key.as_str() {
             "name" => match m.value.as_str() {
                 Some(s) => pack.name = s.to_owned(),
-                None => err(&mut errors, &m.value, "`name` must be a string".into(), None),
+                None => err(
+                    &mut errors,
+                    &m.value,
+                    "`name` must be a string".into(),
+                    None,
+                ),
             },
             "description" => pack.description = m.value.as_str().map(str::to_owned),
             "rules" => match m.value.as_array() {
@@ -128,15 +155,32 @@ pub fn load_pack(name: String, bytes: &[u8]) -> Result<Pack, ConfigError> {
                     for item in items {
                         if let Some(e) = entry(item, &src, &mut errors) {
                             if pack.entries.iter().any(|x| x.rule.code == e.rule.code) {
-                                err(&mut errors, item, format!("{} appears twice in this pack", e.rule.code), Some("Give each rule one entry; use a per-tier severity map for different tiers."));
+                                err(
+                                    &mut errors,
+                                    item,
+                                    format!("{} appears twice in this pack", e.rule.code),
+                                    Some(
+                                        "Give each rule one entry; use a per-tier severity map for different tiers.",
+                                    ),
+                                );
                             }
                             pack.entries.push(e);
                         }
                     }
                 }
-                None => err(&mut errors, &m.value, "`rules` must be a list of entries".into(), None),
+                None => err(
+                    &mut errors,
+                    &m.value,
+                    "`rules` must be a list of entries".into(),
+                    None,
+                ),
             },
-            other => errors.push(ConfigError::at(&src, m.key_span.clone(), format!("unknown pack key `{other}`"), Some("Known keys: name, description, rules.".into()))),
+            other => errors.push(ConfigError::at(
+                &src,
+                m.key_span.clone(),
+                format!("unknown pack key `{other}`"),
+                Some("Known keys: name, description, rules.".into()),
+            )),
         }
     }
     match errors.into_iter().reduce(ConfigError::and) {
@@ -146,20 +190,41 @@ pub fn load_pack(name: String, bytes: &[u8]) -> Result<Pack, ConfigError> {
 }
 
 fn entry(item: &Node, src: &Arc<SourceFile>, errors: &mut Vec<ConfigError>) -> Option<Entry> {
-    let push = |errors: &mut Vec<ConfigError>, span: std::ops::Range<usize>, msg: String, help: Option<String>| {
+    let push = |errors: &mut Vec<ConfigError>,
+                span: std::ops::Range<usize>,
+                msg: String,
+                help: Option<String>| {
         errors.push(ConfigError::at(src, span, msg, help));
     };
     let Some(members) = item.as_object() else {
-        push(errors, item.span.clone(), "a pack entry must be a mapping with `rule` and `severity`".into(), None);
+        push(
+            errors,
+            item.span.clone(),
+            "a pack entry must be a mapping with `rule` and `severity`".into(),
+            None,
+        );
         return None;
     };
     let Some(rule_node) = item.get("rule") else {
-        push(errors, item.span.clone(), "the entry has no `rule`".into(), Some("Name the rule by code (PIM101) or name (approval-required).".into()));
+        push(
+            errors,
+            item.span.clone(),
+            "the entry has no `rule`".into(),
+            Some("Name the rule by code (PIM101) or name (approval-required).".into()),
+        );
         return None;
     };
     let Some(rule) = rule_node.as_str().and_then(rules::lookup) else {
-        let shown = rule_node.as_str().map_or_else(|| rule_node.value.type_name().to_owned(), |s| format!("`{s}`"));
-        push(errors, rule_node.span.clone(), format!("unknown rule {shown}"), Some("`pim-lint rules` lists every rule code and name.".into()));
+        let shown = rule_node.as_str().map_or_else(
+            || rule_node.value.type_name().to_owned(),
+            |s| format!("`{s}`"),
+        );
+        push(
+            errors,
+            rule_node.span.clone(),
+            format!("unknown rule {shown}"),
+            Some("`pim-lint rules` lists every rule code and name.".into()),
+        );
         return None;
     };
     let mut tiers = None;
@@ -178,7 +243,12 @@ fn entry(item: &Node, src: &Arc<SourceFile>, errors: &mut Vec<ConfigError>) -> O
                             Some(t) => ts.push(t),
                             None => {
                                 ok = false;
-                                push(errors, t.span.clone(), "unknown tier".into(), Some("Tiers are tier0, privileged and standard.".into()));
+                                push(
+                                    errors,
+                                    t.span.clone(),
+                                    "unknown tier".into(),
+                                    Some("Tiers are tier0, privileged and standard.".into()),
+                                );
                             }
                         }
                     }
@@ -186,7 +256,12 @@ fn entry(item: &Node, src: &Arc<SourceFile>, errors: &mut Vec<ConfigError>) -> O
                 }
                 None => {
                     ok = false;
-                    push(errors, m.value.span.clone(), "`tiers` must be a list such as [tier0, privileged]".into(), None);
+                    push(
+                        errors,
+                        m.value.span.clone(),
+                        "`tiers` must be a list such as [tier0, privileged]".into(),
+                        None,
+                    );
                 }
             },
             "severity" => match &m.value.value {
@@ -194,7 +269,12 @@ fn entry(item: &Node, src: &Arc<SourceFile>, errors: &mut Vec<ConfigError>) -> O
                     Some(s) => severity = Some(SeveritySpec::All(s)),
                     None => {
                         ok = false;
-                        push(errors, m.value.span.clone(), format!("unknown severity `{s}`"), Some("Severities are error, warning and note.".into()));
+                        push(
+                            errors,
+                            m.value.span.clone(),
+                            format!("unknown severity `{s}`"),
+                            Some("Severities are error, warning and note.".into()),
+                        );
                     }
                 },
                 Value::Object(per) => {
@@ -202,7 +282,12 @@ fn entry(item: &Node, src: &Arc<SourceFile>, errors: &mut Vec<ConfigError>) -> O
                     for pm in per {
                         let Some(t) = Tier::parse(&pm.key) else {
                             ok = false;
-                            push(errors, pm.key_span.clone(), format!("unknown tier `{}`", pm.key), Some("Tiers are tier0, privileged and standard.".into()));
+                            push(
+                                errors,
+                                pm.key_span.clone(),
+                                format!("unknown tier `{}`", pm.key),
+                                Some("Tiers are tier0, privileged and standard.".into()),
+                            );
                             continue;
                         };
                         match pm.value.as_str().and_then(Severity::parse) {
@@ -211,7 +296,12 @@ fn entry(item: &Node, src: &Arc<SourceFile>, errors: &mut Vec<ConfigError>) -> O
                             }
                             None => {
                                 ok = false;
-                                push(errors, pm.value.span.clone(), "severity must be error, warning or note".into(), None);
+                                push(
+                                    errors,
+                                    pm.value.span.clone(),
+                                    "severity must be error, warning or note".into(),
+                                    None,
+                                );
                             }
                         }
                     }
@@ -219,7 +309,12 @@ fn entry(item: &Node, src: &Arc<SourceFile>, errors: &mut Vec<ConfigError>) -> O
                 }
                 _ => {
                     ok = false;
-                    push(errors, m.value.span.clone(), "`severity` must be error|warning|note or a map tier → severity".into(), None);
+                    push(
+                        errors,
+                        m.value.span.clone(),
+                        "`severity` must be error|warning|note or a map tier → severity".into(),
+                        None,
+                    );
                 }
             },
             "params" => match m.value.as_object() {
@@ -229,8 +324,17 @@ fn entry(item: &Node, src: &Arc<SourceFile>, errors: &mut Vec<ConfigError>) -> O
                             None => {
                                 ok = false;
                                 let known: Vec<&str> = rule.params.iter().map(|s| s.name).collect();
-                                let help = if known.is_empty() { format!("{} takes no parameters.", rule.code) } else { format!("{} takes: {}.", rule.code, known.join(", ")) };
-                                push(errors, p.key_span.clone(), format!("unknown parameter `{}` for {}", p.key, rule.code), Some(help));
+                                let help = if known.is_empty() {
+                                    format!("{} takes no parameters.", rule.code)
+                                } else {
+                                    format!("{} takes: {}.", rule.code, known.join(", "))
+                                };
+                                push(
+                                    errors,
+                                    p.key_span.clone(),
+                                    format!("unknown parameter `{}` for {}", p.key, rule.code),
+                                    Some(help),
+                                );
                             }
                             Some(spec) => match check_param(spec.kind, &p.value) {
                                 Ok(()) => {
@@ -238,7 +342,12 @@ fn entry(item: &Node, src: &Arc<SourceFile>, errors: &mut Vec<ConfigError>) -> O
                                 }
                                 Err((span, msg)) => {
                                     ok = false;
-                                    push(errors, span, format!("parameter `{}` of {}: {msg}", p.key, rule.code), Some(spec.doc.to_owned()));
+                                    push(
+                                        errors,
+                                        span,
+                                        format!("parameter `{}` of {}: {msg}", p.key, rule.code),
+                                        Some(spec.doc.to_owned()),
+                                    );
                                 }
                             },
                         }
@@ -246,21 +355,42 @@ fn entry(item: &Node, src: &Arc<SourceFile>, errors: &mut Vec<ConfigError>) -> O
                 }
                 None => {
                     ok = false;
-                    push(errors, m.value.span.clone(), "`params` must be a mapping".into(), None);
+                    push(
+                        errors,
+                        m.value.span.clone(),
+                        "`params` must be a mapping".into(),
+                        None,
+                    );
                 }
             },
             "control" => control = m.value.as_str().map(str::to_owned),
             other => {
                 ok = false;
-                push(errors, m.key_span.clone(), format!("unknown entry key `{other}`"), Some("Entry keys: rule, severity, tiers, params, control.".into()));
+                push(
+                    errors,
+                    m.key_span.clone(),
+                    format!("unknown entry key `{other}`"),
+                    Some("Entry keys: rule, severity, tiers, params, control.".into()),
+                );
             }
         }
     }
     let Some(severity) = severity else {
-        push(errors, item.span.clone(), format!("the entry for {} has no `severity`", rule.code), None);
+        push(
+            errors,
+            item.span.clone(),
+            format!("the entry for {} has no `severity`", rule.code),
+            None,
+        );
         return None;
     };
-    ok.then_some(Entry { rule, tiers, severity, params, control })
+    ok.then_some(Entry {
+        rule,
+        tiers,
+        severity,
+        params,
+        control,
+    })
 }
 
 fn check_param(kind: ParamKind, v: &Node) -> Result<(), (std::ops::Range<usize>, String)> {
@@ -268,12 +398,18 @@ fn check_param(kind: ParamKind, v: &Node) -> Result<(), (std::ops::Range<usize>,
     match kind {
         ParamKind::Count => match &v.value {
             Value::Number(n) if n.parse::<u64>().is_ok() => Ok(()),
-            _ => bad(&format!("expected a whole number, found {}", v.value.type_name())),
+            _ => bad(&format!(
+                "expected a whole number, found {}",
+                v.value.type_name()
+            )),
         },
         ParamKind::Duration => match v.as_str().map(IsoDuration::parse) {
             Some(Ok(_)) => Ok(()),
             Some(Err(e)) => bad(&e.0),
-            None => bad(&format!("expected an ISO 8601 duration such as PT8H, found {}", v.value.type_name())),
+            None => bad(&format!(
+                "expected an ISO 8601 duration such as PT8H, found {}",
+                v.value.type_name()
+            )),
         },
         ParamKind::Severity => match v.as_str().and_then(Severity::parse) {
             Some(_) => Ok(()),
@@ -281,7 +417,9 @@ fn check_param(kind: ParamKind, v: &Node) -> Result<(), (std::ops::Range<usize>,
         },
         ParamKind::DurationByTier => {
             let Some(ms) = v.as_object() else {
-                return bad("expected a map of tier → duration, e.g. {tier0: PT4H, privileged: PT8H}");
+                return bad(
+                    "expected a map of tier → duration, e.g. {tier0: PT4H, privileged: PT8H}",
+                );
             };
             for m in ms {
                 if Tier::parse(&m.key).is_none() {
@@ -290,7 +428,9 @@ fn check_param(kind: ParamKind, v: &Node) -> Result<(), (std::ops::Range<usize>,
                 match m.value.as_str().map(IsoDuration::parse) {
                     Some(Ok(_)) => {}
                     Some(Err(e)) => return Err((m.value.span.clone(), e.0)),
-                    None => return Err((m.value.span.clone(), "expected an ISO 8601 duration".into())),
+                    None => {
+                        return Err((m.value.span.clone(), "expected an ISO 8601 duration".into()));
+                    }
                 }
             }
             Ok(())
@@ -305,15 +445,37 @@ pub fn builtin_roles() -> Result<RoleCatalog, ConfigError> {
 
 pub fn load_roles(name: String, bytes: &[u8]) -> Result<RoleCatalog, ConfigError> {
     let src = Arc::new(SourceFile::parse(name, bytes, Syntax::Yaml));
-    let root = src.root.as_ref().map_err(|e| ConfigError::at(&src, e.offset..e.offset, e.message.clone(), None))?;
+    let root = src
+        .root
+        .as_ref()
+        .map_err(|e| ConfigError::at(&src, e.offset..e.offset, e.message.clone(), None))?;
     let mut cat = RoleCatalog::default();
     for m in root.as_object().unwrap_or_default() {
-        let tier = Tier::parse(&m.key).ok_or_else(|| ConfigError::at(&src, m.key_span.clone(), format!("unknown tier `{}`", m.key), None))?;
+        let tier = Tier::parse(&m.key).ok_or_else(|| {
+            ConfigError::at(
+                &src,
+                m.key_span.clone(),
+                format!("unknown tier `{}`", m.key),
+                None,
+            )
+        })?;
         for item in m.value.as_array().unwrap_or_default() {
             let field = |k: &str| item.get(k).and_then(Node::as_str).map(str::to_owned);
             match (field("id"), field("name")) {
-                (Some(id), Some(name)) => cat.insert(KnownRole { id, name, tier, platform: field("platform").unwrap_or_default() }),
-                _ => return Err(ConfigError::at(&src, item.span.clone(), "a role needs `id` and `name`".into(), None)),
+                (Some(id), Some(name)) => cat.insert(KnownRole {
+                    id,
+                    name,
+                    tier,
+                    platform: field("platform").unwrap_or_default(),
+                }),
+                _ => {
+                    return Err(ConfigError::at(
+                        &src,
+                        item.span.clone(),
+                        "a role needs `id` and `name`".into(),
+                        None,
+                    ));
+                }
             }
         }
     }

@@ -2,7 +2,9 @@
 
 use crate::lint::{Finding, Outcome};
 use crate::rules::Severity;
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report,
+};
 
 #[derive(Debug, Clone, Copy)]
 pub struct Style {
@@ -12,16 +14,28 @@ pub struct Style {
 
 impl Style {
     /// Fixed theme and width, no colour: what snapshots use.
-    pub const PLAIN: Style = Style { color: false, width: 100 };
+    pub const PLAIN: Style = Style {
+        color: false,
+        width: 100,
+    };
 }
 
 fn handler(style: Style) -> GraphicalReportHandler {
-    let theme = if style.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    GraphicalReportHandler::new_themed(theme).with_width(style.width).with_links(false).with_context_lines(1)
+    let theme = if style.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    GraphicalReportHandler::new_themed(theme)
+        .with_width(style.width)
+        .with_links(false)
+        .with_context_lines(1)
 }
 
 pub fn render_finding(out: &Outcome, f: &Finding, style: Style) -> String {
-    let Some(src) = out.files.get(f.file) else { return String::new() };
+    let Some(src) = out.files.get(f.file) else {
+        return String::new();
+    };
     let message = match &f.subject {
         Some(s) => format!("{s}: {}", f.message),
         None => f.message.clone(),
@@ -35,11 +49,21 @@ pub fn render_finding(out: &Outcome, f: &Finding, style: Style) -> String {
             Severity::Note => miette::Severity::Advice,
         })
         .with_help(f.help.clone())
-        .with_label(LabeledSpan::new_primary_with_span(f.label.clone(), (f.span.start, len)));
-    let report = Report::new(diag).with_source_code(NamedSource::new(src.name.clone(), src.text.clone()));
+        .with_label(LabeledSpan::new_primary_with_span(
+            f.label.clone(),
+            (f.span.start, len),
+        ));
+    let report =
+        Report::new(diag).with_source_code(NamedSource::new(src.name.clone(), src.text.clone()));
     let mut s = String::new();
-    if handler(style).render_report(&mut s, report.as_ref()).is_err() {
-        s = format!("{}:{}:{}: {} {}: {}\n", src.name, f.position.line, f.position.column, f.code, f.rule, f.message);
+    if handler(style)
+        .render_report(&mut s, report.as_ref())
+        .is_err()
+    {
+        s = format!(
+            "{}:{}:{}: {} {}: {}\n",
+            src.name, f.position.line, f.position.column, f.code, f.rule, f.message
+        );
     }
     s
 }

@@ -8,7 +8,8 @@ use crate::rules::Severity;
 
 /// "2 errors, 1 warning, 3 notes in 4 policies across 2 files".
 pub fn summary_line(out: &Outcome) -> String {
-    let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     format!(
         "{}, {}, {} in {} across {}",
         plural(out.count(Severity::Error), "error", "errors"),

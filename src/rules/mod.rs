@@ -123,11 +123,17 @@ pub struct Ctx<'a> {
 
 impl Ctx<'_> {
     pub fn count(&self, name: &str, default: u64) -> u64 {
-        self.params.get(name).and_then(serde_json::Value::as_u64).unwrap_or(default)
+        self.params
+            .get(name)
+            .and_then(serde_json::Value::as_u64)
+            .unwrap_or(default)
     }
 
     pub fn duration(&self, name: &str) -> Option<IsoDuration> {
-        self.params.get(name).and_then(|v| v.as_str()).and_then(|s| IsoDuration::parse(s).ok())
+        self.params
+            .get(name)
+            .and_then(|v| v.as_str())
+            .and_then(|s| IsoDuration::parse(s).ok())
     }
 
     /// A per-tier duration (`caps: {tier0: PT4H}`) for this policy's tier.
@@ -141,7 +147,10 @@ impl Ctx<'_> {
     }
 
     pub fn severity(&self, name: &str) -> Option<Severity> {
-        self.params.get(name).and_then(|v| v.as_str()).and_then(Severity::parse)
+        self.params
+            .get(name)
+            .and_then(|v| v.as_str())
+            .and_then(Severity::parse)
     }
 }
 
@@ -158,8 +167,18 @@ pub struct Hit {
 }
 
 impl Hit {
-    pub fn new(pointer: impl Into<String>, message: impl Into<String>, help: impl Into<String>) -> Hit {
-        Hit { pointer: pointer.into(), message: message.into(), help: help.into(), label: None, severity: None }
+    pub fn new(
+        pointer: impl Into<String>,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) -> Hit {
+        Hit {
+            pointer: pointer.into(),
+            message: message.into(),
+            help: help.into(),
+            label: None,
+            severity: None,
+        }
     }
 
     pub fn label(mut self, label: impl Into<String>) -> Hit {

@@ -97,7 +97,10 @@ fn utf16(
     if bytes.len() % 2 == 1 {
         let offset = out.len();
         return Err(Box::new(DecodeError {
-            error: SyntaxError { offset, message: "UTF-16 text ends in half a code unit".into() },
+            error: SyntaxError {
+                offset,
+                message: "UTF-16 text ends in half a code unit".into(),
+            },
             encoding,
             lossy_text: out,
         }));

@@ -11,7 +11,11 @@ use super::node::{Member, Node, Value};
 pub const MAX_DEPTH: usize = 256;
 
 pub fn parse(text: &str) -> Result<Node, SyntaxError> {
-    let mut p = Parser { s: text.as_bytes(), text, pos: 0 };
+    let mut p = Parser {
+        s: text.as_bytes(),
+        text,
+        pos: 0,
+    };
     p.ws();
     if p.pos >= p.s.len() {
         return Err(p.err("the file is empty: expected a JSON value"));
@@ -32,7 +36,10 @@ struct Parser<'a> {
 
 impl<'a> Parser<'a> {
     fn err(&self, message: impl Into<String>) -> SyntaxError {
-        SyntaxError { offset: self.pos.min(self.s.len()), message: message.into() }
+        SyntaxError {
+            offset: self.pos.min(self.s.len()),
+            message: message.into(),
+        }
     }
 
     fn ws(&mut self) {
@@ -73,9 +80,17 @@ impl<'a> Parser<'a> {
                     self.describe_here()
                 )));
             }
-            _ => return Err(self.err(format!("expected a value but found {}", self.describe_here()))),
+            _ => {
+                return Err(self.err(format!(
+                    "expected a value but found {}",
+                    self.describe_here()
+                )));
+            }
         };
-        Ok(Node { span: start..self.pos, value })
+        Ok(Node {
+            span: start..self.pos,
+            value,
+        })
     }
 
     fn literal(&mut self, word: &str, value: Value) -> Result<Value, SyntaxError> {
@@ -83,7 +98,10 @@ impl<'a> Parser<'a> {
             self.pos += word.len();
             Ok(value)
         } else {
-            Err(self.err(format!("expected a value but found {}", self.describe_here())))
+            Err(self.err(format!(
+                "expected a value but found {}",
+                self.describe_here()
+            )))
         }
     }
 
@@ -264,7 +282,11 @@ impl<'a> Parser<'a> {
             self.pos += 1;
             self.ws();
             let value = self.value(depth + 1)?;
-            members.push(Member { key, key_span, value });
+            members.push(Member {
+                key,
+                key_span,
+                value,
+            });
             self.ws();
             match self.s.get(self.pos) {
                 Some(b',') => self.pos += 1,

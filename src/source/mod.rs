@@ -30,7 +30,11 @@ pub enum Syntax {
 impl Syntax {
     /// Chooses the syntax from a file name: `.yaml`/`.yml` are YAML, everything else JSON.
     pub fn from_path(path: &std::path::Path) -> Syntax {
-        match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase) {
+        match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+        {
             Some(e) if e == "yaml" || e == "yml" => Syntax::Yaml,
             _ => Syntax::Json,
         }
@@ -71,7 +75,13 @@ impl SourceFile {
             Err(e) => (e.lossy_text, e.encoding, Err(e.error)),
         };
         let lines = LineIndex::new(&text);
-        SourceFile { name, text: Arc::from(text), encoding, lines, root }
+        SourceFile {
+            name,
+            text: Arc::from(text),
+            encoding,
+            lines,
+            root,
+        }
     }
 
     /// The span for an RFC 6901 pointer. A pointer that goes past the tree resolves to the deepest
@@ -86,7 +96,12 @@ impl SourceFile {
     pub fn position(&self, span: &Range<usize>) -> Position {
         let (line, column) = self.lines.line_col(&self.text, span.start);
         let (end_line, end_column) = self.lines.line_col(&self.text, span.end.max(span.start));
-        Position { line, column, end_line, end_column }
+        Position {
+            line,
+            column,
+            end_line,
+            end_column,
+        }
     }
 }
 

@@ -87,11 +87,12 @@ impl Node {
     /// `Rules`/`Id` where Graph writes `rules`/`id`). Returns the actual key too.
     pub fn member_ci(&self, key: &str) -> Option<&Member> {
         let members = self.as_object()?;
-        members
-            .iter()
-            .rev()
-            .find(|m| m.key == key)
-            .or_else(|| members.iter().rev().find(|m| m.key.eq_ignore_ascii_case(key)))
+        members.iter().rev().find(|m| m.key == key).or_else(|| {
+            members
+                .iter()
+                .rev()
+                .find(|m| m.key.eq_ignore_ascii_case(key))
+        })
     }
 
     /// Resolves an RFC 6901 pointer to the span a report should show: scalars by their value;
@@ -108,9 +109,11 @@ impl Node {
                     .rev()
                     .find(|m| m.key == token)
                     .map(|m| (Some(m.key_span.clone()), &m.value)),
-                Value::Array(items) => {
-                    token.parse::<usize>().ok().and_then(|i| items.get(i)).map(|n| (None, n))
-                }
+                Value::Array(items) => token
+                    .parse::<usize>()
+                    .ok()
+                    .and_then(|i| items.get(i))
+                    .map(|n| (None, n)),
                 _ => None,
             };
             match next {
@@ -139,7 +142,9 @@ impl Node {
             Value::String(s) => serde_json::Value::String(s.clone()),
             Value::Array(a) => serde_json::Value::Array(a.iter().map(Node::to_json).collect()),
             Value::Object(m) => serde_json::Value::Object(
-                m.iter().map(|m| (m.key.clone(), m.value.to_json())).collect(),
+                m.iter()
+                    .map(|m| (m.key.clone(), m.value.to_json()))
+                    .collect(),
             ),
         }
     }

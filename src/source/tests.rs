@@ -20,7 +20,16 @@ fn json_spans_point_at_values() {
 
 #[test]
 fn json_rejects_what_graph_rejects() {
-    for bad in ["{\"a\":1,}", "[1,]", "{\"a\": NaN}", "// c\n{}", "{\"a\":\"x\ny\"}", "", "[1 2]", "{\"a\" 1}"] {
+    for bad in [
+        "{\"a\":1,}",
+        "[1,]",
+        "{\"a\": NaN}",
+        "// c\n{}",
+        "{\"a\":\"x\ny\"}",
+        "",
+        "[1 2]",
+        "{\"a\" 1}",
+    ] {
         assert!(json::parse(bad).is_err(), "{bad:?} parsed");
     }
 }
@@ -56,13 +65,23 @@ fn decode_utf16_and_bom() {
     be.extend(text.encode_utf16().flat_map(|u| u.to_be_bytes()));
     let mut bom = vec![0xEF, 0xBB, 0xBF];
     bom.extend(text.as_bytes());
-    for (bytes, enc) in [(le, Encoding::Utf16Le), (be, Encoding::Utf16Be), (bom, Encoding::Utf8Bom)] {
+    for (bytes, enc) in [
+        (le, Encoding::Utf16Le),
+        (be, Encoding::Utf16Be),
+        (bom, Encoding::Utf8Bom),
+    ] {
         let (t, e) = decode(&bytes).unwrap();
         assert_eq!(t, text);
         assert_eq!(e, enc);
     }
     let no_bom: Vec<u8> = text.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
-    assert!(decode(&no_bom).unwrap_err().error.message.contains("UTF-16 without"));
+    assert!(
+        decode(&no_bom)
+            .unwrap_err()
+            .error
+            .message
+            .contains("UTF-16 without")
+    );
     assert!(decode(b"{\"a\": \"\xff\"}").is_err());
 }
 
@@ -80,8 +99,15 @@ fn yaml_tree_has_spans() {
     let text = "rules:\n  - rule: PIM101\n    severity: error\n    n: 3\n    q: 'true'\n";
     let root = yaml::parse(text).unwrap();
     assert_eq!(&text[root.locate("/rules/0/severity")], "error");
-    let item = root.get("rules").and_then(|r| r.as_array()).and_then(|a| a.first()).unwrap();
-    assert_eq!(item.get("n").map(|n| n.value.clone()), Some(Value::Number("3".into())));
+    let item = root
+        .get("rules")
+        .and_then(|r| r.as_array())
+        .and_then(|a| a.first())
+        .unwrap();
+    assert_eq!(
+        item.get("n").map(|n| n.value.clone()),
+        Some(Value::Number("3".into()))
+    );
     assert_eq!(item.get("q").and_then(Node::as_str), Some("true"));
 }
 
@@ -90,7 +116,9 @@ fn yaml_alias_bomb_is_bounded() {
     let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
     for i in 1..12 {
         let p = i - 1;
-        text.push_str(&format!("a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"));
+        text.push_str(&format!(
+            "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+        ));
     }
     assert!(yaml::parse(&text).unwrap_err().message.contains("alias"));
 }

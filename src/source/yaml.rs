@@ -37,7 +37,10 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
             }
         }
     }
-    root.ok_or(SyntaxError { offset: 0, message: "the file is empty: expected a YAML document".into() })
+    root.ok_or(SyntaxError {
+        offset: 0,
+        message: "the file is empty: expected a YAML document".into(),
+    })
 }
 
 struct CharOffsets {
@@ -49,7 +52,10 @@ struct CharOffsets {
 impl CharOffsets {
     fn new(text: &str) -> CharOffsets {
         let map = (!text.is_ascii()).then(|| text.char_indices().map(|(i, _)| i).collect());
-        CharOffsets { map, len: text.len() }
+        CharOffsets {
+            map,
+            len: text.len(),
+        }
     }
     fn byte(&self, char_index: usize) -> usize {
         match &self.map {
@@ -74,7 +80,10 @@ impl<'a> Builder<'a> {
                 offset: self.offsets.byte(e.marker().index()),
                 message: e.info().to_owned(),
             }),
-            None => Err(SyntaxError { offset: self.offsets.len, message: "unexpected end of YAML".into() }),
+            None => Err(SyntaxError {
+                offset: self.offsets.len,
+                message: "unexpected end of YAML".into(),
+            }),
         }
     }
 
@@ -87,7 +96,9 @@ impl<'a> Builder<'a> {
         if self.nodes > MAX_NODES {
             return Err(SyntaxError {
                 offset: at,
-                message: format!("the document expands to more than {MAX_NODES} nodes (alias bomb?)"),
+                message: format!(
+                    "the document expands to more than {MAX_NODES} nodes (alias bomb?)"
+                ),
             });
         }
         Ok(())
@@ -104,7 +115,11 @@ impl<'a> Builder<'a> {
         self.count(range.start, 1)?;
         let (node, anchor) = match event {
             Event::Scalar(text, style, anchor, _tag) => {
-                let value = if style == ScalarStyle::Plain { resolve_plain(&text) } else { Value::String(text.into_owned()) };
+                let value = if style == ScalarStyle::Plain {
+                    resolve_plain(&text)
+                } else {
+                    Value::String(text.into_owned())
+                };
                 (Node { span: range, value }, anchor)
             }
             Event::Alias(id) => {
@@ -114,7 +129,13 @@ impl<'a> Builder<'a> {
                 })?;
                 let size = count_nodes(&target);
                 self.count(range.start, size)?;
-                (Node { span: range, value: target.value }, 0)
+                (
+                    Node {
+                        span: range,
+                        value: target.value,
+                    },
+                    0,
+                )
             }
             Event::SequenceStart(anchor, _) => {
                 let mut items = Vec::new();
@@ -126,7 +147,13 @@ impl<'a> Builder<'a> {
                     items.push(self.node(ev, sp, depth + 1)?);
                 };
                 let end = end.max(items.last().map_or(range.start + 1, |n| n.span.end));
-                (Node { span: range.start..end, value: Value::Array(items) }, anchor)
+                (
+                    Node {
+                        span: range.start..end,
+                        value: Value::Array(items),
+                    },
+                    anchor,
+                )
             }
             Event::MappingStart(anchor, _) => {
                 let mut members = Vec::new();
@@ -149,13 +176,26 @@ impl<'a> Builder<'a> {
                     };
                     let (ev, sp) = self.next()?;
                     let value = self.node(ev, sp, depth + 1)?;
-                    members.push(Member { key, key_span: key_node.span, value });
+                    members.push(Member {
+                        key,
+                        key_span: key_node.span,
+                        value,
+                    });
                 };
                 let end = end.max(members.last().map_or(range.start + 1, |m| m.value.span.end));
-                (Node { span: range.start..end, value: Value::Object(members) }, anchor)
+                (
+                    Node {
+                        span: range.start..end,
+                        value: Value::Object(members),
+                    },
+                    anchor,
+                )
             }
             _ => {
-                return Err(SyntaxError { offset: range.start, message: "unexpected YAML event".into() });
+                return Err(SyntaxError {
+                    offset: range.start,
+                    message: "unexpected YAML event".into(),
+                });
             }
         };
         if anchor > 0 {

@@ -13,8 +13,12 @@ pub static RULE: RuleDef = RuleDef {
 };
 
 fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
-    let Some((_, a)) = p.approval() else { return Vec::new() };
-    let Some(required) = &a.is_approval_required else { return Vec::new() };
+    let Some((_, a)) = p.approval() else {
+        return Vec::new();
+    };
+    let Some(required) = &a.is_approval_required else {
+        return Vec::new();
+    };
     if !required.value {
         return Vec::new();
     }
@@ -22,11 +26,20 @@ fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
                 `primaryApprovers` (PIM supports a single stage).";
     match &a.stages {
         Some(stages) if stages.value.is_empty() => vec![
-            Hit::new(&stages.pointer, "Approval is required but `approvalStages` is empty", help).label("no stage"),
+            Hit::new(
+                &stages.pointer,
+                "Approval is required but `approvalStages` is empty",
+                help,
+            )
+            .label("no stage"),
         ],
         None => vec![
-            Hit::new(&required.pointer, "Approval is required but the rule has no `approvalStages`", help)
-                .label("required, but no stage follows"),
+            Hit::new(
+                &required.pointer,
+                "Approval is required but the rule has no `approvalStages`",
+                help,
+            )
+            .label("required, but no stage follows"),
         ],
         Some(_) => Vec::new(),
     }

@@ -15,8 +15,16 @@ pub static RULE: RuleDef = RuleDef {
 fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
     let mut hits = Vec::new();
     for r in &p.rules {
-        let Setting::Expiration { is_expiration_required, maximum_duration: Some(d) } = &r.setting else { continue };
-        let Ok(dur) = IsoDuration::parse(&d.value) else { continue };
+        let Setting::Expiration {
+            is_expiration_required,
+            maximum_duration: Some(d),
+        } = &r.setting
+        else {
+            continue;
+        };
+        let Ok(dur) = IsoDuration::parse(&d.value) else {
+            continue;
+        };
         let required = is_expiration_required.as_ref().is_none_or(|b| b.value);
         if r.known == Some(RuleId::ExpirationEndUserAssignment) {
             if dur.is_zero() || dur > IsoDuration::from_hours(24) {

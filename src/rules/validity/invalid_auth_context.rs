@@ -15,12 +15,19 @@ pub static RULE: RuleDef = RuleDef {
 /// Conditional Access authentication context ids are `c1` … `c99`.
 pub fn is_valid_claim(s: &str) -> bool {
     s.strip_prefix('c')
-        .and_then(|n| n.parse::<u8>().ok().filter(|n| (1..=99).contains(n)).map(|v| v.to_string() == n))
+        .and_then(|n| {
+            n.parse::<u8>()
+                .ok()
+                .filter(|n| (1..=99).contains(n))
+                .map(|v| v.to_string() == n)
+        })
         .unwrap_or(false)
 }
 
 fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
-    let Some((rule, Some(enabled), claim)) = p.auth_context() else { return Vec::new() };
+    let Some((rule, Some(enabled), claim)) = p.auth_context() else {
+        return Vec::new();
+    };
     if !enabled.value {
         return Vec::new();
     }

@@ -13,7 +13,9 @@ pub static RULE: RuleDef = RuleDef {
 };
 
 fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
-    let Some((_, Some(enabled), _)) = p.auth_context() else { return Vec::new() };
+    let Some((_, Some(enabled), _)) = p.auth_context() else {
+        return Vec::new();
+    };
     if !enabled.value {
         return Vec::new();
     }

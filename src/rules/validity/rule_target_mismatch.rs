@@ -17,7 +17,10 @@ fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
     for r in &p.rules {
         let Some(id) = r.known else { continue };
         let (caller, level) = id.expected_target();
-        for (field, actual, expected) in [("caller", &r.target.caller, caller), ("level", &r.target.level, level)] {
+        for (field, actual, expected) in [
+            ("caller", &r.target.caller, caller),
+            ("level", &r.target.level, level),
+        ] {
             if let Some(a) = actual
                 && !a.value.eq_ignore_ascii_case(expected)
             {

@@ -19,12 +19,24 @@ fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
     let help = "Export with `$expand=rules` (policies) or `$expand=policy($expand=rules)` (policy assignments); \
                 for ARM read `properties.rules` or `properties.effectiveRules`.";
     if !p.rules_expanded {
-        return vec![Hit::new(&p.pointer, "The policy has no `rules`: nothing about it can be checked", help)
-            .label("no rules here")];
+        return vec![
+            Hit::new(
+                &p.pointer,
+                "The policy has no `rules`: nothing about it can be checked",
+                help,
+            )
+            .label("no rules here"),
+        ];
     }
     if p.rules.is_empty() {
-        return vec![Hit::new(&p.rules_pointer, "The policy's `rules` list is empty: nothing about it can be checked", help)
-            .label("empty")];
+        return vec![
+            Hit::new(
+                &p.rules_pointer,
+                "The policy's `rules` list is empty: nothing about it can be checked",
+                help,
+            )
+            .label("empty"),
+        ];
     }
     Vec::new()
 }

@@ -26,7 +26,10 @@ fn one_of(hits: &mut Vec<Hit>, field: &str, value: &str, pointer: &str, allowed:
         hits.push(
             Hit::new(
                 pointer,
-                format!("`{field}` is \"{value}\", which is not one of {}", allowed.join(", ")),
+                format!(
+                    "`{field}` is \"{value}\", which is not one of {}",
+                    allowed.join(", ")
+                ),
                 format!("Set `{field}` to one of: {}.", allowed.join(", ")),
             )
             .label("not an accepted value"),
@@ -39,8 +42,12 @@ fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
         .problems
         .iter()
         .map(|pr| {
-            Hit::new(&pr.pointer, pr.message.clone(), "Correct the value's type; Graph and ARM reject the policy otherwise.")
-                .label("wrong type")
+            Hit::new(
+                &pr.pointer,
+                pr.message.clone(),
+                "Correct the value's type; Graph and ARM reject the policy otherwise.",
+            )
+            .label("wrong type")
         })
         .collect();
     for r in &p.rules {
@@ -53,23 +60,55 @@ fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
         match &r.setting {
             Setting::Notification(n) => {
                 if let Some(v) = &n.notification_level {
-                    one_of(&mut hits, "notificationLevel", &v.value, &v.pointer, NOTIFICATION_LEVELS);
+                    one_of(
+                        &mut hits,
+                        "notificationLevel",
+                        &v.value,
+                        &v.pointer,
+                        NOTIFICATION_LEVELS,
+                    );
                 }
                 if let Some(v) = &n.recipient_type {
-                    one_of(&mut hits, "recipientType", &v.value, &v.pointer, RECIPIENT_TYPES);
+                    one_of(
+                        &mut hits,
+                        "recipientType",
+                        &v.value,
+                        &v.pointer,
+                        RECIPIENT_TYPES,
+                    );
                 }
                 if let Some(v) = &n.notification_type {
-                    one_of(&mut hits, "notificationType", &v.value, &v.pointer, NOTIFICATION_TYPES);
+                    one_of(
+                        &mut hits,
+                        "notificationType",
+                        &v.value,
+                        &v.pointer,
+                        NOTIFICATION_TYPES,
+                    );
                 }
             }
             Setting::Approval(a) => {
                 if let Some(v) = &a.approval_mode {
-                    one_of(&mut hits, "approvalMode", &v.value, &v.pointer, APPROVAL_MODES);
+                    one_of(
+                        &mut hits,
+                        "approvalMode",
+                        &v.value,
+                        &v.pointer,
+                        APPROVAL_MODES,
+                    );
                 }
             }
-            Setting::Enablement { enabled_rules: Some(list) } => {
+            Setting::Enablement {
+                enabled_rules: Some(list),
+            } => {
                 for (i, v) in list.value.iter().enumerate() {
-                    one_of(&mut hits, "enabledRules", v, &format!("{}/{i}", list.pointer), ENABLED_RULES);
+                    one_of(
+                        &mut hits,
+                        "enabledRules",
+                        v,
+                        &format!("{}/{i}", list.pointer),
+                        ENABLED_RULES,
+                    );
                 }
             }
             _ => {}

@@ -36,7 +36,14 @@ fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
     } else {
         "The role this policy governs is unknown"
     };
-    vec![Hit::new(&p.pointer, format!("{what}: only role-independent checks (PIM0xx) ran"), help).label("role unknown")]
+    vec![
+        Hit::new(
+            &p.pointer,
+            format!("{what}: only role-independent checks (PIM0xx) ran"),
+            help,
+        )
+        .label("role unknown"),
+    ]
 }
 
 const DOC: &str = r##"## What it does

@@ -1,0 +1,350 @@
+//! End-to-end: the binary's exit codes, formats, discovery and the promises of the core issue.
+
+mod common;
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::fs;
+
+fn pim() -> Command {
+    let mut c = Command::cargo_bin("pim-lint").expect("binary builds");
+    c.env_remove("NO_COLOR").env("COLUMNS", "100");
+    c
+}
+
+fn json_of(out: &[u8]) -> Value {
+    serde_json::from_slice(out)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(out)))
+}
+
+fn codes(v: &Value) -> Vec<(String, String, u64, u64)> {
+    v["diagnostics"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|d| {
+                    let file = d["file"].as_str().unwrap_or_default();
+                    let file = file.rsplit('/').next().unwrap_or(file).to_owned();
+                    (
+                        file,
+                        d["code"].as_str().unwrap_or_default().to_owned(),
+                        d["line"].as_u64().unwrap_or(0),
+                        d["column"].as_u64().unwrap_or(0),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn truncated_file_is_pim001_and_the_others_are_still_linted() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let good = fs::read("fixtures/rules/PIM004/fail.json").expect("fixture");
+    fs::write(dir.path().join("a_truncated.json"), &good[..good.len() / 2]).expect("write");
+    fs::write(dir.path().join("b_valid.json"), &good).expect("write");
+    let out = pim()
+        .arg("check")
+        .arg(dir.path())
+        .args(["--format", "json"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let v = json_of(&out.stdout);
+    let found = codes(&v);
+    let pim001: Vec<_> = found.iter().filter(|c| c.1 == "PIM001").collect();
+    assert_eq!(pim001.len(), 1, "{found:?}");
+    assert_eq!(pim001[0].0, "a_truncated.json");
+    assert!(
+        pim001[0].2 > 100 && pim001[0].3 > 1,
+        "line/column given: {:?}",
+        pim001[0]
+    );
+    assert!(
+        found
+            .iter()
+            .any(|c| c.0 == "b_valid.json" && c.1 == "PIM004"),
+        "{found:?}"
+    );
+    assert_eq!(v["summary"]["files"], 2);
+}
+
+#[test]
+fn utf16_with_bom_and_crlf_gives_the_same_findings_and_lines() {
+    let run = |f: &str| {
+        let out = pim()
+            .args(["check", "--format", "json", f])
+            .output()
+            .expect("runs");
+        let v = json_of(&out.stdout);
+        let c: Vec<_> = codes(&v)
+            .into_iter()
+            .map(|(_, code, l, c)| (code, l, c))
+            .collect();
+        (out.status.code(), c)
+    };
+    let utf8 = run("fixtures/encoding/utf8_lf.json");
+    assert!(
+        utf8.1.iter().any(|c| c.0 == "PIM004") && utf8.1.iter().any(|c| c.0 == "PIM007"),
+        "{utf8:?}"
+    );
+    assert_eq!(run("fixtures/encoding/utf16le_bom_crlf.json"), utf8);
+    assert_eq!(run("fixtures/encoding/utf8_bom_crlf.json"), utf8);
+}
+
+#[test]
+fn json_report_has_the_contract_keys() {
+    let out = pim()
+        .args([
+            "check",
+            "--format",
+            "json",
+            "fixtures/rules/PIM011/fail_bad_claim.json",
+        ])
+        .output()
+        .expect("runs");
+    let v = json_of(&out.stdout);
+    assert_eq!(v["version"], 1);
+    let summary: Vec<&str> = v["summary"]
+        .as_object()
+        .map(|o| o.keys().map(String::as_str).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        summary,
+        [
+            "errors",
+            "files",
+            "notes",
+            "policies",
+            "suppressed",
+            "warnings"
+        ]
+    );
+    let d = &v["diagnostics"][0];
+    let mut keys: Vec<&str> = d
+        .as_object()
+        .map(|o| o.keys().map(String::as_str).collect())
+        .unwrap_or_default();
+    keys.sort_unstable();
+    assert_eq!(
+        keys,
+        [
+            "code",
+            "column",
+            "end_column",
+            "end_line",
+            "file",
+            "help",
+            "line",
+            "message",
+            "pointer",
+            "policy_id",
+            "role",
+            "rule",
+            "scope",
+            "severity"
+        ]
+    );
+    assert_eq!(d["file"], "fixtures/rules/PIM011/fail_bad_claim.json");
+    assert_eq!(d["role"]["id"], "8e3af657-a8ff-443c-a75c-2fe8c4bcb635");
+    assert_eq!(d["role"]["name"], "Owner");
+    assert_eq!(d["role"]["tier"], "tier0");
+    assert_eq!(
+        d["scope"],
+        "/subscriptions/3f6b2c1d-8e9a-4b7c-a1d2-e3f4a5b6c7d8"
+    );
+    assert_eq!(
+        d["pointer"],
+        "/value/0/properties/effectiveRules/6/claimValue"
+    );
+}
+
+#[test]
+fn fail_on_sets_the_exit_code() {
+    let notes_only = "fixtures/rules/PIM012/fail.json";
+    assert_eq!(
+        pim()
+            .args(["check", notes_only])
+            .output()
+            .expect("runs")
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        pim()
+            .args(["check", "--fail-on", "note", notes_only])
+            .output()
+            .expect("runs")
+            .status
+            .code(),
+        Some(1)
+    );
+    let errors = "fixtures/rules/PIM004/fail.json";
+    assert_eq!(
+        pim()
+            .args(["check", errors])
+            .output()
+            .expect("runs")
+            .status
+            .code(),
+        Some(1)
+    );
+    assert_eq!(
+        pim()
+            .args(["check", "--fail-on", "never", errors])
+            .output()
+            .expect("runs")
+            .status
+            .code(),
+        Some(0)
+    );
+}
+
+#[test]
+fn paths_alone_mean_check() {
+    let out = pim()
+        .args(["fixtures/rules/PIM004/fail.json", "--format", "json"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(codes(&json_of(&out.stdout)).iter().any(|c| c.1 == "PIM004"));
+}
+
+#[test]
+fn discovery_honours_gitignore_and_skips_unknown_json() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = dir.path();
+    fs::create_dir_all(p.join("nested/deeper")).expect("mkdir");
+    fs::copy(
+        "fixtures/rules/PIM004/fail.json",
+        p.join("nested/deeper/policy.json"),
+    )
+    .expect("copy");
+    fs::copy("fixtures/rules/PIM004/fail.json", p.join("ignored.json")).expect("copy");
+    fs::write(p.join(".gitignore"), "ignored.json\n").expect("write");
+    fs::write(p.join("package.json"), "{\"name\": \"x\"}").expect("write");
+    fs::write(p.join("notes.txt"), "not json").expect("write");
+    let out = pim()
+        .arg("check")
+        .arg(p)
+        .args(["--format", "json", "--verbose"])
+        .output()
+        .expect("runs");
+    let v = json_of(&out.stdout);
+    assert_eq!(
+        v["summary"]["files"], 2,
+        "policy.json and package.json are read; ignored.json and notes.txt are not"
+    );
+    let files: Vec<String> = codes(&v).into_iter().map(|c| c.0).collect();
+    assert!(files.iter().all(|f| f == "policy.json"), "{files:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("skipped"),
+        "--verbose lists skipped files"
+    );
+    // Named explicitly, the same unknown JSON is an error.
+    let out = pim()
+        .arg("check")
+        .arg(p.join("package.json"))
+        .args(["--format", "json"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(codes(&json_of(&out.stdout))[0].1, "PIM002");
+}
+
+#[test]
+fn missing_path_is_a_run_failure() {
+    let out = pim()
+        .args(["check", "does/not/exist"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no such file"));
+}
+
+#[test]
+fn rules_lists_every_rule_and_explain_prints_docs() {
+    let out = pim().arg("rules").output().expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    for r in pim_lint::rules::REGISTRY {
+        assert!(
+            text.contains(r.code) && text.contains(r.name),
+            "{} missing from `rules`",
+            r.code
+        );
+    }
+    let out = pim().args(["explain", "PIM007"]).output().expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.starts_with("# PIM007 mfa-authcontext-conflict"),
+        "{text}"
+    );
+    assert!(text.contains("MfaAndAcrsConflict") && text.contains("## Example that passes"));
+    let by_name = pim()
+        .args(["explain", "mfa-authcontext-conflict"])
+        .output()
+        .expect("runs");
+    assert_eq!(by_name.stdout, out.stdout);
+    assert_eq!(
+        pim()
+            .args(["explain", "PIM999"])
+            .output()
+            .expect("runs")
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn color_follows_the_flag() {
+    let f = "fixtures/rules/PIM004/fail.json";
+    let plain = pim().args(["check", f]).output().expect("runs");
+    assert!(
+        !plain.stdout.contains(&0x1b),
+        "no colour when stdout is not a terminal"
+    );
+    let coloured = pim()
+        .args(["check", "--color", "always", f])
+        .output()
+        .expect("runs");
+    assert!(coloured.stdout.contains(&0x1b));
+    let never = pim()
+        .args(["check", "--color", "never", f])
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("runs");
+    assert!(!never.stdout.contains(&0x1b));
+}
+
+#[test]
+fn version_is_printed() {
+    let out = pim().arg("--version").output().expect("runs");
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("pim-lint "));
+}
+
+#[test]
+fn bad_pack_is_a_run_failure_with_a_span() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pack = dir.path().join("pack.yaml");
+    fs::write(
+        &pack,
+        "name: mine\nrules:\n  - {rule: PIM404, severity: error}\n",
+    )
+    .expect("write");
+    let out = pim()
+        .args(["check", "--pack"])
+        .arg(&pack)
+        .arg("fixtures/rules/PIM004/pass.json")
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("unknown rule `PIM404`") && err.contains("pack.yaml:3:"),
+        "{err}"
+    );
+}

@@ -1,0 +1,110 @@
+//! Every rule has failing and passing fixtures under fixtures/rules/<CODE>/; a failing fixture
+//! must produce the rule's code, a passing one must not. The human output of each failing
+//! fixture is snapshotted.
+
+mod common;
+
+use pim_lint::lint::Outcome;
+use pim_lint::report::human::{self, Style};
+use pim_lint::rules::REGISTRY;
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+fn fixtures(code: &str) -> (Vec<PathBuf>, Vec<PathBuf>) {
+    let dir = PathBuf::from("fixtures/rules").join(code);
+    let mut fail = Vec::new();
+    let mut pass = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(&dir) {
+        for e in entries.flatten() {
+            let p = e.path();
+            let name = p
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default()
+                .to_owned();
+            if name.starts_with("fail") {
+                fail.push(p);
+            } else if name.starts_with("pass") {
+                pass.push(p);
+            }
+        }
+    }
+    fail.sort();
+    pass.sort();
+    (fail, pass)
+}
+
+fn render_code(out: &Outcome, code: &str) -> String {
+    let mut s = String::new();
+    for f in out.findings.iter().filter(|f| f.code == code) {
+        s.push_str(&human::render_finding(out, f, Style::PLAIN));
+        s.push('\n');
+    }
+    s
+}
+
+#[test]
+fn codes_and_names_are_unique_and_documented() {
+    let mut codes = HashSet::new();
+    let mut names = HashSet::new();
+    for r in REGISTRY {
+        assert!(codes.insert(r.code), "duplicate code {}", r.code);
+        assert!(names.insert(r.name), "duplicate name {}", r.name);
+        for heading in [
+            "## What it does",
+            "## Why it matters",
+            "## Example that fails",
+            "## Example that passes",
+            "## How to fix",
+            "## References",
+        ] {
+            assert!(r.doc.contains(heading), "{} doc lacks {heading}", r.code);
+        }
+    }
+}
+
+#[test]
+fn every_rule_fails_and_passes_its_fixtures() {
+    let set = common::every_rule();
+    for r in REGISTRY {
+        let (fail, pass) = fixtures(r.code);
+        assert!(
+            !fail.is_empty(),
+            "{} has no failing fixture in fixtures/rules/{}",
+            r.code,
+            r.code
+        );
+        assert!(
+            !pass.is_empty(),
+            "{} has no passing fixture in fixtures/rules/{}",
+            r.code,
+            r.code
+        );
+        for f in &fail {
+            let out = common::lint_one(f, &set);
+            assert!(
+                out.findings.iter().any(|x| x.code == r.code),
+                "{}: {} is silent",
+                r.code,
+                f.display()
+            );
+            let stem = f.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+            insta::assert_snapshot!(format!("{}_{}", r.code, stem), render_code(&out, r.code));
+        }
+        for p in &pass {
+            let out = common::lint_one(p, &set);
+            let hits: Vec<_> = out
+                .findings
+                .iter()
+                .filter(|x| x.code == r.code)
+                .map(|x| &x.message)
+                .collect();
+            assert!(
+                hits.is_empty(),
+                "{}: {} should pass but got {hits:?}",
+                r.code,
+                p.display()
+            );
+        }
+    }
+}
