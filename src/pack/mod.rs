@@ -376,6 +376,9 @@ fn entry(item: &Node, src: &Arc<SourceFile>, errors: &mut Vec<ConfigError>) -> O
         }
     }
     let Some(severity) = severity else {
+        if item.get("severity").is_some() {
+            return None;
+        }
         push(
             errors,
             item.span.clone(),
