@@ -28,7 +28,7 @@ fn pack_errors_point_into_the_yaml() {
     let e = load_pack("t.yaml".into(), text.as_bytes()).unwrap_err();
     let all = e.all();
     assert_eq!(all.len(), 2);
-    assert_eq!((all[0].line, all[0].column), (3, 11));
+    assert_eq!((all[0].line, all[0].column), (3, 12));
     assert!(all[0].message.contains("unknown rule `PIM999`"));
-    assert_eq!((all[1].line, all[1].column), (4, 29));
+    assert_eq!((all[1].line, all[1].column), (4, 30));
 }
