@@ -345,7 +345,7 @@ pub struct ApprovalStage {
     pub escalation_approvers: Loc<Vec<Approver>>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ApproverKind {
     User,

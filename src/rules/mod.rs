@@ -1,6 +1,11 @@
 //! The rule engine and registry. Rules are pure: a typed policy and a context in, hits out.
 //! They never see spans, files or dialects — a hit names the JSON pointer of the value it is about.
 
+pub mod activation;
+pub mod approval;
+pub mod assignment;
+pub mod notification;
+pub mod util;
 pub mod validity;
 
 use crate::model::{IsoDuration, Policy, PolicyKind, Tier};
@@ -223,6 +228,26 @@ pub static REGISTRY: &[&RuleDef] = &[
     &validity::duration_out_of_range::RULE,
     &validity::invalid_auth_context::RULE,
     &validity::unknown_role::RULE,
+    &approval::approval_required::RULE,
+    &approval::approvers_missing::RULE,
+    &approval::too_few_approvers::RULE,
+    &approval::too_many_approvers::RULE,
+    &approval::approver_justification::RULE,
+    &approval::escalation_without_approvers::RULE,
+    &activation::activation_mfa::RULE,
+    &activation::activation_justification::RULE,
+    &activation::activation_ticket::RULE,
+    &activation::activation_duration_cap::RULE,
+    &activation::activation_auth_context::RULE,
+    &assignment::eligible_expiration_required::RULE,
+    &assignment::eligible_duration_cap::RULE,
+    &assignment::active_expiration_required::RULE,
+    &assignment::active_duration_cap::RULE,
+    &assignment::active_assignment_mfa::RULE,
+    &assignment::active_assignment_justification::RULE,
+    &notification::assignment_alert::RULE,
+    &notification::activation_alert::RULE,
+    &notification::approver_notification::RULE,
 ];
 
 /// Finds a rule by code (`PIM007`, case-insensitive) or name (`mfa-authcontext-conflict`).

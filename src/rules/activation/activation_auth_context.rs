@@ -1,0 +1,67 @@
+use crate::model::Policy;
+use crate::rules::{Category, Ctx, Hit, Needs, RuleDef, util};
+
+pub static RULE: RuleDef = RuleDef {
+    code: "PIM205",
+    name: "activation-auth-context",
+    category: Category::Activation,
+    summary: "Activation uses a Conditional Access authentication context, not plain MFA",
+    doc: DOC,
+    needs: Needs::Role,
+    params: &[],
+    check,
+};
+
+const HELP: &str = "Enable AuthenticationContext_EndUser_Assignment (`isEnabled: true`, `claimValue`: an authentication \
+                    context such as c1) bound to a Conditional Access policy requiring phishing-resistant MFA, and remove \
+                    MultiFactorAuthentication from Enablement_EndUser_Assignment.";
+
+fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
+    if super::auth_context_on(p) {
+        return Vec::new();
+    }
+    match p.auth_context() {
+        None => util::missing(
+            p,
+            crate::model::RuleId::AuthenticationContextEndUserAssignment,
+            "activation is not bound to an authentication context",
+            HELP,
+        ),
+        Some((rule, on, _)) => {
+            let at = on.map_or(&rule.pointer, |o| &o.pointer);
+            vec![
+                Hit::new(at, "Activation is not bound to a Conditional Access authentication context; plain MFA may be satisfied by an earlier sign-in", HELP)
+                    .label("authentication context off"),
+            ]
+        }
+    }
+}
+
+const DOC: &str = r##"## What it does
+Checks that activation of the role requires an enabled authentication context
+(`AuthenticationContext_EndUser_Assignment` with `isEnabled: true` and a claim). Not in the
+baseline; the `strict` pack runs it on tier0 roles.
+
+## Why it matters
+"Require MFA on activation" is satisfied by an MFA claim already in the session — possibly hours
+old, possibly from a weak method. An authentication context triggers a Conditional Access policy
+at activation, which can demand fresh, phishing-resistant authentication from a compliant device.
+
+## Example that fails
+```json
+{ "id": "AuthenticationContext_EndUser_Assignment", "isEnabled": false, "claimValue": "" }
+```
+
+## Example that passes
+```json
+{ "id": "AuthenticationContext_EndUser_Assignment", "isEnabled": true, "claimValue": "c1" }
+```
+
+## How to fix
+Create an authentication context, a Conditional Access policy targeting it with phishing-resistant
+authentication strength, and select it in the role settings.
+
+## References
+- Microsoft Entra: Configure Microsoft Entra role settings in PIM — On activation, require Conditional Access authentication context
+- Microsoft Entra: Conditional Access authentication context
+"##;

@@ -1,0 +1,55 @@
+use crate::model::{Policy, RuleId};
+use crate::rules::{Category, Ctx, Hit, Needs, RuleDef, util};
+
+pub static RULE: RuleDef = RuleDef {
+    code: "PIM202",
+    name: "activation-justification",
+    category: Category::Activation,
+    summary: "Activation requires a justification",
+    doc: DOC,
+    needs: Needs::Role,
+    params: &[],
+    check,
+};
+
+const HELP: &str = "Add \"Justification\" to `enabledRules` of Enablement_EndUser_Assignment (portal: Require justification on activation).";
+
+fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
+    match p.enabled_rules(RuleId::EnablementEndUserAssignment) {
+        None => util::missing(p, RuleId::EnablementEndUserAssignment, "activation does not require a justification", HELP),
+        Some((_, Some(list))) if util::has(list, "Justification") => Vec::new(),
+        Some((_, Some(list))) => vec![
+            Hit::new(
+                &list.pointer,
+                format!("Activation does not require a justification: enabledRules is {}; it should include Justification", util::show_list(list)),
+                HELP,
+            )
+            .label("no Justification"),
+        ],
+        Some((rule, None)) => vec![Hit::new(&rule.pointer, "Activation does not require a justification", HELP).label("no enabledRules")],
+    }
+}
+
+const DOC: &str = r##"## What it does
+Checks that `Enablement_EndUser_Assignment.enabledRules` includes `Justification`.
+
+## Why it matters
+The justification is what an approver reads and what an investigator finds in the audit log. An
+activation without a stated reason cannot be told apart from misuse.
+
+## Example that fails
+```json
+{ "id": "Enablement_EndUser_Assignment", "enabledRules": ["MultiFactorAuthentication"] }
+```
+
+## Example that passes
+```json
+{ "id": "Enablement_EndUser_Assignment", "enabledRules": ["MultiFactorAuthentication", "Justification"] }
+```
+
+## How to fix
+Require justification on activation.
+
+## References
+- Microsoft Entra: Configure Microsoft Entra role settings in PIM — Require justification on activation
+"##;

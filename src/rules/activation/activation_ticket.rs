@@ -1,0 +1,56 @@
+use crate::model::{Policy, RuleId};
+use crate::rules::{Category, Ctx, Hit, Needs, RuleDef, util};
+
+pub static RULE: RuleDef = RuleDef {
+    code: "PIM203",
+    name: "activation-ticket",
+    category: Category::Activation,
+    summary: "Activation requires ticket information",
+    doc: DOC,
+    needs: Needs::Role,
+    params: &[],
+    check,
+};
+
+const HELP: &str = "Add \"Ticketing\" to `enabledRules` of Enablement_EndUser_Assignment (portal: Require ticket information on activation).";
+
+fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
+    match p.enabled_rules(RuleId::EnablementEndUserAssignment) {
+        None => util::missing(p, RuleId::EnablementEndUserAssignment, "activation does not require ticket information", HELP),
+        Some((_, Some(list))) if util::has(list, "Ticketing") => Vec::new(),
+        Some((_, Some(list))) => vec![
+            Hit::new(
+                &list.pointer,
+                format!("Activation does not require ticket information: enabledRules is {}; it should include Ticketing", util::show_list(list)),
+                HELP,
+            )
+            .label("no Ticketing"),
+        ],
+        Some((rule, None)) => vec![Hit::new(&rule.pointer, "Activation does not require ticket information", HELP).label("no enabledRules")],
+    }
+}
+
+const DOC: &str = r##"## What it does
+Checks that `Enablement_EndUser_Assignment.enabledRules` includes `Ticketing`, so an activation
+names the change or incident ticket it serves. Not in the baseline; the `strict` pack turns it on.
+
+## Why it matters
+A ticket number ties each use of a privileged role to approved work, and lets reviewers match
+activations against the change calendar.
+
+## Example that fails
+```json
+{ "id": "Enablement_EndUser_Assignment", "enabledRules": ["MultiFactorAuthentication", "Justification"] }
+```
+
+## Example that passes
+```json
+{ "id": "Enablement_EndUser_Assignment", "enabledRules": ["MultiFactorAuthentication", "Justification", "Ticketing"] }
+```
+
+## How to fix
+Require ticket information on activation.
+
+## References
+- Microsoft Entra: Configure Microsoft Entra role settings in PIM — Require ticket information on activation
+"##;

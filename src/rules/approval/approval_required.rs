@@ -1,0 +1,69 @@
+use crate::model::{Policy, RuleId};
+use crate::rules::{Category, Ctx, Hit, Needs, RuleDef, util};
+
+pub static RULE: RuleDef = RuleDef {
+    code: "PIM101",
+    name: "approval-required",
+    category: Category::Approval,
+    summary: "Activation requires approval",
+    doc: DOC,
+    needs: Needs::Role,
+    params: &[],
+    check,
+};
+
+const HELP: &str = "Set `setting.isApprovalRequired` to true in Approval_EndUser_Assignment (portal: Role settings → \
+                    Activation → Require approval to activate) and name approvers in `approvalStages[0].primaryApprovers`.";
+
+fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
+    let Some((rule, a)) = p.approval() else {
+        return util::missing(
+            p,
+            RuleId::ApprovalEndUserAssignment,
+            "activation does not require approval",
+            HELP,
+        );
+    };
+    match &a.is_approval_required {
+        Some(r) if r.value => Vec::new(),
+        Some(r) => vec![
+            Hit::new(&r.pointer, "Activation does not require approval: isApprovalRequired is false; it must be true", HELP)
+                .label("approval off"),
+        ],
+        None => vec![
+            Hit::new(&rule.pointer, "The approval rule does not set `isApprovalRequired`, so activation needs no approval", HELP)
+                .label("no isApprovalRequired"),
+        ],
+    }
+}
+
+const DOC: &str = r##"## What it does
+Checks that activating the role requires approval (`Approval_EndUser_Assignment`
+`setting.isApprovalRequired: true`). The baseline runs it on tier0 roles; the `strict` pack on
+privileged roles too.
+
+## Why it matters
+Without approval an eligible user — or an attacker holding their session — becomes Global
+Administrator in seconds, with nobody else involved. Approval makes every activation of the most
+powerful roles a two-person decision and leaves a record of who agreed.
+
+## Example that fails
+```json
+{ "id": "Approval_EndUser_Assignment", "setting": { "isApprovalRequired": false, "approvalStages": [ … ] } }
+```
+
+## Example that passes
+```json
+{ "id": "Approval_EndUser_Assignment", "setting": { "isApprovalRequired": true,
+  "approvalStages": [ { "primaryApprovers": [ { "@odata.type": "#microsoft.graph.groupMembers", "groupId": "…" } ] } ] } }
+```
+
+## How to fix
+In the portal: Privileged Identity Management → Roles → the role → Settings → Edit → Require
+approval to activate, and select approvers. In Graph: PATCH the `Approval_EndUser_Assignment` rule.
+
+## References
+- CISA SCuBA MS.AAD.7.6: Activation of the Global Administrator role SHALL require approval
+- CIS Microsoft 365 Foundations 5.3.4 / 5.3.5: approval for Global Administrator and Privileged Role Administrator activation
+- Microsoft Entra: Plan a Privileged Identity Management deployment (require approval for highly privileged roles)
+"##;

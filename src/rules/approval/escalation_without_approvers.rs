@@ -1,0 +1,58 @@
+use crate::model::Policy;
+use crate::rules::{Category, Ctx, Hit, Needs, RuleDef};
+
+pub static RULE: RuleDef = RuleDef {
+    code: "PIM110",
+    name: "escalation-without-approvers",
+    category: Category::Approval,
+    summary: "Escalation is enabled but no escalation approver is named",
+    doc: DOC,
+    needs: Needs::Policy,
+    params: &[],
+    check,
+};
+
+fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
+    let Some(stages) = p.approval().and_then(|(_, a)| a.stages.as_ref()) else {
+        return Vec::new();
+    };
+    stages
+        .value
+        .iter()
+        .filter(|s| s.is_escalation_enabled.as_ref().is_some_and(|e| e.value) && s.escalation_approvers.value.is_empty())
+        .map(|s| {
+            let at = s.is_escalation_enabled.as_ref().map_or(&s.pointer, |e| &e.pointer);
+            Hit::new(
+                at,
+                "Escalation is enabled but `escalationApprovers` is empty: an unanswered request escalates to nobody",
+                "Name escalation approvers in `escalationApprovers` of the approval stage, or set `isEscalationEnabled` to false.",
+            )
+            .label("escalates to nobody")
+        })
+        .collect()
+}
+
+const DOC: &str = r##"## What it does
+Reports an approval stage with `isEscalationEnabled: true` and no `escalationApprovers`.
+
+## Why it matters
+The setting promises that a request nobody answers in time goes to someone else. With no
+escalation approvers it goes nowhere, and the request simply expires — a gap that is only found
+during an incident.
+
+## Example that fails
+```json
+{ "isEscalationEnabled": true, "escalationTimeInMinutes": 120, "escalationApprovers": [] }
+```
+
+## Example that passes
+```json
+{ "isEscalationEnabled": false, "escalationApprovers": [] }
+```
+
+## How to fix
+Add escalation approvers or turn escalation off.
+
+## References
+- Microsoft Graph: unifiedApprovalStage (`isEscalationEnabled`, `escalationApprovers`)
+"##;

@@ -1,0 +1,42 @@
+//! PIM1xx: approval of activation and who approves.
+pub mod approval_required;
+pub mod approver_justification;
+pub mod approvers_missing;
+pub mod escalation_without_approvers;
+pub mod too_few_approvers;
+pub mod too_many_approvers;
+
+use crate::model::{Approver, ApproverKind, Policy};
+
+/// The approvers of the first stage and whether approval is required.
+pub(crate) fn first_stage(p: &Policy) -> Option<&crate::model::ApprovalStage> {
+    p.approval()?.1.stages.as_ref()?.value.first()
+}
+
+pub(crate) fn approval_required(p: &Policy) -> bool {
+    p.approval()
+        .and_then(|(_, a)| a.is_approval_required.as_ref())
+        .is_some_and(|r| r.value)
+}
+
+/// Distinct approvers: users by id, and groups (each at least one person, exact size unknown
+/// without directory context). Returns `(users, groups, others)`.
+pub(crate) fn distinct(approvers: &[Approver]) -> (usize, usize, usize) {
+    let mut seen = std::collections::HashSet::new();
+    let (mut users, mut groups, mut others) = (0, 0, 0);
+    for a in approvers {
+        let key = (
+            a.kind,
+            a.id.clone().unwrap_or_default().to_ascii_lowercase(),
+        );
+        if a.id.is_some() && !seen.insert(key) {
+            continue;
+        }
+        match a.kind {
+            ApproverKind::User => users += 1,
+            ApproverKind::Group => groups += 1,
+            ApproverKind::Other => others += 1,
+        }
+    }
+    (users, groups, others)
+}

@@ -1,0 +1,72 @@
+use crate::model::Policy;
+use crate::rules::{Category, Ctx, Hit, Needs, ParamKind, ParamSpec, RuleDef};
+
+pub static RULE: RuleDef = RuleDef {
+    code: "PIM103",
+    name: "too-few-approvers",
+    category: Category::Approval,
+    summary: "Fewer distinct approvers than `min` (2); groups count as at least one",
+    doc: DOC,
+    needs: Needs::Role,
+    params: &[ParamSpec {
+        name: "min",
+        kind: ParamKind::Count,
+        doc: "Fewest distinct approvers (default 2).",
+    }],
+    check,
+};
+
+fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
+    if !super::approval_required(p) {
+        return Vec::new();
+    }
+    let Some(stage) = super::first_stage(p) else {
+        return Vec::new();
+    };
+    let list = &stage.primary_approvers;
+    if list.value.is_empty() {
+        return Vec::new(); // PIM102
+    }
+    let (users, groups, others) = super::distinct(&list.value);
+    let min = cx.count("min", 2) as usize;
+    // A group has at least one member; its size is known only with directory context.
+    if groups > 0 || others > 0 || users >= min {
+        return Vec::new();
+    }
+    vec![Hit::new(
+        &list.pointer,
+        format!("Only {users} distinct approver{} for activation; at least {min} are required", if users == 1 { "" } else { "s" }),
+        "Add approvers to `approvalStages[0].primaryApprovers` of Approval_EndUser_Assignment — ideally a role-assignable \
+         group — so an absence or a compromised approver does not decide alone.",
+    )
+    .label(format!("{users} approver{}", if users == 1 { "" } else { "s" }))]
+}
+
+const DOC: &str = r##"## What it does
+Counts the distinct primary approvers of a role that requires approval and reports fewer than
+`min` (default 2). A group approver counts as "at least one": without directory context its size
+is unknown, so a policy with a group approver is not reported. The rule does not run when no
+approver is named (PIM102 does).
+
+## Why it matters
+With one approver, activation waits when that person is away (people then ask for permanent
+access), and one compromised or careless approver is enough to grant the role.
+
+## Example that fails
+```json
+"primaryApprovers": [ { "@odata.type": "#microsoft.graph.singleUser", "userId": "0b7d5e21-…" } ]
+```
+
+## Example that passes
+```json
+"primaryApprovers": [ { "@odata.type": "#microsoft.graph.singleUser", "userId": "0b7d5e21-…" },
+                      { "@odata.type": "#microsoft.graph.singleUser", "userId": "7c1e9a40-…" } ]
+```
+
+## How to fix
+Add a second approver, or use a role-assignable group of approvers.
+
+## References
+- CIS Microsoft 365 Foundations 5.3.4 / 5.3.5 (approval with at least two approvers)
+- Microsoft Entra: Plan a Privileged Identity Management deployment — approvers
+"##;

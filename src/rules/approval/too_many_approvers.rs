@@ -1,0 +1,63 @@
+use crate::model::Policy;
+use crate::rules::{Category, Ctx, Hit, Needs, ParamKind, ParamSpec, RuleDef};
+
+pub static RULE: RuleDef = RuleDef {
+    code: "PIM104",
+    name: "too-many-approvers",
+    category: Category::Approval,
+    summary: "More distinct approvers than `max` (10)",
+    doc: DOC,
+    needs: Needs::Role,
+    params: &[ParamSpec {
+        name: "max",
+        kind: ParamKind::Count,
+        doc: "Most distinct approvers (default 10).",
+    }],
+    check,
+};
+
+fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
+    if !super::approval_required(p) {
+        return Vec::new();
+    }
+    let Some(stage) = super::first_stage(p) else {
+        return Vec::new();
+    };
+    let list = &stage.primary_approvers;
+    let (users, groups, others) = super::distinct(&list.value);
+    // Without directory context each group counts as one: a lower bound.
+    let at_least = users + groups + others;
+    let max = cx.count("max", 10) as usize;
+    if at_least <= max {
+        return Vec::new();
+    }
+    vec![Hit::new(
+        &list.pointer,
+        format!("At least {at_least} distinct approvers; at most {max} are allowed"),
+        "Replace the individual approvers in `approvalStages[0].primaryApprovers` with a small role-assignable group of \
+         people who review these requests.",
+    )
+    .label(format!("{at_least} approvers"))]
+}
+
+const DOC: &str = r##"## What it does
+Counts the distinct primary approvers of a role that requires approval and reports more than
+`max` (default 10). Without directory context each group counts as one approver, so the count is
+a lower bound.
+
+## Why it matters
+When everybody can approve, nobody owns the decision: requests are rubber-stamped by whoever sees
+the mail first, and the list of approvers is never reviewed.
+
+## Example that fails
+Eleven `singleUser` approvers in `approvalStages[0].primaryApprovers`.
+
+## Example that passes
+Two to ten approvers, or one group of reviewers.
+
+## How to fix
+Keep a small group of accountable approvers; a role-assignable group makes the list reviewable.
+
+## References
+- Microsoft Entra: Plan a Privileged Identity Management deployment — approvers
+"##;

@@ -1,0 +1,56 @@
+use crate::model::{Policy, RuleId};
+use crate::rules::{Category, Ctx, Hit, Needs, RuleDef, util};
+
+pub static RULE: RuleDef = RuleDef {
+    code: "PIM306",
+    name: "active-assignment-justification",
+    category: Category::Assignment,
+    summary: "Creating an active assignment requires a justification",
+    doc: DOC,
+    needs: Needs::Role,
+    params: &[],
+    check,
+};
+
+const HELP: &str = "Add \"Justification\" to `enabledRules` of Enablement_Admin_Assignment (portal: Assignment → Require \
+                    justification on active assignment).";
+
+fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
+    match p.enabled_rules(RuleId::EnablementAdminAssignment) {
+        None => util::missing(p, RuleId::EnablementAdminAssignment, "active assignments need no justification", HELP),
+        Some((_, Some(list))) if util::has(list, "Justification") => Vec::new(),
+        Some((_, Some(list))) => vec![
+            Hit::new(
+                &list.pointer,
+                format!("An admin can make an active assignment without a justification: enabledRules is {}; it should include Justification", util::show_list(list)),
+                HELP,
+            )
+            .label("no Justification"),
+        ],
+        Some((rule, None)) => vec![Hit::new(&rule.pointer, "Active assignments need no justification", HELP)],
+    }
+}
+
+const DOC: &str = r##"## What it does
+Checks that `Enablement_Admin_Assignment.enabledRules` includes `Justification`.
+
+## Why it matters
+An active assignment is the exception to just-in-time access. The reason for each exception
+belongs in the audit log, where the next review can question it.
+
+## Example that fails
+```json
+{ "id": "Enablement_Admin_Assignment", "enabledRules": [] }
+```
+
+## Example that passes
+```json
+{ "id": "Enablement_Admin_Assignment", "enabledRules": ["MultiFactorAuthentication", "Justification"] }
+```
+
+## How to fix
+Require justification on active assignment in the role settings.
+
+## References
+- Microsoft Entra: Configure Microsoft Entra role settings in PIM — Require justification on active assignment
+"##;

@@ -1,0 +1,57 @@
+use crate::model::{Policy, RuleId};
+use crate::rules::{Category, Ctx, Hit, Needs, RuleDef, util};
+
+pub static RULE: RuleDef = RuleDef {
+    code: "PIM305",
+    name: "active-assignment-mfa",
+    category: Category::Assignment,
+    summary: "Creating an active assignment requires MFA",
+    doc: DOC,
+    needs: Needs::Role,
+    params: &[],
+    check,
+};
+
+const HELP: &str = "Add \"MultiFactorAuthentication\" to `enabledRules` of Enablement_Admin_Assignment (portal: Assignment → \
+                    Require Azure Multi-Factor Authentication on active assignment).";
+
+fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
+    match p.enabled_rules(RuleId::EnablementAdminAssignment) {
+        None => util::missing(p, RuleId::EnablementAdminAssignment, "active assignments are made without MFA", HELP),
+        Some((_, Some(list))) if util::has(list, "MultiFactorAuthentication") => Vec::new(),
+        Some((_, Some(list))) => vec![
+            Hit::new(
+                &list.pointer,
+                format!("An admin can make an active assignment without MFA: enabledRules is {}; it should include MultiFactorAuthentication", util::show_list(list)),
+                HELP,
+            )
+            .label("no MultiFactorAuthentication"),
+        ],
+        Some((rule, None)) => vec![Hit::new(&rule.pointer, "Active assignments are made without MFA", HELP)],
+    }
+}
+
+const DOC: &str = r##"## What it does
+Checks that `Enablement_Admin_Assignment.enabledRules` includes `MultiFactorAuthentication`, so the
+administrator who creates an active assignment must pass MFA.
+
+## Why it matters
+Creating an active assignment grants the role at once, bypassing activation controls. Requiring
+MFA at that moment stops a hijacked admin session from quietly granting standing access.
+
+## Example that fails
+```json
+{ "id": "Enablement_Admin_Assignment", "enabledRules": ["Justification"] }
+```
+
+## Example that passes
+```json
+{ "id": "Enablement_Admin_Assignment", "enabledRules": ["MultiFactorAuthentication", "Justification"] }
+```
+
+## How to fix
+Require Azure MFA on active assignment in the role settings.
+
+## References
+- Microsoft Entra: Configure Microsoft Entra role settings in PIM — Require MFA on active assignment
+"##;

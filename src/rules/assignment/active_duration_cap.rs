@@ -1,0 +1,52 @@
+use crate::model::{IsoDuration, Policy, RuleId};
+use crate::rules::{Category, Ctx, Hit, Needs, ParamKind, ParamSpec, RuleDef};
+
+pub static RULE: RuleDef = RuleDef {
+    code: "PIM304",
+    name: "active-duration-cap",
+    category: Category::Assignment,
+    summary: "Active assignments expire within `cap` (P180D)",
+    doc: DOC,
+    needs: Needs::Role,
+    params: &[ParamSpec {
+        name: "cap",
+        kind: ParamKind::Duration,
+        doc: "Longest active assignment (default P180D).",
+    }],
+    check,
+};
+
+fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
+    super::duration_cap(
+        p,
+        cx,
+        RuleId::ExpirationAdminAssignment,
+        "active",
+        IsoDuration::from_days(180),
+    )
+}
+
+const DOC: &str = r##"## What it does
+When active assignments must expire, checks that `Expiration_Admin_Assignment.maximumDuration` is
+at most `cap` (default `P180D`; the `strict` pack uses `P15D`).
+
+## Why it matters
+An active assignment is standing access for its whole length. Half a year is already long; a
+year of active Global Administrator is permanent access with extra steps.
+
+## Example that fails
+```json
+{ "id": "Expiration_Admin_Assignment", "isExpirationRequired": true, "maximumDuration": "P365D" }
+```
+
+## Example that passes
+```json
+{ "id": "Expiration_Admin_Assignment", "isExpirationRequired": true, "maximumDuration": "P180D" }
+```
+
+## How to fix
+Choose a shorter "Expire active assignments after" value.
+
+## References
+- Microsoft Entra: Configure Microsoft Entra role settings in PIM — Assignment duration
+"##;

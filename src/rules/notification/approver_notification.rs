@@ -1,0 +1,52 @@
+use crate::model::{Policy, RuleId};
+use crate::rules::{Category, Ctx, Hit, Needs, RuleDef};
+
+pub static RULE: RuleDef = RuleDef {
+    code: "PIM403",
+    name: "approver-notification",
+    category: Category::Notification,
+    summary: "Approval is required but approvers are not notified of requests",
+    doc: DOC,
+    needs: Needs::Policy,
+    params: &[],
+    check,
+};
+
+fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
+    if !crate::rules::approval::approval_required(p) {
+        return Vec::new();
+    }
+    super::must_notify(
+        p,
+        RuleId::NotificationApproverEndUserAssignment,
+        "when activation awaits approval",
+        "In Notification_Approver_EndUser_Assignment set `isDefaultRecipientsEnabled` to true (the approvers) and \
+         `notificationLevel` to All or Critical.",
+    )
+}
+
+const DOC: &str = r##"## What it does
+For a policy that requires approval, checks that `Notification_Approver_EndUser_Assignment` — the
+mail that tells approvers a request is waiting — reaches somebody.
+
+## Why it matters
+Approvers who are not told about requests do not approve them. Requests expire after 24 hours,
+users learn that approval "does not work", and the pressure to remove approval follows.
+
+## Example that fails
+```json
+{ "id": "Notification_Approver_EndUser_Assignment", "notificationLevel": "All",
+  "isDefaultRecipientsEnabled": false, "notificationRecipients": [] }
+```
+
+## Example that passes
+```json
+{ "id": "Notification_Approver_EndUser_Assignment", "notificationLevel": "All", "isDefaultRecipientsEnabled": true }
+```
+
+## How to fix
+Turn the default recipients (the approvers) on for the approval request notification.
+
+## References
+- Microsoft Entra: Email notifications in PIM — approval requests
+"##;

@@ -1,0 +1,62 @@
+use crate::model::{Policy, RuleId};
+use crate::rules::{Category, Ctx, Hit, Needs, RuleDef};
+
+pub static RULE: RuleDef = RuleDef {
+    code: "PIM401",
+    name: "assignment-alert",
+    category: Category::Notification,
+    summary: "Admins are notified of eligible and active assignments",
+    doc: DOC,
+    needs: Needs::Role,
+    params: &[],
+    check,
+};
+
+const HELP: &str = "In Notification_Admin_Admin_Eligibility and Notification_Admin_Admin_Assignment set \
+                    `isDefaultRecipientsEnabled` to true or add `notificationRecipients` (e.g. the security team's mailbox), \
+                    with `notificationLevel` All or Critical.";
+
+fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
+    let mut hits = super::must_notify(
+        p,
+        RuleId::NotificationAdminAdminEligibility,
+        "when someone is made eligible",
+        HELP,
+    );
+    hits.extend(super::must_notify(
+        p,
+        RuleId::NotificationAdminAdminAssignment,
+        "when someone is assigned the role (active)",
+        HELP,
+    ));
+    hits
+}
+
+const DOC: &str = r##"## What it does
+Checks that the admin notifications of eligible (`Notification_Admin_Admin_Eligibility`) and active
+(`Notification_Admin_Admin_Assignment`) assignments reach somebody: default recipients on or
+additional recipients given, at a `notificationLevel` other than `None`. Baseline: tier0.
+
+## Why it matters
+A new Global Administrator eligibility is one of the clearest signs of an attacker establishing
+persistence. If nobody is told, nobody looks.
+
+## Example that fails
+```json
+{ "id": "Notification_Admin_Admin_Eligibility", "notificationLevel": "All",
+  "isDefaultRecipientsEnabled": false, "notificationRecipients": [] }
+```
+
+## Example that passes
+```json
+{ "id": "Notification_Admin_Admin_Eligibility", "notificationLevel": "All",
+  "isDefaultRecipientsEnabled": true, "notificationRecipients": ["secops@contoso.example"] }
+```
+
+## How to fix
+Turn default recipients on, or (better) add a monitored mailbox as an additional recipient.
+
+## References
+- CISA SCuBA MS.AAD.7.7: Eligible and Active highly privileged role assignments SHALL trigger an alert
+- Microsoft Entra: Email notifications in PIM
+"##;

@@ -1,0 +1,98 @@
+//! Small helpers rules share. Pure functions of the model.
+
+use super::Hit;
+use crate::model::{IsoDuration, Loc, Notification, Policy, RuleId};
+
+/// For a complete policy that lacks `id`: a hit at the policy's `rules` key saying the setting
+/// cannot be in place. Partial documents (request bodies, templates) leave rules out on purpose.
+pub fn missing(p: &Policy, id: RuleId, what: &str, help: &str) -> Vec<Hit> {
+    if p.partial || !p.rules_expanded || p.rules.is_empty() {
+        return Vec::new();
+    }
+    vec![
+        Hit::new(
+            &p.rules_pointer,
+            format!("{} is missing, so {what}", id.as_str()),
+            help,
+        )
+        .label(format!("no {}", id.as_str())),
+    ]
+}
+
+pub fn has(list: &Loc<Vec<String>>, item: &str) -> bool {
+    list.value.iter().any(|v| v.eq_ignore_ascii_case(item))
+}
+
+/// "[MultiFactorAuthentication, Justification]" or "[]".
+pub fn show_list(list: &Loc<Vec<String>>) -> String {
+    format!("[{}]", list.value.join(", "))
+}
+
+/// Somebody receives the notification: default or additional recipients, at a level not `None`.
+pub fn notifies(n: &Notification) -> bool {
+    let level_on = n
+        .notification_level
+        .as_ref()
+        .is_none_or(|l| !l.value.eq_ignore_ascii_case("None"));
+    let defaults = n
+        .is_default_recipients_enabled
+        .as_ref()
+        .is_some_and(|b| b.value);
+    let extra = n
+        .notification_recipients
+        .as_ref()
+        .is_some_and(|r| r.value.iter().any(|s| !s.trim().is_empty()));
+    level_on && (defaults || extra)
+}
+
+/// Where to point when a notification is off: the level when it is `None`, else the default
+/// recipients switch.
+pub fn notification_pointer(n: &Notification, rule_pointer: &str) -> String {
+    if let Some(l) = n
+        .notification_level
+        .as_ref()
+        .filter(|l| l.value.eq_ignore_ascii_case("None"))
+    {
+        return l.pointer.clone();
+    }
+    n.is_default_recipients_enabled
+        .as_ref()
+        .map(|b| b.pointer.clone())
+        .or_else(|| {
+            n.notification_recipients
+                .as_ref()
+                .map(|r| r.pointer.clone())
+        })
+        .unwrap_or_else(|| rule_pointer.to_owned())
+}
+
+/// Describes why a notification reaches nobody.
+pub fn notification_state(n: &Notification) -> String {
+    if n.notification_level
+        .as_ref()
+        .is_some_and(|l| l.value.eq_ignore_ascii_case("None"))
+    {
+        return "its notificationLevel is None".into();
+    }
+    "default recipients are off and no additional recipients are set".into()
+}
+
+/// The expiration rule of `id` with its parsed maximum, when it requires expiration and parses.
+pub fn required_duration(p: &Policy, id: RuleId) -> Option<(IsoDuration, &Loc<String>)> {
+    let (_, required, max) = p.expiration(id)?;
+    if required.is_some_and(|r| !r.value) {
+        return None;
+    }
+    let max = max?;
+    IsoDuration::parse(&max.value).ok().map(|d| (d, max))
+}
+
+/// "P2D" or "PT36H (P1DT12H)": the text as written, with the canonical length when it differs.
+pub fn show_duration(written: &str, d: IsoDuration) -> String {
+    let canonical = d.to_string();
+    if canonical == written {
+        canonical
+    } else {
+        format!("{written} ({canonical})")
+    }
+}
