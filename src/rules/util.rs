@@ -12,7 +12,7 @@ pub fn missing(p: &Policy, id: RuleId, what: &str, help: &str) -> Vec<Hit> {
     vec![
         Hit::new(
             &p.rules_pointer,
-            format!("{} is missing, so {what}", id.as_str()),
+            format!("{} is missing: nothing shows that {what}", id.as_str()),
             help,
         )
         .label(format!("no {}", id.as_str())),

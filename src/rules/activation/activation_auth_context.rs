@@ -24,7 +24,7 @@ fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
         None => util::missing(
             p,
             crate::model::RuleId::AuthenticationContextEndUserAssignment,
-            "activation is not bound to an authentication context",
+            "activation is bound to an authentication context",
             HELP,
         ),
         Some((rule, on, _)) => {

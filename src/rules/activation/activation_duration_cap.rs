@@ -41,7 +41,7 @@ fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
         return util::missing(
             p,
             RuleId::ExpirationEndUserAssignment,
-            "the activation duration is not capped",
+            "the activation duration is capped",
             &help,
         );
     };

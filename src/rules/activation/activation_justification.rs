@@ -16,7 +16,7 @@ const HELP: &str = "Add \"Justification\" to `enabledRules` of Enablement_EndUse
 
 fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
     match p.enabled_rules(RuleId::EnablementEndUserAssignment) {
-        None => util::missing(p, RuleId::EnablementEndUserAssignment, "activation does not require a justification", HELP),
+        None => util::missing(p, RuleId::EnablementEndUserAssignment, "activation requires a justification", HELP),
         Some((_, Some(list))) if util::has(list, "Justification") => Vec::new(),
         Some((_, Some(list))) => vec![
             Hit::new(

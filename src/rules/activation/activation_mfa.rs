@@ -21,7 +21,7 @@ fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
         return Vec::new();
     }
     match p.enabled_rules(RuleId::EnablementEndUserAssignment) {
-        None => util::missing(p, RuleId::EnablementEndUserAssignment, "activation does not require MFA", HELP),
+        None => util::missing(p, RuleId::EnablementEndUserAssignment, "activation requires MFA", HELP),
         Some((_, Some(list))) if util::has(list, "MultiFactorAuthentication") => Vec::new(),
         Some((_, Some(list))) => vec![
             Hit::new(

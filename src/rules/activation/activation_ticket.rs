@@ -16,7 +16,7 @@ const HELP: &str = "Add \"Ticketing\" to `enabledRules` of Enablement_EndUser_As
 
 fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
     match p.enabled_rules(RuleId::EnablementEndUserAssignment) {
-        None => util::missing(p, RuleId::EnablementEndUserAssignment, "activation does not require ticket information", HELP),
+        None => util::missing(p, RuleId::EnablementEndUserAssignment, "activation requires ticket information", HELP),
         Some((_, Some(list))) if util::has(list, "Ticketing") => Vec::new(),
         Some((_, Some(list))) => vec![
             Hit::new(

@@ -20,7 +20,7 @@ fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
         return util::missing(
             p,
             RuleId::ApprovalEndUserAssignment,
-            "activation does not require approval",
+            "activation requires approval",
             HELP,
         );
     };

@@ -17,7 +17,7 @@ const HELP: &str = "Add \"Justification\" to `enabledRules` of Enablement_Admin_
 
 fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
     match p.enabled_rules(RuleId::EnablementAdminAssignment) {
-        None => util::missing(p, RuleId::EnablementAdminAssignment, "active assignments need no justification", HELP),
+        None => util::missing(p, RuleId::EnablementAdminAssignment, "active assignments require a justification", HELP),
         Some((_, Some(list))) if util::has(list, "Justification") => Vec::new(),
         Some((_, Some(list))) => vec![
             Hit::new(

@@ -17,7 +17,7 @@ const HELP: &str = "Add \"MultiFactorAuthentication\" to `enabledRules` of Enabl
 
 fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
     match p.enabled_rules(RuleId::EnablementAdminAssignment) {
-        None => util::missing(p, RuleId::EnablementAdminAssignment, "active assignments are made without MFA", HELP),
+        None => util::missing(p, RuleId::EnablementAdminAssignment, "active assignments require MFA", HELP),
         Some((_, Some(list))) if util::has(list, "MultiFactorAuthentication") => Vec::new(),
         Some((_, Some(list))) => vec![
             Hit::new(

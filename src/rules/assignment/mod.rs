@@ -15,7 +15,7 @@ pub(crate) fn expiration_required(p: &Policy, id: RuleId, what: &str, help: &str
         return util::missing(
             p,
             id,
-            &format!("permanent {what} assignments are allowed"),
+            &format!("{what} assignments must expire"),
             help,
         );
     };

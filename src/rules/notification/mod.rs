@@ -9,7 +9,7 @@ use crate::rules::{Hit, util};
 /// One notification rule must reach somebody.
 pub(crate) fn must_notify(p: &Policy, id: RuleId, event: &str, help: &str) -> Vec<Hit> {
     let Some((rule, n)) = p.notification(id) else {
-        return util::missing(p, id, &format!("nobody is notified {event}"), help);
+        return util::missing(p, id, &format!("anybody is notified {event}"), help);
     };
     if util::notifies(n) {
         return Vec::new();
