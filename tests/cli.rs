@@ -348,3 +348,22 @@ fn bad_pack_is_a_run_failure_with_a_span() {
         "{err}"
     );
 }
+
+#[test]
+fn readme_shows_real_demo_output() {
+    let readme = fs::read_to_string("README.md").expect("README");
+    let start = readme.find("```text\n").expect("a text block") + "```text\n".len();
+    let block = &readme[start..start + readme[start..].find("```").expect("closed")];
+    let out = pim()
+        .args(["check", "fixtures/demo"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    for finding in block.split("\n\n").map(str::trim).filter(|b| !b.is_empty()) {
+        assert!(
+            text.contains(finding),
+            "README shows output the demo does not produce:\n{finding}"
+        );
+    }
+}

@@ -204,7 +204,9 @@ pub fn subject(p: &Policy) -> String {
         s = match (&p.id, &p.display_name) {
             (Some(id), _) => format!("policy {id}"),
             (None, Some(n)) => format!("policy \"{n}\""),
-            (None, None) if p.partial && p.rules.len() == 1 => format!("rule {}", p.rules[0].id.value),
+            (None, None) if p.partial && p.rules.len() == 1 => {
+                format!("rule {}", p.rules[0].id.value)
+            }
             (None, None) => "this document".into(),
         };
     }

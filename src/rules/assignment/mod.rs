@@ -12,12 +12,7 @@ use crate::rules::{Ctx, Hit, util};
 /// Shared by the expiration-required rules: `isExpirationRequired` must be true.
 pub(crate) fn expiration_required(p: &Policy, id: RuleId, what: &str, help: &str) -> Vec<Hit> {
     let Some((rule, required, _)) = p.expiration(id) else {
-        return util::missing(
-            p,
-            id,
-            &format!("{what} assignments must expire"),
-            help,
-        );
+        return util::missing(p, id, &format!("{what} assignments must expire"), help);
     };
     match required {
         Some(r) if r.value => Vec::new(),
