@@ -1,11 +1,15 @@
 //! Runs a parsed command line: loads packs and roles, lints, renders, decides the exit code.
 
 use crate::cli::{CheckArgs, Cli, ColorChoice, Command, FailOn, Format, RulesArgs};
-use crate::lint::{self, Outcome};
+use crate::lint;
+use crate::model::RoleCatalog;
+use crate::pack::config::{self, Config, Date};
+use crate::pack::suppress;
 use crate::pack::{self, ConfigError, Pack, RuleSet};
 use crate::report::{self, human::Style};
 use crate::rules::{self, Severity};
 use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
 
 pub const EXIT_CLEAN: u8 = 0;
 pub const EXIT_FINDINGS: u8 = 1;
@@ -16,6 +20,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
         Command::Check(args) => check(&args, stdout, stderr),
         Command::Rules(args) => list_rules(&args, stdout, stderr),
         Command::Explain { rule } => explain(&rule, stdout, stderr),
+        Command::Init { dir, force } => init(&dir, force, stdout, stderr),
     };
     let _ = stdout.flush();
     result
@@ -91,29 +96,62 @@ fn threshold(fail_on: FailOn) -> Option<Severity> {
     }
 }
 
+/// The config for a run: `--config`, else `.pim-lint.yaml` found upward from the first path.
+fn find_config(args: &CheckArgs) -> Result<Option<Config>, ConfigError> {
+    if args.no_config {
+        return Ok(None);
+    }
+    let path = match &args.config {
+        Some(p) => Some(p.clone()),
+        None => config::discover(args.paths.first().map_or(Path::new("."), PathBuf::as_path)),
+    };
+    let Some(path) = path else { return Ok(None) };
+    let display = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| {
+            std::fs::canonicalize(&path)
+                .ok()
+                .and_then(|abs| abs.strip_prefix(&cwd).ok().map(Path::to_path_buf))
+        })
+        .unwrap_or_else(|| path.clone());
+    config::load(&path, lint::display_name(&display)).map(Some)
+}
+
 fn check(args: &CheckArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
-    let packs = match load_packs(&args.packs) {
-        Ok(p) => p,
+    let setup = || -> Result<(Option<Config>, RuleSet, RoleCatalog), ConfigError> {
+        let config = find_config(args)?;
+        let packs = load_packs(&config::pack_specs(&args.packs, config.as_ref()))?;
+        let mut ruleset = RuleSet::from_packs(&packs);
+        let mut catalog = pack::builtin_roles()?;
+        if let Some(c) = &config {
+            c.apply_rules(&mut ruleset);
+            c.apply_roles(&mut catalog);
+        }
+        Ok((config, ruleset, catalog))
+    };
+    let (config, ruleset, catalog) = match setup() {
+        Ok(s) => s,
         Err(e) => {
             print_config_error(&e, stderr);
             return EXIT_FAILURE;
         }
     };
-    let catalog = match pack::builtin_roles() {
-        Ok(c) => c,
-        Err(e) => {
-            print_config_error(&e, stderr);
-            return EXIT_FAILURE;
-        }
-    };
-    let ruleset = RuleSet::from_packs(&packs);
     let mut errors = Vec::new();
-    let inputs = lint::discover(&args.paths, &mut errors);
+    let mut inputs = lint::discover(&args.paths, &mut errors);
+    if args.skip_unknown {
+        inputs.iter_mut().for_each(|i| i.explicit = false);
+    }
     let mut outcome = lint::lint(&inputs, &ruleset, &catalog);
+    if let Some(c) = &config {
+        outcome.suppressed = suppress::apply(&mut outcome, c, Date::today());
+    }
     errors.append(&mut outcome.errors);
     let fail = threshold(args.fail_on);
 
     if args.verbose {
+        if let Some(c) = &config {
+            let _ = writeln!(stderr, "config: {}", c.source.name);
+        }
         for s in &outcome.skipped {
             let _ = writeln!(
                 stderr,
@@ -122,30 +160,25 @@ fn check(args: &CheckArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8
         }
     }
     let text = match args.format {
-        Format::Json => report::json::render(&outcome, 0),
+        Format::Json => report::json::render(&outcome),
+        Format::Sarif => report::sarif::render(&outcome, &ruleset),
+        Format::Github => report::github::render(&outcome),
+        Format::Markdown => report::markdown::render(&outcome),
         Format::Human => {
             let style = Style {
                 color: use_color(args.color),
                 width: terminal_width(),
             };
             if args.quiet {
-                let mut quiet = Outcome {
-                    files: std::mem::take(&mut outcome.files),
-                    policies: Vec::new(),
-                    ..Default::default()
-                };
-                quiet.findings = outcome
+                let mut s = String::new();
+                for f in outcome
                     .findings
                     .iter()
                     .filter(|f| fail.is_some_and(|t| f.severity >= t))
-                    .cloned()
-                    .collect();
-                let mut s = String::new();
-                for f in &quiet.findings {
-                    s.push_str(&report::human::render_finding(&quiet, f, style));
+                {
+                    s.push_str(&report::human::render_finding(&outcome, f, style));
                     s.push('\n');
                 }
-                outcome.files = quiet.files;
                 s
             } else {
                 report::human::render(&outcome, style)
@@ -241,14 +274,8 @@ fn list_rules(args: &RulesArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) 
     EXIT_CLEAN
 }
 
-fn explain(rule: &str, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
-    let Some(r) = rules::lookup(rule) else {
-        let _ = writeln!(
-            stderr,
-            "error: no rule `{rule}`; `pim-lint rules` lists them"
-        );
-        return EXIT_FAILURE;
-    };
+/// The documentation of a rule as `explain` prints it (and `docs/rules/CODE.md` holds it).
+pub fn explain_text(r: &rules::RuleDef) -> String {
     let baseline = load_packs(&[])
         .map(|p| RuleSet::from_packs(&p))
         .unwrap_or_default();
@@ -269,6 +296,64 @@ fn explain(rule: &str, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
     s.push('\n');
     s.push_str(r.doc.trim_end());
     s.push('\n');
-    let _ = stdout.write_all(s.as_bytes());
+    s
+}
+
+fn explain(rule: &str, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
+    let Some(r) = rules::lookup(rule) else {
+        let _ = writeln!(
+            stderr,
+            "error: no rule `{rule}`; `pim-lint rules` lists them"
+        );
+        return EXIT_FAILURE;
+    };
+    let _ = stdout.write_all(explain_text(r).as_bytes());
     EXIT_CLEAN
+}
+
+const INIT_FILES: &[(&str, &str)] = &[
+    (".pim-lint.yaml", include_str!("../examples/pim-lint.yaml")),
+    (
+        ".github/workflows/pim-lint.yml",
+        include_str!("../examples/github-workflow.yml"),
+    ),
+    (
+        ".pre-commit-config.yaml",
+        include_str!("../examples/pre-commit-config.yaml"),
+    ),
+];
+
+/// Writes the starter files; existing files are left alone (and their snippet printed) unless
+/// `--force`. Each file is written to a temporary name and renamed, so a crash leaves no half file.
+fn init(dir: &Path, force: bool, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
+    let mut status = EXIT_CLEAN;
+    for (name, text) in INIT_FILES {
+        let path = dir.join(name);
+        if path.exists() && !force {
+            let _ = writeln!(
+                stdout,
+                "kept {} (exists; add this yourself or use --force):\n{text}",
+                path.display()
+            );
+            continue;
+        }
+        let write = || -> std::io::Result<()> {
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            let tmp = path.with_extension("pim-lint-tmp");
+            std::fs::write(&tmp, text)?;
+            std::fs::rename(&tmp, &path)
+        };
+        match write() {
+            Ok(()) => {
+                let _ = writeln!(stdout, "wrote {}", path.display());
+            }
+            Err(e) => {
+                let _ = writeln!(stderr, "error: cannot write {}: {e}", path.display());
+                status = EXIT_FAILURE;
+            }
+        }
+    }
+    status
 }

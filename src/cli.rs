@@ -20,6 +20,15 @@ pub enum Command {
     Check(CheckArgs),
     /// List every rule with its code, name, category and baseline severity.
     Rules(RulesArgs),
+    /// Write a starter .pim-lint.yaml, a pre-commit entry and a GitHub Actions workflow.
+    Init {
+        /// The repository to set up.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Overwrite files that exist.
+        #[arg(long)]
+        force: bool,
+    },
     /// Print a rule's documentation: what it checks, why, failing and passing examples, how to fix.
     Explain {
         /// Rule code (PIM007) or name (mfa-authcontext-conflict).
@@ -31,6 +40,9 @@ pub enum Command {
 pub enum Format {
     Human,
     Json,
+    Sarif,
+    Github,
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -71,6 +83,16 @@ pub struct CheckArgs {
     /// List files skipped because they hold no known dialect.
     #[arg(long, short)]
     pub verbose: bool,
+    /// Config file to use instead of discovering `.pim-lint.yaml` upward from the linted path.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore any `.pim-lint.yaml`.
+    #[arg(long)]
+    pub no_config: bool,
+    /// Skip named files that hold no known dialect instead of reporting PIM002 (for pre-commit,
+    /// which passes every changed .json/.yaml file).
+    #[arg(long)]
+    pub skip_unknown: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -87,6 +109,7 @@ pub fn with_default_command(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsSt
         "check",
         "rules",
         "explain",
+        "init",
         "help",
         "-h",
         "--help",

@@ -116,6 +116,10 @@ pub struct Finding {
     pub subject: Option<String>,
     /// The framework control of the pack entry that produced it.
     pub control: Option<String>,
+    /// What stays the same when the export is reformatted or re-fetched: rule, the policy's
+    /// role and scope (ARM policy names change on every update), and the place inside the rule.
+    #[serde(skip)]
+    pub identity: String,
 }
 
 /// Everything a run produced.
@@ -127,11 +131,30 @@ pub struct Outcome {
     /// Files found while walking that hold no known dialect (shown with `--verbose`).
     pub skipped: Vec<String>,
     pub errors: Vec<RunError>,
+    /// Files read as inputs (`files` may also hold the config file, for its diagnostics).
+    pub linted_files: usize,
+    /// Findings removed by `ignore` entries.
+    pub suppressed: usize,
 }
 
 impl Outcome {
     pub fn count(&self, s: Severity) -> usize {
         self.findings.iter().filter(|f| f.severity == s).count()
+    }
+
+    /// Sorts by file, line, column, code (the order every renderer shows).
+    pub fn sort_findings(&mut self) {
+        let files = &self.files;
+        self.findings.sort_by(|a, b| {
+            let fa = files.get(a.file).map(|s| s.name.as_str());
+            let fb = files.get(b.file).map(|s| s.name.as_str());
+            (fa, a.position.line, a.position.column, a.code).cmp(&(
+                fb,
+                b.position.line,
+                b.position.column,
+                b.code,
+            ))
+        });
     }
 }
 
@@ -219,6 +242,7 @@ fn file_finding(
         role: None,
         subject: None,
         control: entry.control.clone(),
+        identity: String::new(),
     })
 }
 
@@ -369,6 +393,7 @@ fn finish(mut out: Outcome, links: Vec<Link>, ruleset: &RuleSet, catalog: &RoleC
                 params: &entry.params,
             };
             for hit in (rule.check)(p, &ctx) {
+                let identity = identity(rule.code, p, &hit.pointer);
                 out.findings.push(Finding {
                     code: rule.code,
                     rule: rule.name,
@@ -390,6 +415,7 @@ fn finish(mut out: Outcome, links: Vec<Link>, ruleset: &RuleSet, catalog: &RoleC
                     role: p.role.clone(),
                     subject: Some(rules::subject(p)),
                     control: entry.control.clone(),
+                    identity,
                 });
             }
         }
@@ -405,16 +431,40 @@ fn finish(mut out: Outcome, links: Vec<Link>, ruleset: &RuleSet, catalog: &RoleC
         }
         f.position = src.position(&f.span);
     }
-    let files = &out.files;
-    out.findings.sort_by(|a, b| {
-        let fa = files.get(a.file).map(|s| s.name.as_str());
-        let fb = files.get(b.file).map(|s| s.name.as_str());
-        (fa, a.position.line, a.position.column, a.code).cmp(&(
-            fb,
-            b.position.line,
-            b.position.column,
-            b.code,
-        ))
-    });
+    out.linted_files = out.files.len();
+    out.sort_findings();
     out
+}
+
+/// The identity of a finding, independent of formatting, array order and ARM policy names:
+/// `code | kind | role | scope | rule id + path inside the rule`.
+fn identity(code: &str, p: &Policy, pointer: &str) -> String {
+    let who = match &p.role {
+        Some(r) => format!(
+            "{:?}|{}|{}",
+            p.kind,
+            r.id.as_deref()
+                .or(r.name.as_deref())
+                .unwrap_or_default()
+                .to_ascii_lowercase(),
+            p.scope.as_deref().unwrap_or_default().to_ascii_lowercase()
+        ),
+        None => format!("policy|{}", p.id.as_deref().unwrap_or_default()),
+    };
+    let inner = p
+        .rules
+        .iter()
+        .find(|r| pointer == r.pointer || pointer.starts_with(&format!("{}/", r.pointer)))
+        .map(|r| format!("{}{}", r.id.value, &pointer[r.pointer.len()..]))
+        .unwrap_or_else(|| {
+            if pointer == p.rules_pointer {
+                "rules".into()
+            } else {
+                pointer
+                    .strip_prefix(&p.pointer)
+                    .unwrap_or(pointer)
+                    .to_owned()
+            }
+        });
+    format!("{code}|{who}|{inner}")
 }

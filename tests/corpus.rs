@@ -85,7 +85,7 @@ fn corpus_json_reports() {
         for f in &mut out.files {
             f.name = format!("corpus/{name}");
         }
-        insta::assert_snapshot!(format!("corpus_{name}"), report::json::render(&out, 0));
+        insta::assert_snapshot!(format!("corpus_{name}"), report::json::render(&out));
     }
 }
 

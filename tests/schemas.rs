@@ -22,7 +22,10 @@ fn builtin_packs_validate_against_the_pack_schema() {
     let v = schema("pack.schema.json");
     for (name, text) in pim_lint::pack::BUILTIN_PACKS {
         let doc = yaml_to_json(text);
-        let errors: Vec<String> = v.iter_errors(&doc).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+        let errors: Vec<String> = v
+            .iter_errors(&doc)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
         assert!(errors.is_empty(), "{name}: {errors:?}");
     }
 }
@@ -38,6 +41,9 @@ fn the_schema_rejects_what_the_loader_rejects() {
         "name: x\nrulez: []\n",
     ] {
         assert!(!v.is_valid(&yaml_to_json(bad)), "schema accepts {bad}");
-        assert!(pim_lint::pack::load_pack("x.yaml".into(), bad.as_bytes()).is_err(), "loader accepts {bad}");
+        assert!(
+            pim_lint::pack::load_pack("x.yaml".into(), bad.as_bytes()).is_err(),
+            "loader accepts {bad}"
+        );
     }
 }

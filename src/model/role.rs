@@ -108,6 +108,7 @@ impl RoleCatalog {
         let extra = [
             id.map(Self::normalise_id),
             name.map(|n| n.trim().to_ascii_lowercase()),
+            known.map(|k| k.name.to_ascii_lowercase()),
             scope.map(Self::normalise_id),
         ]
         .into_iter()

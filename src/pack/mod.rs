@@ -2,7 +2,9 @@
 //! Packs are YAML data (`rules/*.yaml`, embedded), read through the span-keeping tree so every
 //! error points into the pack file.
 
+pub mod config;
 mod diag;
+pub mod suppress;
 
 pub use diag::ConfigError;
 
@@ -102,298 +104,342 @@ pub fn builtin_pack(name: &str) -> Option<Result<Pack, ConfigError>> {
         .map(|(n, text)| load_pack(format!("<builtin>/rules/{n}.yaml"), text.as_bytes()))
 }
 
-/// Reads a pack from YAML bytes. Errors carry spans into the file.
-pub fn load_pack(name: String, bytes: &[u8]) -> Result<Pack, ConfigError> {
-    let src = Arc::new(SourceFile::parse(name, bytes, Syntax::Yaml));
-    let root = match &src.root {
-        Ok(r) => r,
-        Err(e) => {
-            return Err(ConfigError::at(
-                &src,
-                e.offset..e.offset,
-                format!("the pack is not valid YAML: {}", e.message),
-                None,
-            ));
+/// Collects errors of one YAML file.
+pub(crate) struct Errs<'a> {
+    pub src: &'a SourceFile,
+    pub list: Vec<ConfigError>,
+}
+
+impl<'a> Errs<'a> {
+    pub fn new(src: &'a SourceFile) -> Errs<'a> {
+        Errs {
+            src,
+            list: Vec::new(),
         }
-    };
-    let mut errors = Vec::new();
-    let err = |errors: &mut Vec<ConfigError>, node: &Node, msg: String, help: Option<&str>| {
-        errors.push(ConfigError::at(
-            &src,
-            node.span.clone(),
-            msg,
+    }
+
+    pub fn push(
+        &mut self,
+        span: std::ops::Range<usize>,
+        msg: impl Into<String>,
+        help: Option<&str>,
+    ) {
+        self.list.push(ConfigError::at(
+            self.src,
+            span,
+            msg.into(),
             help.map(str::to_owned),
         ));
-    };
-    if root.as_object().is_none() {
+    }
+
+    pub fn finish<T>(self, value: T) -> Result<T, ConfigError> {
+        match self.list.into_iter().reduce(ConfigError::and) {
+            Some(e) => Err(e),
+            None => Ok(value),
+        }
+    }
+}
+
+/// Parses a YAML file into its tree, or the syntax error as a [`ConfigError`].
+pub(crate) fn parse_yaml(
+    name: String,
+    bytes: &[u8],
+    what: &str,
+) -> Result<Arc<SourceFile>, ConfigError> {
+    let src = Arc::new(SourceFile::parse(name, bytes, Syntax::Yaml));
+    if let Err(e) = &src.root {
+        let offset = e.offset;
         return Err(ConfigError::at(
             &src,
-            root.span.clone(),
-            "a pack must be a mapping with `name` and `rules`".into(),
+            offset..offset,
+            format!("the {what} is not valid YAML: {}", e.message),
             None,
         ));
     }
+    Ok(src)
+}
+
+/// Reads a pack from YAML bytes. Errors carry spans into the file.
+pub fn load_pack(name: String, bytes: &[u8]) -> Result<Pack, ConfigError> {
+    let src = parse_yaml(name, bytes, "pack")?;
+    let Ok(root) = &src.root else {
+        return Err(ConfigError::at(&src, 0..0, "unreadable pack".into(), None));
+    };
+    let mut errs = Errs::new(&src);
+    let Some(members) = root.as_object() else {
+        errs.push(
+            root.span.clone(),
+            "a pack must be a mapping with `name` and `rules`",
+            None,
+        );
+        return errs.finish(Pack {
+            name: String::new(),
+            description: None,
+            entries: Vec::new(),
+        });
+    };
     let mut pack = Pack {
         name: String::new(),
         description: None,
         entries: Vec::new(),
     };
-    for m in root.as_object().unwrap_or_default() {
+    let mut saw_name = false;
+    let mut saw_rules = false;
+    for m in members {
         match m.key.as_str() {
             "name" => match m.value.as_str() {
-                Some(s) => pack.name = s.to_owned(),
-                None => err(
-                    &mut errors,
-                    &m.value,
-                    "`name` must be a string".into(),
-                    None,
-                ),
+                Some(s) => {
+                    saw_name = true;
+                    pack.name = s.to_owned();
+                }
+                None => errs.push(m.value.span.clone(), "`name` must be a string", None),
             },
             "description" => pack.description = m.value.as_str().map(str::to_owned),
             "rules" => match m.value.as_array() {
                 Some(items) => {
+                    saw_rules = true;
                     for item in items {
-                        if let Some(e) = entry(item, &src, &mut errors) {
+                        if let Some(e) = entry(item, &mut errs) {
                             if pack.entries.iter().any(|x| x.rule.code == e.rule.code) {
-                                err(
-                                    &mut errors,
-                                    item,
+                                errs.push(
+                                    item.span.clone(),
                                     format!("{} appears twice in this pack", e.rule.code),
-                                    Some(
-                                        "Give each rule one entry; use a per-tier severity map for different tiers.",
-                                    ),
+                                    Some("Give each rule one entry; use a per-tier severity map for different tiers."),
                                 );
                             }
                             pack.entries.push(e);
                         }
                     }
                 }
-                None => err(
-                    &mut errors,
-                    &m.value,
-                    "`rules` must be a list of entries".into(),
+                None => errs.push(
+                    m.value.span.clone(),
+                    "`rules` must be a list of entries",
                     None,
                 ),
             },
-            other => errors.push(ConfigError::at(
-                &src,
+            other => errs.push(
                 m.key_span.clone(),
                 format!("unknown pack key `{other}`"),
-                Some("Known keys: name, description, rules.".into()),
-            )),
+                Some("Known keys: name, description, rules."),
+            ),
         }
     }
-    match errors.into_iter().reduce(ConfigError::and) {
-        Some(e) => Err(e),
-        None => Ok(pack),
+    if !saw_name || !saw_rules {
+        errs.push(
+            root.span.start..root.span.start,
+            "a pack needs `name` and `rules`",
+            None,
+        );
+    }
+    errs.finish(pack)
+}
+
+/// A rule named by code or name, or an error at the node.
+pub(crate) fn parse_rule(node: &Node, errs: &mut Errs) -> Option<&'static RuleDef> {
+    let found = node.as_str().and_then(rules::lookup);
+    if found.is_none() {
+        let shown = node
+            .as_str()
+            .map_or_else(|| node.value.type_name().to_owned(), |s| format!("`{s}`"));
+        errs.push(
+            node.span.clone(),
+            format!("unknown rule {shown}"),
+            Some("`pim-lint rules` lists every rule code and name."),
+        );
+    }
+    found
+}
+
+pub(crate) fn parse_tiers(node: &Node, errs: &mut Errs) -> Option<Vec<Tier>> {
+    let Some(list) = node.as_array() else {
+        errs.push(
+            node.span.clone(),
+            "`tiers` must be a list such as [tier0, privileged]",
+            None,
+        );
+        return None;
+    };
+    let mut out = Vec::new();
+    let mut ok = true;
+    for t in list {
+        match t.as_str().and_then(Tier::parse) {
+            Some(t) => out.push(t),
+            None => {
+                ok = false;
+                errs.push(
+                    t.span.clone(),
+                    "unknown tier",
+                    Some("Tiers are tier0, privileged and standard."),
+                );
+            }
+        }
+    }
+    ok.then_some(out)
+}
+
+pub(crate) fn parse_severity(node: &Node, errs: &mut Errs) -> Option<SeveritySpec> {
+    match &node.value {
+        Value::String(s) => match Severity::parse(s) {
+            Some(s) => Some(SeveritySpec::All(s)),
+            None => {
+                errs.push(
+                    node.span.clone(),
+                    format!("unknown severity `{s}`"),
+                    Some("Severities are error, warning and note."),
+                );
+                None
+            }
+        },
+        Value::Object(per) => {
+            let mut map = BTreeMap::new();
+            let mut ok = true;
+            for pm in per {
+                let Some(t) = Tier::parse(&pm.key) else {
+                    ok = false;
+                    errs.push(
+                        pm.key_span.clone(),
+                        format!("unknown tier `{}`", pm.key),
+                        Some("Tiers are tier0, privileged and standard."),
+                    );
+                    continue;
+                };
+                match pm.value.as_str().and_then(Severity::parse) {
+                    Some(s) => {
+                        map.insert(t, s);
+                    }
+                    None => {
+                        ok = false;
+                        errs.push(
+                            pm.value.span.clone(),
+                            "severity must be error, warning or note",
+                            None,
+                        );
+                    }
+                }
+            }
+            ok.then_some(SeveritySpec::PerTier(map))
+        }
+        _ => {
+            errs.push(
+                node.span.clone(),
+                "`severity` must be error|warning|note or a map tier → severity",
+                None,
+            );
+            None
+        }
     }
 }
 
-fn entry(item: &Node, src: &Arc<SourceFile>, errors: &mut Vec<ConfigError>) -> Option<Entry> {
-    let push = |errors: &mut Vec<ConfigError>,
-                span: std::ops::Range<usize>,
-                msg: String,
-                help: Option<String>| {
-        errors.push(ConfigError::at(src, span, msg, help));
+pub(crate) fn parse_params(
+    rule: &RuleDef,
+    node: &Node,
+    errs: &mut Errs,
+) -> Option<serde_json::Map<String, serde_json::Value>> {
+    let Some(ps) = node.as_object() else {
+        errs.push(node.span.clone(), "`params` must be a mapping", None);
+        return None;
     };
+    let mut params = serde_json::Map::new();
+    let mut ok = true;
+    for p in ps {
+        match rule.params.iter().find(|s| s.name == p.key) {
+            None => {
+                ok = false;
+                let known: Vec<&str> = rule.params.iter().map(|s| s.name).collect();
+                let help = if known.is_empty() {
+                    format!("{} takes no parameters.", rule.code)
+                } else {
+                    format!("{} takes: {}.", rule.code, known.join(", "))
+                };
+                errs.push(
+                    p.key_span.clone(),
+                    format!("unknown parameter `{}` for {}", p.key, rule.code),
+                    Some(&help),
+                );
+            }
+            Some(spec) => match check_param(spec.kind, &p.value) {
+                Ok(()) => {
+                    params.insert(p.key.clone(), p.value.to_json());
+                }
+                Err((span, msg)) => {
+                    ok = false;
+                    errs.push(
+                        span,
+                        format!("parameter `{}` of {}: {msg}", p.key, rule.code),
+                        Some(spec.doc),
+                    );
+                }
+            },
+        }
+    }
+    ok.then_some(params)
+}
+
+fn entry(item: &Node, errs: &mut Errs) -> Option<Entry> {
     let Some(members) = item.as_object() else {
-        push(
-            errors,
+        errs.push(
             item.span.clone(),
-            "a pack entry must be a mapping with `rule` and `severity`".into(),
+            "a pack entry must be a mapping with `rule` and `severity`",
             None,
         );
         return None;
     };
     let Some(rule_node) = item.get("rule") else {
-        push(
-            errors,
+        errs.push(
             item.span.clone(),
-            "the entry has no `rule`".into(),
-            Some("Name the rule by code (PIM101) or name (approval-required).".into()),
+            "the entry has no `rule`",
+            Some("Name the rule by code (PIM101) or name (approval-required)."),
         );
         return None;
     };
-    let Some(rule) = rule_node.as_str().and_then(rules::lookup) else {
-        let shown = rule_node.as_str().map_or_else(
-            || rule_node.value.type_name().to_owned(),
-            |s| format!("`{s}`"),
-        );
-        push(
-            errors,
-            rule_node.span.clone(),
-            format!("unknown rule {shown}"),
-            Some("`pim-lint rules` lists every rule code and name.".into()),
-        );
-        return None;
+    let rule = parse_rule(rule_node, errs)?;
+    let mut e = Entry {
+        rule,
+        tiers: None,
+        severity: SeveritySpec::All(Severity::Warning),
+        params: serde_json::Map::new(),
+        control: None,
     };
-    let mut tiers = None;
-    let mut severity = None;
-    let mut params = serde_json::Map::new();
-    let mut control = None;
     let mut ok = true;
+    let mut severity = false;
     for m in members {
         match m.key.as_str() {
             "rule" => {}
-            "tiers" => match m.value.as_array() {
-                Some(list) => {
-                    let mut ts = Vec::new();
-                    for t in list {
-                        match t.as_str().and_then(Tier::parse) {
-                            Some(t) => ts.push(t),
-                            None => {
-                                ok = false;
-                                push(
-                                    errors,
-                                    t.span.clone(),
-                                    "unknown tier".into(),
-                                    Some("Tiers are tier0, privileged and standard.".into()),
-                                );
-                            }
-                        }
-                    }
-                    tiers = Some(ts);
-                }
-                None => {
-                    ok = false;
-                    push(
-                        errors,
-                        m.value.span.clone(),
-                        "`tiers` must be a list such as [tier0, privileged]".into(),
-                        None,
-                    );
-                }
+            "tiers" => match parse_tiers(&m.value, errs) {
+                Some(t) => e.tiers = Some(t),
+                None => ok = false,
             },
-            "severity" => match &m.value.value {
-                Value::String(s) => match Severity::parse(s) {
-                    Some(s) => severity = Some(SeveritySpec::All(s)),
-                    None => {
-                        ok = false;
-                        push(
-                            errors,
-                            m.value.span.clone(),
-                            format!("unknown severity `{s}`"),
-                            Some("Severities are error, warning and note.".into()),
-                        );
-                    }
-                },
-                Value::Object(per) => {
-                    let mut map = BTreeMap::new();
-                    for pm in per {
-                        let Some(t) = Tier::parse(&pm.key) else {
-                            ok = false;
-                            push(
-                                errors,
-                                pm.key_span.clone(),
-                                format!("unknown tier `{}`", pm.key),
-                                Some("Tiers are tier0, privileged and standard.".into()),
-                            );
-                            continue;
-                        };
-                        match pm.value.as_str().and_then(Severity::parse) {
-                            Some(s) => {
-                                map.insert(t, s);
-                            }
-                            None => {
-                                ok = false;
-                                push(
-                                    errors,
-                                    pm.value.span.clone(),
-                                    "severity must be error, warning or note".into(),
-                                    None,
-                                );
-                            }
-                        }
-                    }
-                    severity = Some(SeveritySpec::PerTier(map));
+            "severity" => match parse_severity(&m.value, errs) {
+                Some(s) => {
+                    severity = true;
+                    e.severity = s;
                 }
-                _ => {
-                    ok = false;
-                    push(
-                        errors,
-                        m.value.span.clone(),
-                        "`severity` must be error|warning|note or a map tier → severity".into(),
-                        None,
-                    );
-                }
+                None => return None,
             },
-            "params" => match m.value.as_object() {
-                Some(ps) => {
-                    for p in ps {
-                        match rule.params.iter().find(|s| s.name == p.key) {
-                            None => {
-                                ok = false;
-                                let known: Vec<&str> = rule.params.iter().map(|s| s.name).collect();
-                                let help = if known.is_empty() {
-                                    format!("{} takes no parameters.", rule.code)
-                                } else {
-                                    format!("{} takes: {}.", rule.code, known.join(", "))
-                                };
-                                push(
-                                    errors,
-                                    p.key_span.clone(),
-                                    format!("unknown parameter `{}` for {}", p.key, rule.code),
-                                    Some(help),
-                                );
-                            }
-                            Some(spec) => match check_param(spec.kind, &p.value) {
-                                Ok(()) => {
-                                    params.insert(p.key.clone(), p.value.to_json());
-                                }
-                                Err((span, msg)) => {
-                                    ok = false;
-                                    push(
-                                        errors,
-                                        span,
-                                        format!("parameter `{}` of {}: {msg}", p.key, rule.code),
-                                        Some(spec.doc.to_owned()),
-                                    );
-                                }
-                            },
-                        }
-                    }
-                }
-                None => {
-                    ok = false;
-                    push(
-                        errors,
-                        m.value.span.clone(),
-                        "`params` must be a mapping".into(),
-                        None,
-                    );
-                }
+            "params" => match parse_params(rule, &m.value, errs) {
+                Some(p) => e.params = p,
+                None => ok = false,
             },
-            "control" => control = m.value.as_str().map(str::to_owned),
+            "control" => e.control = m.value.as_str().map(str::to_owned),
             other => {
                 ok = false;
-                push(
-                    errors,
+                errs.push(
                     m.key_span.clone(),
                     format!("unknown entry key `{other}`"),
-                    Some("Entry keys: rule, severity, tiers, params, control.".into()),
+                    Some("Entry keys: rule, severity, tiers, params, control."),
                 );
             }
         }
     }
-    let Some(severity) = severity else {
-        if item.get("severity").is_some() {
-            return None;
-        }
-        push(
-            errors,
+    if !severity {
+        errs.push(
             item.span.clone(),
             format!("the entry for {} has no `severity`", rule.code),
             None,
         );
         return None;
-    };
-    ok.then_some(Entry {
-        rule,
-        tiers,
-        severity,
-        params,
-        control,
-    })
+    }
+    ok.then_some(e)
 }
 
 fn check_param(kind: ParamKind, v: &Node) -> Result<(), (std::ops::Range<usize>, String)> {

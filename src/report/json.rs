@@ -48,16 +48,16 @@ struct Diagnostic<'a> {
     control: Option<&'a str>,
 }
 
-pub fn render(out: &Outcome, suppressed: usize) -> String {
+pub fn render(out: &Outcome) -> String {
     let report = Report {
         version: 1,
         summary: Summary {
-            files: out.files.len(),
+            files: out.linted_files,
             policies: out.policies.len(),
             errors: out.count(Severity::Error),
             warnings: out.count(Severity::Warning),
             notes: out.count(Severity::Note),
-            suppressed,
+            suppressed: out.suppressed,
         },
         diagnostics: out
             .findings

@@ -1,7 +1,10 @@
 //! Renderers: pure functions of the outcome (findings + source files) to text.
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod markdown;
+pub mod sarif;
 
 use crate::lint::Outcome;
 use crate::rules::Severity;
@@ -16,6 +19,6 @@ pub fn summary_line(out: &Outcome) -> String {
         plural(out.count(Severity::Warning), "warning", "warnings"),
         plural(out.count(Severity::Note), "note", "notes"),
         plural(out.policies.len(), "policy", "policies"),
-        plural(out.files.len(), "file", "files"),
+        plural(out.linted_files, "file", "files"),
     )
 }

@@ -96,6 +96,8 @@ pub enum Needs {
     Policy,
     /// Runs only on policies whose role (and so tier) is known.
     Role,
+    /// Produced when applying the config file (suppressions); never run on a policy.
+    Config,
 }
 
 /// A rule: metadata, documentation and its check.
@@ -231,6 +233,8 @@ pub static REGISTRY: &[&RuleDef] = &[
     &validity::duration_out_of_range::RULE,
     &validity::invalid_auth_context::RULE,
     &validity::unknown_role::RULE,
+    &validity::expired_ignore::RULE,
+    &validity::unused_ignore::RULE,
     &approval::approval_required::RULE,
     &approval::approvers_missing::RULE,
     &approval::too_few_approvers::RULE,

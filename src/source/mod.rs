@@ -42,7 +42,7 @@ impl Syntax {
 }
 
 /// One input file: its decoded text, its tree (when it parsed) and a line index.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct SourceFile {
     /// The path as the user gave it, or relative to the walked directory.
     pub name: String,

@@ -1,0 +1,163 @@
+//! Applies the config's `ignore` entries to a run's findings.
+
+use super::config::{Config, Date, Ignore};
+use crate::lint::{Finding, Outcome};
+use crate::model::RoleCatalog;
+use crate::rules::{self, Severity};
+
+fn eq(a: &str, b: &str) -> bool {
+    a.eq_ignore_ascii_case(b)
+}
+
+fn matches(i: &Ignore, f: &Finding, file: &str, config: &Config) -> bool {
+    if i.rule.code != f.code {
+        return false;
+    }
+    if let Some(p) = &i.policy
+        && !f.policy_id.as_deref().is_some_and(|id| eq(id, p))
+    {
+        return false;
+    }
+    if let Some(r) = &i.role {
+        let role = f.role.as_ref();
+        let by_id = role
+            .and_then(|r| r.id.as_deref())
+            .is_some_and(|id| eq(id, &RoleCatalog::normalise_id(r)));
+        let by_name = role
+            .and_then(|r| r.name.as_deref())
+            .is_some_and(|n| eq(n, r));
+        if !by_id && !by_name {
+            return false;
+        }
+    }
+    if let Some(s) = &i.scope
+        && !f
+            .scope
+            .as_deref()
+            .is_some_and(|fs| eq(fs.trim_end_matches('/'), s.trim_end_matches('/')))
+    {
+        return false;
+    }
+    if let Some((_, glob)) = &i.file {
+        let relative = std::fs::canonicalize(file)
+            .ok()
+            .zip(std::fs::canonicalize(&config.dir).ok())
+            .and_then(|(abs, dir)| {
+                abs.strip_prefix(dir)
+                    .ok()
+                    .map(|p| p.to_string_lossy().replace('\\', "/"))
+            });
+        if !glob.is_match(file) && !relative.is_some_and(|r| glob.is_match(r)) {
+            return false;
+        }
+    }
+    true
+}
+
+fn config_finding(
+    code: &str,
+    severity: Severity,
+    span: std::ops::Range<usize>,
+    message: String,
+    help: &str,
+    label: &str,
+    out: &Outcome,
+) -> Finding {
+    // The config file is the last file of the outcome.
+    let file = out.files.len().saturating_sub(1);
+    let rule = rules::lookup(code).unwrap_or(&rules::validity::unused_ignore::RULE);
+    let position = out.files.get(file).map_or(
+        crate::source::Position {
+            line: 1,
+            column: 1,
+            end_line: 1,
+            end_column: 1,
+        },
+        |s| s.position(&span),
+    );
+    Finding {
+        code: rule.code,
+        rule: rule.name,
+        severity,
+        message,
+        help: help.to_owned(),
+        label: Some(label.to_owned()),
+        file,
+        span,
+        position,
+        pointer: None,
+        policy_id: None,
+        scope: None,
+        role: None,
+        subject: None,
+        control: None,
+        identity: String::new(),
+    }
+}
+
+/// Removes suppressed findings (returns how many), and adds a warning per expired entry and a
+/// note per unused one, located in the config file.
+pub fn apply(out: &mut Outcome, config: &Config, today: Date) -> usize {
+    let names: Vec<String> = out.files.iter().map(|f| f.name.clone()).collect();
+    let mut used = vec![false; config.ignores.len()];
+    let before = out.findings.len();
+    out.findings.retain(|f| {
+        let file = names.get(f.file).map_or("", String::as_str);
+        let hit = config
+            .ignores
+            .iter()
+            .enumerate()
+            .find(|(_, i)| i.until.is_none_or(|u| today <= u) && matches(i, f, file, config));
+        match hit {
+            Some((k, _)) => {
+                used[k] = true;
+                false
+            }
+            None => true,
+        }
+    });
+    let suppressed = before - out.findings.len();
+
+    let src = (*config.source).clone();
+    out.files.push(src);
+    for (k, i) in config.ignores.iter().enumerate() {
+        if let Some(u) = i.until.filter(|u| today > *u) {
+            let span = i.until_span.clone().unwrap_or(i.span.clone());
+            let f = config_finding(
+                "PIM013",
+                Severity::Warning,
+                span,
+                format!(
+                    "This ignore of {} expired on {u}; the findings it covered are reported again (reason given: \"{}\")",
+                    i.rule.code, i.reason
+                ),
+                "Fix the findings and delete the entry, or review the exception and set a new `until` date.",
+                "expired",
+                out,
+            );
+            out.findings.push(Finding {
+                identity: format!("PIM013|{}|{}|{}", config.source.name, i.rule.code, i.reason),
+                ..f
+            });
+        } else if !used[k] {
+            let f = config_finding(
+                "PIM014",
+                Severity::Note,
+                i.span.clone(),
+                format!(
+                    "This ignore of {} matched no finding in this run",
+                    i.rule.code
+                ),
+                "Delete the entry if the finding is fixed, or correct its selector (policy, role, scope, file).",
+                "unused",
+                out,
+            );
+            out.findings.push(Finding {
+                identity: format!("PIM014|{}|{}|{}", config.source.name, i.rule.code, i.reason),
+                ..f
+            });
+        }
+    }
+    out.sort_findings();
+    suppressed
+}

@@ -1,0 +1,70 @@
+//! GitHub Actions workflow commands: one annotation per finding, most severe first, then a
+//! `::notice` with the totals.
+
+use crate::lint::Outcome;
+use crate::rules::Severity;
+
+/// Escaping of a command's message (data).
+pub fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escaping of a property value (`file=`, `title=`): also `:` and `,`.
+pub fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+pub fn render(out: &Outcome) -> String {
+    let mut order: Vec<usize> = (0..out.findings.len()).collect();
+    // Stable: within a severity the report order (file, line, column, code) stays.
+    order.sort_by_key(|i| std::cmp::Reverse(out.findings[*i].severity));
+    let mut s = String::new();
+    for i in order {
+        let f = &out.findings[i];
+        let command = match f.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Note => "notice",
+        };
+        let file = out.files.get(f.file).map_or("", |s| s.name.as_str());
+        let p = f.position;
+        let message = match &f.subject {
+            Some(subject) => format!("{subject}: {}\n\nHelp: {}", f.message, f.help),
+            None => format!("{}\n\nHelp: {}", f.message, f.help),
+        };
+        s.push_str(&format!(
+            "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
+            escape_property(file),
+            p.line,
+            p.column,
+            p.end_line,
+            p.end_column,
+            escape_property(&format!("{} {}", f.code, f.rule)),
+            escape_data(&message)
+        ));
+    }
+    let suppressed = if out.suppressed > 0 {
+        format!(" ({} suppressed)", out.suppressed)
+    } else {
+        String::new()
+    };
+    s.push_str(&format!(
+        "::notice title=pim-lint::{}{}\n",
+        escape_data(&super::summary_line(out)),
+        escape_data(&suppressed)
+    ));
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_follows_the_workflow_command_rules() {
+        assert_eq!(escape_data("50% done\r\nnext"), "50%25 done%0D%0Anext");
+        assert_eq!(escape_property("a:b,c%d\n"), "a%3Ab%2Cc%25d%0A");
+    }
+}

@@ -1,0 +1,180 @@
+//! SARIF 2.1.0 for GitHub code scanning. Hand-written minimal types (serde_json values).
+
+use crate::lint::Outcome;
+use crate::pack::{RuleSet, SeveritySpec};
+use crate::rules::{REGISTRY, RuleDef, Severity};
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+
+/// Where rule documentation is published (the repository's `docs/rules/`).
+pub const DOCS_BASE: &str = "https://github.com/pim-lint/pim-lint/blob/main/docs/rules/";
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Note => "note",
+    }
+}
+
+/// The strongest severity the rule set gives a rule, `None` when it is off.
+fn default_level(set: &RuleSet, code: &str) -> Option<Severity> {
+    set.entry(code).and_then(|e| match &e.severity {
+        SeveritySpec::All(s) => Some(*s),
+        SeveritySpec::PerTier(m) => m.values().max().copied(),
+    })
+}
+
+/// First paragraph under "## What it does".
+fn full_description(r: &RuleDef) -> String {
+    r.doc
+        .split("## What it does")
+        .nth(1)
+        .and_then(|s| s.split("\n\n").find(|p| !p.trim().is_empty()))
+        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|| r.summary.to_owned())
+}
+
+fn rule_descriptor(r: &RuleDef, set: &RuleSet) -> Value {
+    let lvl = default_level(set, r.code);
+    let security_severity = match lvl {
+        Some(Severity::Error) => "8.0",
+        Some(Severity::Warning) => "5.0",
+        _ => "2.0",
+    };
+    let control = set.entry(r.code).and_then(|e| e.control.clone());
+    let mut tags = vec![json!("security"), json!(r.category.as_str())];
+    if let Some(c) = &control {
+        tags.push(json!(c));
+    }
+    json!({
+        "id": r.code,
+        "name": r.name,
+        "shortDescription": {"text": r.summary},
+        "fullDescription": {"text": full_description(r)},
+        "help": {"text": r.doc, "markdown": format!("# {} {}\n\n{}", r.code, r.name, r.doc)},
+        "helpUri": format!("{DOCS_BASE}{}.md", r.code),
+        "defaultConfiguration": {
+            "enabled": lvl.is_some(),
+            "level": lvl.map_or("none", level),
+        },
+        "properties": {"tags": tags, "precision": "very-high", "security-severity": security_severity},
+    })
+}
+
+/// A stable 128-bit hex digest (two FNV-1a 64 passes with different offsets).
+pub fn digest(s: &str) -> String {
+    let fnv = |seed: u64| {
+        s.bytes().fold(seed, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+        })
+    };
+    format!(
+        "{:016x}{:016x}",
+        fnv(0xcbf2_9ce4_8422_2325),
+        fnv(0x84222325_cbf29ce4)
+    )
+}
+
+/// The repository root: the nearest directory upward from the current one with `.git`.
+fn repo_root() -> Option<PathBuf> {
+    let mut dir = std::env::current_dir().ok()?;
+    loop {
+        if dir.join(".git").exists() {
+            return Some(dir);
+        }
+        if !dir.pop() {
+            return None;
+        }
+    }
+}
+
+fn percent_encode(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// A repository-relative URI for a file name as the run shows it.
+pub fn artifact_uri(name: &str, root: Option<&Path>) -> String {
+    let relative = root.and_then(|root| {
+        let abs = std::fs::canonicalize(name).ok()?;
+        let root = std::fs::canonicalize(root).ok()?;
+        abs.strip_prefix(root)
+            .ok()
+            .map(|p| p.to_string_lossy().replace('\\', "/"))
+    });
+    percent_encode(&relative.unwrap_or_else(|| name.trim_start_matches("./").to_owned()))
+}
+
+pub fn render(out: &Outcome, set: &RuleSet) -> String {
+    let root = repo_root();
+    let results: Vec<Value> = out
+        .findings
+        .iter()
+        .map(|f| {
+            let name = out.files.get(f.file).map_or("", |s| s.name.as_str());
+            let p = f.position;
+            let text = match &f.subject {
+                Some(s) => format!("{s}: {}", f.message),
+                None => f.message.clone(),
+            };
+            let role = f.role.as_ref();
+            let mut properties = json!({
+                "help": f.help,
+                "pointer": f.pointer,
+                "policyId": f.policy_id,
+                "scope": f.scope,
+                "role": role.map(|r| json!({"id": r.id, "name": r.name, "tier": r.tier.map(|t| t.as_str())})),
+            });
+            if let Some(c) = &f.control {
+                properties["control"] = json!(c);
+                properties["tags"] = json!([c]);
+            }
+            json!({
+                "ruleId": f.code,
+                "ruleIndex": REGISTRY.iter().position(|r| r.code == f.code),
+                "level": level(f.severity),
+                "message": {"text": format!("{text}\n\nHelp: {}", f.help)},
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": artifact_uri(name, root.as_deref())},
+                        "region": {
+                            "startLine": p.line,
+                            "startColumn": p.column,
+                            "endLine": p.end_line,
+                            "endColumn": p.end_column.max(if p.end_line == p.line { p.column + 1 } else { 1 }),
+                        }
+                    }
+                }],
+                "partialFingerprints": {"pimLintFinding/v1": digest(&f.identity)},
+                "properties": properties,
+            })
+        })
+        .collect();
+    let doc = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "pim-lint",
+                "version": env!("CARGO_PKG_VERSION"),
+                "semanticVersion": env!("CARGO_PKG_VERSION"),
+                "informationUri": "https://github.com/pim-lint/pim-lint",
+                "rules": REGISTRY.iter().map(|r| rule_descriptor(r, set)).collect::<Vec<_>>(),
+            }},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    });
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    s.push('\n');
+    s
+}

@@ -1,0 +1,51 @@
+use crate::model::Policy;
+use crate::rules::{Category, Ctx, Hit, Needs, RuleDef};
+
+pub static RULE: RuleDef = RuleDef {
+    code: "PIM013",
+    name: "expired-ignore",
+    category: Category::Validity,
+    summary: "An ignore entry in .pim-lint.yaml is past its `until` date and no longer applies",
+    doc: DOC,
+    needs: Needs::Config,
+    params: &[],
+    check,
+};
+
+fn check(_: &Policy, _: &Ctx) -> Vec<Hit> {
+    Vec::new()
+}
+
+const DOC: &str = r##"## What it does
+Reports an `ignore` entry of `.pim-lint.yaml` whose `until` date has passed. From the day after
+`until`, the entry suppresses nothing: the findings it covered are reported again, and this
+diagnostic points at the date so the exception is reviewed, renewed with a new date, or removed.
+
+## Why it matters
+Exceptions to privileged-access policy should be temporary and re-justified. An expiry that
+silently extended itself would be a permanent exception nobody decided on.
+
+## Example that fails
+```yaml
+ignore:
+  - rule: PIM101
+    role: Global Administrator
+    reason: "migration to approval groups, tracked in CHG-1042"
+    until: 2025-01-31
+```
+
+## Example that passes
+```yaml
+ignore:
+  - rule: PIM101
+    role: Global Administrator
+    reason: "migration to approval groups, tracked in CHG-1042"
+    until: 2099-01-31
+```
+
+## How to fix
+Fix the finding and delete the entry, or review the exception and set a new `until`.
+
+## References
+- pim-lint README: configuration and suppressions
+"##;

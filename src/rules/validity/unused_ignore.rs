@@ -1,0 +1,38 @@
+use crate::model::Policy;
+use crate::rules::{Category, Ctx, Hit, Needs, RuleDef};
+
+pub static RULE: RuleDef = RuleDef {
+    code: "PIM014",
+    name: "unused-ignore",
+    category: Category::Validity,
+    summary: "An ignore entry in .pim-lint.yaml matched no finding",
+    doc: DOC,
+    needs: Needs::Config,
+    params: &[],
+    check,
+};
+
+fn check(_: &Policy, _: &Ctx) -> Vec<Hit> {
+    Vec::new()
+}
+
+const DOC: &str = r##"## What it does
+Notes an `ignore` entry of `.pim-lint.yaml` that suppressed nothing in this run: the finding was
+fixed, the selector has a typo, or the files it was written for were not linted.
+
+## Why it matters
+Stale exceptions hide the next real finding that happens to match them. Removing unused entries
+keeps the list of accepted risks short and true.
+
+## Example that fails
+An entry for `rule: PIM101, role: Global Administrator` when Global Administrator now requires approval.
+
+## Example that passes
+An entry that matches at least one finding of the run.
+
+## How to fix
+Delete the entry, or correct its selector (policy, role, scope, file).
+
+## References
+- pim-lint README: configuration and suppressions
+"##;
