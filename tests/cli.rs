@@ -367,3 +367,17 @@ fn readme_shows_real_demo_output() {
         );
     }
 }
+
+#[test]
+fn readme_rules_table_is_current() {
+    let readme = fs::read_to_string("README.md").expect("README");
+    let section = &readme[readme.find("## Rules").expect("a Rules section")..];
+    let start = section.find("```text\n").expect("a text block") + "```text\n".len();
+    let block = &section[start..start + section[start..].find("```").expect("closed")];
+    let out = pim().arg("rules").output().expect("runs");
+    assert_eq!(
+        block,
+        String::from_utf8_lossy(&out.stdout),
+        "README's rule table differs from `pim-lint rules`"
+    );
+}
