@@ -113,7 +113,7 @@ fn an_expired_ignore_stops_applying_and_is_reported() {
         .iter()
         .find(|d| d["code"] == "PIM013")
         .expect("the expired ignore is reported");
-    assert_eq!(expired["severity"], "warning");
+    assert_eq!(expired["severity"], "note");
     assert_eq!(expired["file"], ".pim-lint.yaml");
     assert_eq!(
         (expired["line"].as_u64(), expired["column"].as_u64()),

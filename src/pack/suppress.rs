@@ -95,8 +95,8 @@ fn config_finding(
     }
 }
 
-/// Removes suppressed findings (returns how many), and adds a warning per expired entry and a
-/// note per unused one, located in the config file.
+/// Removes suppressed findings (returns how many), and adds a note per expired entry (its
+/// findings are back, which is what fails the run) and per unused one, located in the config file.
 pub fn apply(out: &mut Outcome, config: &Config, today: Date) -> usize {
     let names: Vec<String> = out.files.iter().map(|f| f.name.clone()).collect();
     let mut used = vec![false; config.ignores.len()];
@@ -125,7 +125,7 @@ pub fn apply(out: &mut Outcome, config: &Config, today: Date) -> usize {
             let span = i.until_span.clone().unwrap_or(i.span.clone());
             let f = config_finding(
                 "PIM013",
-                Severity::Warning,
+                Severity::Note,
                 span,
                 format!(
                     "This ignore of {} expired on {u}; the findings it covered are reported again (reason given: \"{}\")",
