@@ -143,7 +143,7 @@ fn check(args: &CheckArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8
     }
     let mut outcome = lint::lint(&inputs, &ruleset, &catalog);
     if let Some(c) = &config {
-        outcome.suppressed = suppress::apply(&mut outcome, c, Date::today());
+        outcome.suppressed = suppress::apply(&mut outcome, c, &ruleset, Date::today());
     }
     errors.append(&mut outcome.errors);
     let fail = threshold(args.fail_on);

@@ -97,7 +97,8 @@ fn config_finding(
 
 /// Removes suppressed findings (returns how many), and adds a note per expired entry (its
 /// findings are back, which is what fails the run) and per unused one, located in the config file.
-pub fn apply(out: &mut Outcome, config: &Config, today: Date) -> usize {
+pub fn apply(out: &mut Outcome, config: &Config, set: &super::RuleSet, today: Date) -> usize {
+    let level = |code: &str| set.entry(code).and_then(|e| e.severity_for(None));
     let names: Vec<String> = out.files.iter().map(|f| f.name.clone()).collect();
     let mut used = vec![false; config.ignores.len()];
     let before = out.findings.len();
@@ -122,10 +123,11 @@ pub fn apply(out: &mut Outcome, config: &Config, today: Date) -> usize {
     out.files.push(src);
     for (k, i) in config.ignores.iter().enumerate() {
         if let Some(u) = i.until.filter(|u| today > *u) {
+            let Some(severity) = level("PIM013") else { continue };
             let span = i.until_span.clone().unwrap_or(i.span.clone());
             let f = config_finding(
                 "PIM013",
-                Severity::Note,
+                severity,
                 span,
                 format!(
                     "This ignore of {} expired on {u}; the findings it covered are reported again (reason given: \"{}\")",
@@ -140,9 +142,10 @@ pub fn apply(out: &mut Outcome, config: &Config, today: Date) -> usize {
                 ..f
             });
         } else if !used[k] {
+            let Some(severity) = level("PIM014") else { continue };
             let f = config_finding(
                 "PIM014",
-                Severity::Note,
+                severity,
                 i.span.clone(),
                 format!(
                     "This ignore of {} matched no finding in this run",
