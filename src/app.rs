@@ -21,6 +21,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
         Command::Rules(args) => list_rules(&args, stdout, stderr),
         Command::Explain { rule } => explain(&rule, stdout, stderr),
         Command::Init { dir, force } => init(&dir, force, stdout, stderr),
+        Command::Test { dirs, bless } => test_packs(&dirs, bless, stdout, stderr),
     };
     let _ = stdout.flush();
     result
@@ -44,36 +45,10 @@ fn print_config_error(e: &ConfigError, stderr: &mut dyn Write) {
 
 /// Loads packs by name (built-in) or path; `baseline` when none is given.
 pub fn load_packs(specs: &[String]) -> Result<Vec<Pack>, ConfigError> {
-    let specs: Vec<String> = if specs.is_empty() {
-        vec!["baseline".into()]
-    } else {
-        specs.to_vec()
-    };
-    let mut packs = Vec::new();
-    for spec in &specs {
-        let pack = match pack::builtin_pack(spec) {
-            Some(p) => p?,
-            None => {
-                let bytes = std::fs::read(spec).map_err(|e| {
-                    let src = crate::source::SourceFile::parse(
-                        spec.clone(),
-                        b"",
-                        crate::source::Syntax::Yaml,
-                    );
-                    let known: Vec<&str> = pack::BUILTIN_PACKS.iter().map(|(n, _)| *n).collect();
-                    ConfigError::at(
-                        &src,
-                        0..0,
-                        format!("cannot read pack `{spec}`: {e}"),
-                        Some(format!("Built-in packs: {}.", known.join(", "))),
-                    )
-                })?;
-                pack::load_pack(spec.clone(), &bytes)?
-            }
-        };
-        packs.push(pack);
+    if specs.is_empty() {
+        return pack::load_specs(&["baseline".to_owned()]);
     }
-    Ok(packs)
+    pack::load_specs(specs)
 }
 
 fn use_color(choice: ColorChoice) -> bool {
@@ -214,27 +189,66 @@ fn terminal_width() -> usize {
         .clamp(60, 200)
 }
 
-/// "tier0: error, privileged: warning" or "error" for one pack entry.
+/// Role names for role ids in selectors, from the built-in catalogue.
+fn role_label(id: &str) -> String {
+    pack::builtin_roles()
+        .ok()
+        .and_then(|c| c.lookup_id(id).map(|r| r.name.clone()))
+        .unwrap_or_else(|| id.to_owned())
+}
+
+fn selector_text(sel: &pack::Selector, severity: &pack::SeveritySpec) -> String {
+    let sev = match severity {
+        pack::SeveritySpec::All(s) => s.to_string(),
+        pack::SeveritySpec::PerTier(m) => m
+            .iter()
+            .map(|(t, s)| format!("{t}: {s}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+    };
+    let mut scope = Vec::new();
+    if let Some(ts) = &sel.tiers {
+        scope.push(ts.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(", "));
+    }
+    if let Some(rs) = &sel.roles {
+        let names: Vec<String> = rs.iter().map(|r| role_label(r)).collect();
+        scope.push(if names.len() > 3 {
+            format!("{} roles", names.len())
+        } else {
+            names.join(", ")
+        });
+    }
+    if let Some(ks) = &sel.kinds {
+        scope.push(
+            ks.iter()
+                .map(|k| crate::model::view::kind_name(*k))
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
+    }
+    if scope.is_empty() {
+        sev
+    } else {
+        format!("{sev} ({})", scope.join("; "))
+    }
+}
+
+/// "tier0: error, privileged: warning" or "error" for a rule's entries, "off" without one.
 fn severity_text(ruleset: &RuleSet, code: &str) -> String {
-    match ruleset.entry(code) {
-        None => "off".into(),
-        Some(e) => {
-            let tiers = match &e.tiers {
-                Some(ts) => format!(
-                    " ({})",
-                    ts.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(", ")
-                ),
-                None => String::new(),
-            };
-            match &e.severity {
-                pack::SeveritySpec::All(s) => format!("{s}{tiers}"),
-                pack::SeveritySpec::PerTier(m) => m
-                    .iter()
-                    .map(|(t, s)| format!("{t}: {s}"))
-                    .collect::<Vec<_>>()
-                    .join(", "),
+    let parts: Vec<String> = ruleset
+        .entries_for(code)
+        .map(|e| {
+            let text = selector_text(&e.select, &e.severity);
+            match &e.control {
+                Some(c) => format!("{text} [{c}]"),
+                None => text,
             }
-        }
+        })
+        .collect();
+    if parts.is_empty() {
+        "off".into()
+    } else {
+        parts.join("; ")
     }
 }
 
@@ -253,21 +267,49 @@ fn list_rules(args: &RulesArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) 
         .map(|p| p.name.as_str())
         .collect::<Vec<_>>()
         .join(" + ");
+    let rows: Vec<[String; 5]> = rules::REGISTRY
+        .iter()
+        .map(|r| {
+            [
+                r.code.to_owned(),
+                r.name.to_owned(),
+                r.category.as_str().to_owned(),
+                severity_text(&ruleset, r.code),
+                r.summary.to_owned(),
+            ]
+        })
+        .chain(ruleset.user_rules.iter().map(|u| {
+            let sev = selector_text(&u.select, &u.severity);
+            let sev = match &u.control {
+                Some(c) => format!("{sev} [{c}]"),
+                None => sev,
+            };
+            [
+                u.code.clone(),
+                u.name.clone(),
+                "user".into(),
+                sev,
+                u.message.clone(),
+            ]
+        }))
+        .collect();
+    let width = rows
+        .iter()
+        .map(|r| r[3].chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(20);
     let mut s = format!(
-        "{:<7} {:<32} {:<12} {:<40} summary\n",
+        "{:<7} {:<32} {:<12} {:<width$} summary\n",
         "code",
         "name",
         "category",
         format!("severity ({name})")
     );
-    for r in rules::REGISTRY {
+    for r in &rows {
         s.push_str(&format!(
-            "{:<7} {:<32} {:<12} {:<40} {}\n",
-            r.code,
-            r.name,
-            r.category.as_str(),
-            severity_text(&ruleset, r.code),
-            r.summary
+            "{:<7} {:<32} {:<12} {:<width$} {}\n",
+            r[0], r[1], r[2], r[3], r[4]
         ));
     }
     let _ = stdout.write_all(s.as_bytes());
@@ -356,4 +398,24 @@ fn init(dir: &Path, force: bool, stdout: &mut dyn Write, stderr: &mut dyn Write)
         }
     }
     status
+}
+
+fn test_packs(dirs: &[PathBuf], bless: bool, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
+    let run = || -> Result<pack::cases::Report, ConfigError> {
+        pack::cases::run(dirs, &pack::builtin_roles()?, bless)
+    };
+    match run() {
+        Ok(report) => {
+            let _ = stdout.write_all(report.text.as_bytes());
+            if report.failed > 0 {
+                EXIT_FINDINGS
+            } else {
+                EXIT_CLEAN
+            }
+        }
+        Err(e) => {
+            print_config_error(&e, stderr);
+            EXIT_FAILURE
+        }
+    }
 }

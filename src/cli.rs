@@ -29,6 +29,15 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Run rule packs' own cases (PACK_DIR/cases) and compare with their expected findings.
+    Test {
+        /// Pack directories (default: rules, the built-in packs).
+        #[arg(default_value = "rules")]
+        dirs: Vec<PathBuf>,
+        /// Write each case's expectation file from what the run finds (review the diff!).
+        #[arg(long)]
+        bless: bool,
+    },
     /// Print a rule's documentation: what it checks, why, failing and passing examples, how to fix.
     Explain {
         /// Rule code (PIM007) or name (mfa-authcontext-conflict).
@@ -110,6 +119,7 @@ pub fn with_default_command(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsSt
         "rules",
         "explain",
         "init",
+        "test",
         "help",
         "-h",
         "--help",

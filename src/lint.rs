@@ -7,6 +7,7 @@ use crate::pack::RuleSet;
 use crate::rules::{self, Ctx, Needs, Severity};
 use crate::source::{Position, SourceFile, Syntax};
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -93,8 +94,8 @@ fn is_candidate(path: &Path) -> bool {
 /// A located finding, ready for any renderer.
 #[derive(Debug, Clone, Serialize)]
 pub struct Finding {
-    pub code: &'static str,
-    pub rule: &'static str,
+    pub code: Cow<'static, str>,
+    pub rule: Cow<'static, str>,
     pub severity: Severity,
     pub message: String,
     pub help: String,
@@ -148,11 +149,11 @@ impl Outcome {
         self.findings.sort_by(|a, b| {
             let fa = files.get(a.file).map(|s| s.name.as_str());
             let fb = files.get(b.file).map(|s| s.name.as_str());
-            (fa, a.position.line, a.position.column, a.code).cmp(&(
+            (fa, a.position.line, a.position.column, &a.code).cmp(&(
                 fb,
                 b.position.line,
                 b.position.column,
-                b.code,
+                &b.code,
             ))
         });
     }
@@ -222,8 +223,8 @@ fn file_finding(
     let entry = ruleset.entry(code)?;
     let severity = entry.severity_for(None)?;
     Some(Finding {
-        code: entry.rule.code,
-        rule: entry.rule.name,
+        code: Cow::Borrowed(entry.rule.code),
+        rule: Cow::Borrowed(entry.rule.name),
         severity,
         message,
         help: help.to_owned(),
@@ -378,14 +379,48 @@ fn finish(mut out: Outcome, links: Vec<Link>, ruleset: &RuleSet, catalog: &RoleC
 
     for p in &out.policies {
         let tier: Option<Tier> = p.tier();
+        let subject = rules::subject(p);
+        let mut push = |code: Cow<'static, str>,
+                        name: Cow<'static, str>,
+                        severity: Severity,
+                        hit: rules::Hit,
+                        control: &Option<String>| {
+            let identity = identity(&code, p, &hit.pointer);
+            out.findings.push(Finding {
+                code,
+                rule: name,
+                severity: hit.severity.unwrap_or(severity),
+                message: hit.message,
+                help: hit.help,
+                label: hit.label,
+                file: p.file,
+                span: 0..0,
+                position: Position {
+                    line: 1,
+                    column: 1,
+                    end_line: 1,
+                    end_column: 1,
+                },
+                pointer: Some(hit.pointer),
+                policy_id: p.id.clone(),
+                scope: p.scope.clone(),
+                role: p.role.clone(),
+                subject: Some(subject.clone()),
+                control: control.clone(),
+                identity,
+            });
+        };
         for rule in rules::REGISTRY {
-            if rule.needs == Needs::File || (rule.needs == Needs::Role && tier.is_none()) {
+            if matches!(rule.needs, Needs::File | Needs::Config)
+                || (rule.needs == Needs::Role && tier.is_none())
+            {
                 continue;
             }
-            let Some(entry) = ruleset.entry(rule.code) else {
-                continue;
-            };
-            let Some(severity) = entry.severity_for(tier) else {
+            // The first entry whose selector takes this policy decides severity and parameters.
+            let Some((entry, severity)) = ruleset
+                .entries_for(rule.code)
+                .find_map(|e| e.severity_for_policy(p).map(|s| (e, s)))
+            else {
                 continue;
             };
             let ctx = Ctx {
@@ -393,30 +428,30 @@ fn finish(mut out: Outcome, links: Vec<Link>, ruleset: &RuleSet, catalog: &RoleC
                 params: &entry.params,
             };
             for hit in (rule.check)(p, &ctx) {
-                let identity = identity(rule.code, p, &hit.pointer);
-                out.findings.push(Finding {
-                    code: rule.code,
-                    rule: rule.name,
-                    severity: hit.severity.unwrap_or(severity),
-                    message: hit.message,
-                    help: hit.help,
-                    label: hit.label,
-                    file: p.file,
-                    span: 0..0,
-                    position: Position {
-                        line: 1,
-                        column: 1,
-                        end_line: 1,
-                        end_column: 1,
-                    },
-                    pointer: Some(hit.pointer),
-                    policy_id: p.id.clone(),
-                    scope: p.scope.clone(),
-                    role: p.role.clone(),
-                    subject: Some(rules::subject(p)),
-                    control: entry.control.clone(),
-                    identity,
-                });
+                push(
+                    Cow::Borrowed(rule.code),
+                    Cow::Borrowed(rule.name),
+                    severity,
+                    hit,
+                    &entry.control,
+                );
+            }
+        }
+        if !ruleset.user_rules.is_empty() {
+            let view = crate::model::view::view(p);
+            for u in &ruleset.user_rules {
+                let Some(severity) = u.severity_for_policy(p) else {
+                    continue;
+                };
+                for hit in user_rule_hits(u, &view) {
+                    push(
+                        Cow::Owned(u.code.clone()),
+                        Cow::Owned(u.name.clone()),
+                        severity,
+                        hit,
+                        &u.control,
+                    );
+                }
             }
         }
     }
@@ -467,4 +502,20 @@ fn identity(code: &str, p: &Policy, pointer: &str) -> String {
             }
         });
     format!("{code}|{who}|{inner}")
+}
+
+/// Each schema failure of a user rule, located at the source of the failing field.
+fn user_rule_hits(u: &crate::pack::UserRule, view: &crate::model::view::View) -> Vec<rules::Hit> {
+    u.schema
+        .iter_errors(&view.json)
+        .map(|e| {
+            let at = e.instance_path().to_string();
+            let pointer = view.source_of(&at).unwrap_or_default().to_owned();
+            let mut detail = e.to_string();
+            if detail.chars().count() > 120 {
+                detail = detail.chars().take(117).collect::<String>() + "...";
+            }
+            rules::Hit::new(pointer, u.message.clone(), u.help.clone()).label(detail)
+        })
+        .collect()
 }

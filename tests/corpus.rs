@@ -41,7 +41,7 @@ fn every_corpus_file_is_read_and_recognised() {
             .unwrap_or_default()
             .to_owned();
         let out = common::lint_one(&path, &set);
-        let codes: Vec<&str> = out.findings.iter().map(|f| f.code).collect();
+        let codes: Vec<&str> = out.findings.iter().map(|f| f.code.as_ref()).collect();
         if name.ends_with(".tf") {
             assert_eq!(
                 codes,
@@ -53,7 +53,7 @@ fn every_corpus_file_is_read_and_recognised() {
         {
             let f = &out.findings[0];
             assert_eq!(
-                (f.code, f.position.line, f.position.column),
+                (f.code.as_ref(), f.position.line, f.position.column),
                 ("PIM001", 23, 62),
                 "{name}"
             );

@@ -7,6 +7,7 @@
 
 mod read;
 mod rule;
+mod scuba;
 
 use crate::model::{Dialect, Policy, PolicyKind, Problem, RoleRef};
 use crate::source::Node;
@@ -53,6 +54,7 @@ pub fn normalise(file: usize, root: &Node) -> Document {
         0,
         &mut doc,
     );
+    scuba::attach_holders(root, &mut doc.policies);
     doc.dialects.sort_by_key(|d| *d as u8);
     doc.dialects.dedup();
     doc
@@ -122,6 +124,7 @@ fn classify(file: usize, f: &Field<'_>, doc: &mut Document) -> bool {
         let mut p = policy(file, f.clone(), Dialect::ScubaGear, Some(role));
         p.kind = PolicyKind::DirectoryRole;
         p.scope = Some("/".into());
+        p.assignments = scuba::assignments(&obj, &mut p.problems);
         doc.dialects.push(p.dialect);
         doc.policies.push(p);
         return true;
@@ -273,6 +276,8 @@ fn classify(file: usize, f: &Field<'_>, doc: &mut Document) -> bool {
             last_modified: None,
             rules: vec![r],
             problems,
+            assignments: None,
+            holders: None,
         };
         doc.dialects.push(p.dialect);
         doc.policies.push(p);
@@ -406,6 +411,8 @@ fn policy(file: usize, f: Field<'_>, hint: Dialect, role: Option<RoleRef>) -> Po
         last_modified,
         rules,
         problems,
+        assignments: None,
+        holders: None,
     }
 }
 

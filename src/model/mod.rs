@@ -6,6 +6,7 @@
 
 pub mod duration;
 pub mod role;
+pub mod view;
 
 pub use duration::IsoDuration;
 pub use role::{RoleCatalog, Tier};
@@ -126,6 +127,27 @@ pub struct Policy {
     pub last_modified: Option<String>,
     pub rules: Vec<PolicyRule>,
     pub problems: Vec<Problem>,
+    /// Assignments of the role, when the export carries them (ScubaGear `Assignments`).
+    pub assignments: Option<Loc<Vec<RoleAssignment>>>,
+    /// Display names of the users who hold the role, when the export lists them (ScubaGear
+    /// `privileged_users`); the pointer is that list's.
+    pub holders: Option<Loc<Vec<String>>>,
+}
+
+/// An active assignment of a role to a principal, as exported.
+#[derive(Debug, Clone, Serialize)]
+pub struct RoleAssignment {
+    pub pointer: String,
+    pub principal_id: Option<String>,
+    /// RFC 3339, or `None` when the export has no start (assigned outside PIM).
+    pub start: Option<Loc<String>>,
+    /// `None` when the assignment never ends (permanent).
+    pub end: Option<Loc<String>>,
+    /// Pointer of the `EndDateTime` key (present with a null value), or of the assignment.
+    pub end_pointer: String,
+    pub start_pointer: String,
+    /// `Assigned` or `Activated`.
+    pub assignment_type: Option<String>,
 }
 
 /// The 17 standard rule ids (and the ARM preview `PIMOnlyMode_Admin_Assignment`).

@@ -452,24 +452,29 @@ impl Config {
                 set.entries.retain(|e| e.rule.code != o.rule.code);
                 continue;
             }
-            match set.entries.iter_mut().find(|e| e.rule.code == o.rule.code) {
-                Some(e) => {
-                    if let Some(s) = &o.severity {
-                        e.severity = s.clone();
-                        e.tiers = None;
-                    }
-                    e.params.extend(o.params.clone());
+            let mut found = false;
+            for e in set
+                .entries
+                .iter_mut()
+                .filter(|e| e.rule.code == o.rule.code)
+            {
+                found = true;
+                if let Some(s) = &o.severity {
+                    e.severity = s.clone();
+                    e.select.tiers = None;
                 }
-                None => set.entries.push(Entry {
-                    rule: o.rule,
-                    tiers: None,
-                    severity: o
-                        .severity
-                        .clone()
-                        .unwrap_or(SeveritySpec::All(Severity::Warning)),
+                e.params.extend(o.params.clone());
+            }
+            if !found {
+                set.entries.push(Entry {
                     params: o.params.clone(),
-                    control: None,
-                }),
+                    ..Entry::new(
+                        o.rule,
+                        o.severity
+                            .clone()
+                            .unwrap_or(SeveritySpec::All(Severity::Warning)),
+                    )
+                });
             }
         }
         set.entries.sort_by_key(|e| e.rule.code);

@@ -2,6 +2,7 @@
 //! Packs are YAML data (`rules/*.yaml`, embedded), read through the span-keeping tree so every
 //! error points into the pack file.
 
+pub mod cases;
 pub mod config;
 mod diag;
 pub mod suppress;
@@ -9,17 +10,26 @@ pub mod suppress;
 pub use diag::ConfigError;
 
 use crate::model::role::KnownRole;
-use crate::model::{IsoDuration, RoleCatalog, Tier};
+use crate::model::{Dialect, IsoDuration, Policy, PolicyKind, RoleCatalog, Tier};
 use crate::rules::{self, Needs, ParamKind, RuleDef, Severity};
 use crate::source::{Node, SourceFile, Syntax, Value};
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// The packs shipped in the binary.
-pub const BUILTIN_PACKS: &[(&str, &str)] =
-    &[("baseline", include_str!("../../rules/baseline.yaml"))];
+pub const BUILTIN_PACKS: &[(&str, &str)] = &[
+    ("baseline", include_str!("../../rules/baseline.yaml")),
+    ("strict", include_str!("../../rules/strict.yaml")),
+    ("cisa-scuba", include_str!("../../rules/cisa-scuba.yaml")),
+    ("cis-m365", include_str!("../../rules/cis-m365.yaml")),
+];
 
 pub const ROLES_YAML: &str = include_str!("../../rules/roles.yaml");
+
+/// Rules a run always has, whatever the packs say (a config may still disable them): without
+/// them an unreadable or unexpanded file would pass silently under a framework pack.
+const ALWAYS_ON: &[&str] = &["PIM001", "PIM002", "PIM005"];
 
 /// How severe a rule is, for all tiers or per tier.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,72 +38,185 @@ pub enum SeveritySpec {
     PerTier(BTreeMap<Tier, Severity>),
 }
 
+impl SeveritySpec {
+    fn for_tier(&self, tier: Option<Tier>) -> Option<Severity> {
+        match (self, tier) {
+            (SeveritySpec::All(s), _) => Some(*s),
+            (SeveritySpec::PerTier(m), Some(t)) => m.get(&t).copied(),
+            (SeveritySpec::PerTier(m), None) => m.values().max().copied(),
+        }
+    }
+
+    /// The strongest severity it gives.
+    pub fn max(&self) -> Option<Severity> {
+        self.for_tier(None)
+    }
+}
+
+/// Which policies an entry applies to. Every given list must match; `None` matches all.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Selector {
+    pub tiers: Option<Vec<Tier>>,
+    /// Role template ids / role definition GUIDs (lower case) or role names (lower case).
+    pub roles: Option<Vec<String>>,
+    pub kinds: Option<Vec<PolicyKind>>,
+    pub dialects: Option<Vec<Dialect>>,
+}
+
+impl Selector {
+    /// Whether the policy is selected (tiers are checked by the severity lookup).
+    fn matches(&self, p: &Policy) -> bool {
+        if let Some(roles) = &self.roles {
+            let Some(role) = &p.role else { return false };
+            let id = role.id.as_deref().map(RoleCatalog::normalise_id);
+            let name = role.name.as_deref().map(str::to_ascii_lowercase);
+            if !roles
+                .iter()
+                .any(|r| Some(r) == id.as_ref() || Some(r) == name.as_ref())
+            {
+                return false;
+            }
+        }
+        self.kinds.as_ref().is_none_or(|k| k.contains(&p.kind))
+            && self
+                .dialects
+                .as_ref()
+                .is_none_or(|d| d.contains(&p.dialect))
+    }
+
+    fn severity(
+        &self,
+        spec: &SeveritySpec,
+        tier: Option<Tier>,
+        needs_role: bool,
+    ) -> Option<Severity> {
+        match tier {
+            Some(t) if self.tiers.as_ref().is_some_and(|ts| !ts.contains(&t)) => None,
+            Some(t) => spec.for_tier(Some(t)),
+            None if needs_role || self.roles.is_some() || self.tiers.is_some() => None,
+            None => spec.for_tier(None),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        *self == Selector::default()
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Entry {
     pub rule: &'static RuleDef,
-    /// `None`: every tier (and, for role-independent rules, policies of unknown role).
-    pub tiers: Option<Vec<Tier>>,
+    pub select: Selector,
     pub severity: SeveritySpec,
     pub params: serde_json::Map<String, serde_json::Value>,
-    /// The framework control the entry implements (e.g. `MS.AAD.7.1`).
+    /// The framework control the entry implements (e.g. `MS.AAD.7.6v1`).
     pub control: Option<String>,
+}
+
+impl Entry {
+    pub fn new(rule: &'static RuleDef, severity: SeveritySpec) -> Entry {
+        Entry {
+            rule,
+            select: Selector::default(),
+            severity,
+            params: serde_json::Map::new(),
+            control: None,
+        }
+    }
+
+    /// The severity for a file-level finding or a policy of this tier (no role selector).
+    pub fn severity_for(&self, tier: Option<Tier>) -> Option<Severity> {
+        self.select
+            .severity(&self.severity, tier, self.rule.needs == Needs::Role)
+    }
+
+    /// The severity for this policy, or `None` when the entry does not apply to it.
+    pub fn severity_for_policy(&self, p: &Policy) -> Option<Severity> {
+        if !self.select.matches(p) {
+            return None;
+        }
+        self.select
+            .severity(&self.severity, p.tier(), self.rule.needs == Needs::Role)
+    }
+}
+
+/// A rule written in a pack: a JSON Schema asserted against the normalised policy
+/// (`schemas/policy.schema.json`). Codes live in the user namespace (`X-…`).
+#[derive(Clone)]
+pub struct UserRule {
+    pub code: String,
+    pub name: String,
+    pub select: Selector,
+    pub severity: SeveritySpec,
+    pub message: String,
+    pub help: String,
+    pub control: Option<String>,
+    pub schema: Arc<jsonschema::Validator>,
+}
+
+impl std::fmt::Debug for UserRule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "UserRule({})", self.code)
+    }
+}
+
+impl UserRule {
+    pub fn severity_for_policy(&self, p: &Policy) -> Option<Severity> {
+        if !self.select.matches(p) {
+            return None;
+        }
+        self.select.severity(&self.severity, p.tier(), false)
+    }
 }
 
 #[derive(Debug, Clone)]
 pub struct Pack {
     pub name: String,
     pub description: Option<String>,
+    /// Packs this one builds on (names or paths relative to this pack), applied first.
+    pub extends: Vec<String>,
     pub entries: Vec<Entry>,
+    pub user_rules: Vec<UserRule>,
 }
 
-impl Entry {
-    /// The severity for a policy of this tier, or `None` when the entry does not apply.
-    pub fn severity_for(&self, tier: Option<Tier>) -> Option<Severity> {
-        match tier {
-            Some(t) => {
-                if self.tiers.as_ref().is_some_and(|ts| !ts.contains(&t)) {
-                    return None;
-                }
-                match &self.severity {
-                    SeveritySpec::All(s) => Some(*s),
-                    SeveritySpec::PerTier(m) => m.get(&t).copied(),
-                }
-            }
-            None => {
-                if self.rule.needs == Needs::Role {
-                    return None;
-                }
-                match &self.severity {
-                    SeveritySpec::All(s) => Some(*s),
-                    SeveritySpec::PerTier(m) => m.values().max().copied(),
-                }
-            }
-        }
-    }
-}
-
-/// The resolved set of rules for a run: the packs merged, later packs overriding earlier ones
-/// rule by rule.
+/// The resolved set of rules for a run: the packs merged, a later pack replacing all entries of
+/// an earlier one for each rule it names.
 #[derive(Debug, Clone, Default)]
 pub struct RuleSet {
     pub entries: Vec<Entry>,
+    pub user_rules: Vec<UserRule>,
 }
 
 impl RuleSet {
     pub fn from_packs(packs: &[Pack]) -> RuleSet {
-        let mut entries: Vec<Entry> = Vec::new();
+        let mut set = RuleSet::default();
         for pack in packs {
-            for e in &pack.entries {
-                entries.retain(|x| x.rule.code != e.rule.code);
-                entries.push(e.clone());
+            let codes: Vec<&str> = pack.entries.iter().map(|e| e.rule.code).collect();
+            set.entries.retain(|x| !codes.contains(&x.rule.code));
+            set.entries.extend(pack.entries.iter().cloned());
+            let user: Vec<&str> = pack.user_rules.iter().map(|u| u.code.as_str()).collect();
+            set.user_rules.retain(|x| !user.contains(&x.code.as_str()));
+            set.user_rules.extend(pack.user_rules.iter().cloned());
+        }
+        for code in ALWAYS_ON {
+            if set.entry(code).is_none()
+                && let Some(rule) = rules::lookup(code)
+            {
+                set.entries
+                    .push(Entry::new(rule, SeveritySpec::All(Severity::Error)));
             }
         }
-        entries.sort_by_key(|e| e.rule.code);
-        RuleSet { entries }
+        set.entries.sort_by_key(|e| e.rule.code);
+        set
     }
 
+    /// The first entry for a rule.
     pub fn entry(&self, code: &str) -> Option<&Entry> {
         self.entries.iter().find(|e| e.rule.code == code)
+    }
+
+    pub fn entries_for<'a>(&'a self, code: &'a str) -> impl Iterator<Item = &'a Entry> + 'a {
+        self.entries.iter().filter(move |e| e.rule.code == code)
     }
 }
 
@@ -102,6 +225,56 @@ pub fn builtin_pack(name: &str) -> Option<Result<Pack, ConfigError>> {
         .iter()
         .find(|(n, _)| *n == name)
         .map(|(n, text)| load_pack(format!("<builtin>/rules/{n}.yaml"), text.as_bytes()))
+}
+
+/// Loads packs by built-in name or path, each preceded by the packs it `extends` (built-in names,
+/// or paths relative to the extending pack).
+pub fn load_specs(specs: &[String]) -> Result<Vec<Pack>, ConfigError> {
+    let mut out = Vec::new();
+    for spec in specs {
+        load_spec(spec, None, 0, &mut out)?;
+    }
+    Ok(out)
+}
+
+fn load_spec(
+    spec: &str,
+    base: Option<&Path>,
+    depth: usize,
+    out: &mut Vec<Pack>,
+) -> Result<(), ConfigError> {
+    let fail = |msg: String| {
+        let src = SourceFile::parse(spec.to_owned(), b"", Syntax::Yaml);
+        let known: Vec<&str> = BUILTIN_PACKS.iter().map(|(n, _)| *n).collect();
+        ConfigError::at(
+            &src,
+            0..0,
+            msg,
+            Some(format!("Built-in packs: {}.", known.join(", "))),
+        )
+    };
+    if depth > 8 {
+        return Err(fail(format!(
+            "`extends` of pack `{spec}` nests too deep (a cycle?)"
+        )));
+    }
+    let (pack, dir) = match builtin_pack(spec) {
+        Some(p) => (p?, None),
+        None => {
+            let path = base.map_or_else(|| PathBuf::from(spec), |b| b.join(spec));
+            let bytes = std::fs::read(&path)
+                .map_err(|e| fail(format!("cannot read pack `{}`: {e}", path.display())))?;
+            (
+                load_pack(path.to_string_lossy().into_owned(), &bytes)?,
+                path.parent().map(Path::to_path_buf),
+            )
+        }
+    };
+    for parent in &pack.extends {
+        load_spec(parent, dir.as_deref(), depth + 1, out)?;
+    }
+    out.push(pack);
+    Ok(())
 }
 
 /// Collects errors of one YAML file.
@@ -162,6 +335,13 @@ pub(crate) fn parse_yaml(
 /// Reads a pack from YAML bytes. Errors carry spans into the file.
 pub fn load_pack(name: String, bytes: &[u8]) -> Result<Pack, ConfigError> {
     let src = parse_yaml(name, bytes, "pack")?;
+    let mut pack = Pack {
+        name: String::new(),
+        description: None,
+        extends: Vec::new(),
+        entries: Vec::new(),
+        user_rules: Vec::new(),
+    };
     let Ok(root) = &src.root else {
         return Err(ConfigError::at(&src, 0..0, "unreadable pack".into(), None));
     };
@@ -172,19 +352,9 @@ pub fn load_pack(name: String, bytes: &[u8]) -> Result<Pack, ConfigError> {
             "a pack must be a mapping with `name` and `rules`",
             None,
         );
-        return errs.finish(Pack {
-            name: String::new(),
-            description: None,
-            entries: Vec::new(),
-        });
+        return errs.finish(pack);
     };
-    let mut pack = Pack {
-        name: String::new(),
-        description: None,
-        entries: Vec::new(),
-    };
-    let mut saw_name = false;
-    let mut saw_rules = false;
+    let (mut saw_name, mut saw_rules) = (false, false);
     for m in members {
         match m.key.as_str() {
             "name" => match m.value.as_str() {
@@ -195,19 +365,50 @@ pub fn load_pack(name: String, bytes: &[u8]) -> Result<Pack, ConfigError> {
                 None => errs.push(m.value.span.clone(), "`name` must be a string", None),
             },
             "description" => pack.description = m.value.as_str().map(str::to_owned),
+            "extends" => {
+                let items: Vec<&Node> = m
+                    .value
+                    .as_array()
+                    .map_or_else(|| vec![&m.value], |a| a.iter().collect());
+                for it in items {
+                    match it.as_str() {
+                        Some(s) => pack.extends.push(s.to_owned()),
+                        None => {
+                            errs.push(it.span.clone(), "`extends` takes pack names or paths", None)
+                        }
+                    }
+                }
+            }
             "rules" => match m.value.as_array() {
                 Some(items) => {
                     saw_rules = true;
                     for item in items {
-                        if let Some(e) = entry(item, &mut errs) {
-                            if pack.entries.iter().any(|x| x.rule.code == e.rule.code) {
-                                errs.push(
-                                    item.span.clone(),
-                                    format!("{} appears twice in this pack", e.rule.code),
-                                    Some("Give each rule one entry; use a per-tier severity map for different tiers."),
-                                );
+                        match entry(item, &mut errs) {
+                            Some(Parsed::Builtin(e)) => {
+                                let twin = pack.entries.iter().any(|x| {
+                                    x.rule.code == e.rule.code
+                                        && (x.select == e.select || e.select.is_empty())
+                                });
+                                if twin {
+                                    errs.push(
+                                        item.span.clone(),
+                                        format!("{} appears twice in this pack for the same policies", e.rule.code),
+                                        Some("Use a per-tier severity map, or give each entry a different `roles`/`tiers` selector."),
+                                    );
+                                }
+                                pack.entries.push(e);
                             }
-                            pack.entries.push(e);
+                            Some(Parsed::User(u)) => {
+                                if pack.user_rules.iter().any(|x| x.code == u.code) {
+                                    errs.push(
+                                        item.span.clone(),
+                                        format!("{} is defined twice in this pack", u.code),
+                                        None,
+                                    );
+                                }
+                                pack.user_rules.push(u);
+                            }
+                            None => {}
                         }
                     }
                 }
@@ -220,7 +421,7 @@ pub fn load_pack(name: String, bytes: &[u8]) -> Result<Pack, ConfigError> {
             other => errs.push(
                 m.key_span.clone(),
                 format!("unknown pack key `{other}`"),
-                Some("Known keys: name, description, rules."),
+                Some("Known keys: name, description, extends, rules."),
             ),
         }
     }
@@ -375,7 +576,73 @@ pub(crate) fn parse_params(
     ok.then_some(params)
 }
 
-fn entry(item: &Node, errs: &mut Errs) -> Option<Entry> {
+enum Parsed {
+    Builtin(Entry),
+    User(UserRule),
+}
+
+/// User-defined rule codes: `X-` followed by letters, digits and dashes.
+fn is_user_code(s: &str) -> bool {
+    s.strip_prefix("X-")
+        .is_some_and(|r| !r.is_empty() && r.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+}
+
+fn parse_list<T>(
+    node: &Node,
+    errs: &mut Errs,
+    what: &str,
+    allowed: &str,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Option<Vec<T>> {
+    let Some(items) = node.as_array() else {
+        errs.push(
+            node.span.clone(),
+            format!("`{what}` must be a list"),
+            Some(allowed),
+        );
+        return None;
+    };
+    let mut out = Vec::new();
+    let mut ok = true;
+    for it in items {
+        match it.as_str().and_then(&parse) {
+            Some(v) => out.push(v),
+            None => {
+                ok = false;
+                errs.push(
+                    it.span.clone(),
+                    format!("not a valid item of `{what}`"),
+                    Some(allowed),
+                );
+            }
+        }
+    }
+    ok.then_some(out)
+}
+
+fn parse_kind(s: &str) -> Option<PolicyKind> {
+    match s {
+        "directory-role" => Some(PolicyKind::DirectoryRole),
+        "group" => Some(PolicyKind::Group),
+        "azure-resource" => Some(PolicyKind::AzureResource),
+        _ => None,
+    }
+}
+
+fn parse_dialect(s: &str) -> Option<Dialect> {
+    [
+        Dialect::Graph,
+        Dialect::GraphAssignment,
+        Dialect::Arm,
+        Dialect::ArmAssignment,
+        Dialect::PowerShell,
+        Dialect::ScubaGear,
+    ]
+    .into_iter()
+    .find(|d| crate::model::view::dialect_name(*d) == s)
+}
+
+fn entry(item: &Node, errs: &mut Errs) -> Option<Parsed> {
     let Some(members) = item.as_object() else {
         errs.push(
             item.span.clone(),
@@ -385,61 +652,163 @@ fn entry(item: &Node, errs: &mut Errs) -> Option<Entry> {
         return None;
     };
     let Some(rule_node) = item.get("rule") else {
-        errs.push(
-            item.span.clone(),
-            "the entry has no `rule`",
-            Some("Name the rule by code (PIM101) or name (approval-required)."),
-        );
+        errs.push(item.span.clone(), "the entry has no `rule`", Some("Name a built-in rule by code (PIM101) or name, or define your own with an X- code."));
         return None;
     };
-    let rule = parse_rule(rule_node, errs)?;
-    let mut e = Entry {
-        rule,
-        tiers: None,
-        severity: SeveritySpec::All(Severity::Warning),
-        params: serde_json::Map::new(),
-        control: None,
+    let user_code = rule_node
+        .as_str()
+        .filter(|s| is_user_code(s))
+        .map(str::to_owned);
+    let builtin = match &user_code {
+        Some(_) => None,
+        None => Some(parse_rule(rule_node, errs)?),
     };
+    let mut select = Selector::default();
+    let mut severity = None;
+    let mut params = serde_json::Map::new();
+    let mut control = None;
+    let (mut message, mut help, mut name, mut schema) = (None, None, None, None);
     let mut ok = true;
-    let mut severity = false;
+    let user_only = |key: &str, errs: &mut Errs, span: std::ops::Range<usize>| {
+        errs.push(
+            span,
+            format!("`{key}` is only for user-defined rules (codes starting with X-)"),
+            Some("Built-in rules take rule, severity, tiers, roles, params, control."),
+        );
+    };
     for m in members {
-        match m.key.as_str() {
+        let key = m.key.as_str();
+        match key {
             "rule" => {}
             "tiers" => match parse_tiers(&m.value, errs) {
-                Some(t) => e.tiers = Some(t),
+                Some(t) => select.tiers = Some(t),
+                None => ok = false,
+            },
+            "roles" => match parse_list(
+                &m.value,
+                errs,
+                "roles",
+                "Role template ids, role definition GUIDs or role names.",
+                |s| Some(s.to_owned()),
+            ) {
+                Some(r) => {
+                    select.roles = Some(r.iter().map(|s| RoleCatalog::normalise_id(s)).collect())
+                }
+                None => ok = false,
+            },
+            "kinds" => match parse_list(
+                &m.value,
+                errs,
+                "kinds",
+                "Kinds: directory-role, group, azure-resource.",
+                parse_kind,
+            ) {
+                Some(k) => select.kinds = Some(k),
+                None => ok = false,
+            },
+            "dialects" => match parse_list(
+                &m.value,
+                errs,
+                "dialects",
+                "Dialects: graph, graph-assignment, arm, arm-assignment, powershell, scubagear.",
+                parse_dialect,
+            ) {
+                Some(d) => select.dialects = Some(d),
                 None => ok = false,
             },
             "severity" => match parse_severity(&m.value, errs) {
-                Some(s) => {
-                    severity = true;
-                    e.severity = s;
-                }
+                Some(s) => severity = Some(s),
                 None => return None,
             },
-            "params" => match parse_params(rule, &m.value, errs) {
-                Some(p) => e.params = p,
-                None => ok = false,
+            "params" => match builtin {
+                Some(rule) => match parse_params(rule, &m.value, errs) {
+                    Some(p) => params = p,
+                    None => ok = false,
+                },
+                None => {
+                    ok = false;
+                    errs.push(
+                        m.key_span.clone(),
+                        "user-defined rules take no `params`; put the values in the schema",
+                        None,
+                    );
+                }
             },
-            "control" => e.control = m.value.as_str().map(str::to_owned),
+            "control" => control = m.value.as_str().map(str::to_owned),
+            "message" | "help" | "name" | "schema" if builtin.is_some() => {
+                ok = false;
+                user_only(key, errs, m.key_span.clone());
+            }
+            "message" => message = m.value.as_str().map(str::to_owned),
+            "help" => help = m.value.as_str().map(str::to_owned),
+            "name" => name = m.value.as_str().map(str::to_owned),
+            "schema" => match m.value.as_object() {
+                Some(_) => match jsonschema::validator_for(&m.value.to_json()) {
+                    Ok(v) => schema = Some(Arc::new(v)),
+                    Err(e) => {
+                        ok = false;
+                        errs.push(m.value.span.clone(), format!("invalid JSON Schema: {e}"), Some("The schema is checked against schemas/policy.schema.json's shape; see the README's user-rule example."));
+                    }
+                },
+                None => {
+                    ok = false;
+                    errs.push(
+                        m.value.span.clone(),
+                        "`schema` must be a JSON Schema object",
+                        None,
+                    );
+                }
+            },
             other => {
                 ok = false;
-                errs.push(
-                    m.key_span.clone(),
-                    format!("unknown entry key `{other}`"),
-                    Some("Entry keys: rule, severity, tiers, params, control."),
-                );
+                errs.push(m.key_span.clone(), format!("unknown entry key `{other}`"), Some("Entry keys: rule, severity, tiers, roles, kinds, dialects, params, control; user rules also name, message, help, schema."));
             }
         }
     }
-    if !severity {
-        errs.push(
-            item.span.clone(),
-            format!("the entry for {} has no `severity`", rule.code),
-            None,
-        );
+    let Some(severity) = severity else {
+        if item.get("severity").is_none() {
+            errs.push(item.span.clone(), "the entry has no `severity`", None);
+        }
         return None;
+    };
+    if let Some(rule) = builtin {
+        if select.kinds.is_some() || select.dialects.is_some() {
+            // Allowed: narrowing built-in rules by kind or dialect is harmless.
+        }
+        return ok.then_some(Parsed::Builtin(Entry {
+            rule,
+            select,
+            severity,
+            params,
+            control,
+        }));
     }
-    ok.then_some(e)
+    let code = user_code.unwrap_or_default();
+    if message.is_none() {
+        ok = false;
+        errs.push(rule_node.span.clone(), format!("user rule {code} needs a `message`"), Some("Say what is wrong, e.g. \"Exchange Administrator activation must require a ticket\"."));
+    }
+    if schema.is_none() && item.get("schema").is_none() {
+        ok = false;
+        errs.push(
+            rule_node.span.clone(),
+            format!("user rule {code} needs a `schema`"),
+            Some("A JSON Schema the normalised policy must satisfy (schemas/policy.schema.json)."),
+        );
+    }
+    let (Some(message), Some(schema), true) = (message, schema, ok) else {
+        return None;
+    };
+    Some(Parsed::User(UserRule {
+        name: name.unwrap_or_else(|| code.to_ascii_lowercase()),
+        code,
+        select,
+        severity,
+        help: help.unwrap_or_else(|| message.clone()),
+        message,
+        control,
+        schema,
+    }))
 }
 
 fn check_param(kind: ParamKind, v: &Node) -> Result<(), (std::ops::Range<usize>, String)> {
@@ -459,6 +828,10 @@ fn check_param(kind: ParamKind, v: &Node) -> Result<(), (std::ops::Range<usize>,
                 "expected an ISO 8601 duration such as PT8H, found {}",
                 v.value.type_name()
             )),
+        },
+        ParamKind::Bool => match v.as_bool() {
+            Some(_) => Ok(()),
+            None => bad("expected true or false"),
         },
         ParamKind::Severity => match v.as_str().and_then(Severity::parse) {
             Some(_) => Ok(()),

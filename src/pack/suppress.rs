@@ -76,8 +76,8 @@ fn config_finding(
         |s| s.position(&span),
     );
     Finding {
-        code: rule.code,
-        rule: rule.name,
+        code: std::borrow::Cow::Borrowed(rule.code),
+        rule: std::borrow::Cow::Borrowed(rule.name),
         severity,
         message,
         help: help.to_owned(),
@@ -123,7 +123,9 @@ pub fn apply(out: &mut Outcome, config: &Config, set: &super::RuleSet, today: Da
     out.files.push(src);
     for (k, i) in config.ignores.iter().enumerate() {
         if let Some(u) = i.until.filter(|u| today > *u) {
-            let Some(severity) = level("PIM013") else { continue };
+            let Some(severity) = level("PIM013") else {
+                continue;
+            };
             let span = i.until_span.clone().unwrap_or(i.span.clone());
             let f = config_finding(
                 "PIM013",
@@ -142,7 +144,9 @@ pub fn apply(out: &mut Outcome, config: &Config, set: &super::RuleSet, today: Da
                 ..f
             });
         } else if !used[k] {
-            let Some(severity) = level("PIM014") else { continue };
+            let Some(severity) = level("PIM014") else {
+                continue;
+            };
             let f = config_finding(
                 "PIM014",
                 severity,

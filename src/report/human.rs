@@ -42,7 +42,10 @@ pub fn render_finding(out: &Outcome, f: &Finding, style: Style) -> String {
     };
     let len = f.span.end.saturating_sub(f.span.start);
     let diag = MietteDiagnostic::new(message)
-        .with_code(format!("{} {}", f.code, f.rule))
+        .with_code(match &f.control {
+            Some(c) => format!("{} {} [{c}]", f.code, f.rule),
+            None => format!("{} {}", f.code, f.rule),
+        })
         .with_severity(match f.severity {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,

@@ -65,8 +65,8 @@ pub fn render(out: &Outcome) -> String {
             .map(|f| {
                 let role = f.role.as_ref();
                 Diagnostic {
-                    code: f.code,
-                    rule: f.rule,
+                    code: &f.code,
+                    rule: &f.rule,
                     severity: f.severity,
                     message: &f.message,
                     help: &f.help,

@@ -78,6 +78,8 @@ pub enum ParamKind {
     DurationByTier,
     /// `error`, `warning` or `note`.
     Severity,
+    /// `true` or `false`.
+    Bool,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -151,6 +153,13 @@ impl Ctx<'_> {
             .and_then(|m| m.get(tier.as_str()))
             .and_then(|v| v.as_str())
             .and_then(|s| IsoDuration::parse(s).ok())
+    }
+
+    pub fn flag(&self, name: &str) -> bool {
+        self.params
+            .get(name)
+            .and_then(serde_json::Value::as_bool)
+            .unwrap_or(false)
     }
 
     pub fn severity(&self, name: &str) -> Option<Severity> {
@@ -252,6 +261,9 @@ pub static REGISTRY: &[&RuleDef] = &[
     &assignment::active_duration_cap::RULE,
     &assignment::active_assignment_mfa::RULE,
     &assignment::active_assignment_justification::RULE,
+    &assignment::permanent_active_assignment::RULE,
+    &assignment::assigned_outside_pim::RULE,
+    &assignment::global_admin_count::RULE,
     &notification::assignment_alert::RULE,
     &notification::activation_alert::RULE,
     &notification::approver_notification::RULE,

@@ -28,8 +28,9 @@ pub fn show_list(list: &Loc<Vec<String>>) -> String {
     format!("[{}]", list.value.join(", "))
 }
 
-/// Somebody receives the notification: default or additional recipients, at a level not `None`.
-pub fn notifies(n: &Notification) -> bool {
+/// Somebody receives the notification: default or additional recipients (only additional
+/// ones when `additional_only`), at a level not `None`.
+pub fn notifies(n: &Notification, additional_only: bool) -> bool {
     let level_on = n
         .notification_level
         .as_ref()
@@ -37,7 +38,8 @@ pub fn notifies(n: &Notification) -> bool {
     let defaults = n
         .is_default_recipients_enabled
         .as_ref()
-        .is_some_and(|b| b.value);
+        .is_some_and(|b| b.value)
+        && !additional_only;
     let extra = n
         .notification_recipients
         .as_ref()
@@ -45,15 +47,18 @@ pub fn notifies(n: &Notification) -> bool {
     level_on && (defaults || extra)
 }
 
-/// Where to point when a notification is off: the level when it is `None`, else the default
-/// recipients switch.
-pub fn notification_pointer(n: &Notification, rule_pointer: &str) -> String {
+/// Where to point when a notification is off: the level when it is `None`, the recipients list
+/// when only additional recipients count, else the default recipients switch.
+pub fn notification_pointer(n: &Notification, rule_pointer: &str, additional_only: bool) -> String {
     if let Some(l) = n
         .notification_level
         .as_ref()
         .filter(|l| l.value.eq_ignore_ascii_case("None"))
     {
         return l.pointer.clone();
+    }
+    if additional_only && let Some(r) = &n.notification_recipients {
+        return r.pointer.clone();
     }
     n.is_default_recipients_enabled
         .as_ref()
@@ -66,13 +71,16 @@ pub fn notification_pointer(n: &Notification, rule_pointer: &str) -> String {
         .unwrap_or_else(|| rule_pointer.to_owned())
 }
 
-/// Describes why a notification reaches nobody.
-pub fn notification_state(n: &Notification) -> String {
+/// Describes why a notification reaches nobody (or no additional recipient).
+pub fn notification_state(n: &Notification, additional_only: bool) -> String {
     if n.notification_level
         .as_ref()
         .is_some_and(|l| l.value.eq_ignore_ascii_case("None"))
     {
         return "its notificationLevel is None".into();
+    }
+    if additional_only {
+        return "no additional recipients are set (default recipients alone do not reach a monitored mailbox)".into();
     }
     "default recipients are off and no additional recipients are set".into()
 }

@@ -21,17 +21,14 @@ pub fn every_rule() -> RuleSet {
     let mut set = baseline();
     for r in rules::REGISTRY {
         if set.entry(r.code).is_none() {
-            set.entries.push(Entry {
-                rule: r,
-                tiers: None,
-                severity: SeveritySpec::All(if r.needs == Needs::File {
+            set.entries.push(Entry::new(
+                r,
+                SeveritySpec::All(if r.needs == Needs::File {
                     Severity::Error
                 } else {
                     Severity::Warning
                 }),
-                params: Default::default(),
-                control: None,
-            });
+            ));
         }
     }
     set

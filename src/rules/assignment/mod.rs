@@ -3,8 +3,11 @@ pub mod active_assignment_justification;
 pub mod active_assignment_mfa;
 pub mod active_duration_cap;
 pub mod active_expiration_required;
+pub mod assigned_outside_pim;
 pub mod eligible_duration_cap;
 pub mod eligible_expiration_required;
+pub mod global_admin_count;
+pub mod permanent_active_assignment;
 
 use crate::model::{IsoDuration, Policy, RuleId};
 use crate::rules::{Ctx, Hit, util};

@@ -1,5 +1,5 @@
 use crate::model::{Policy, RuleId};
-use crate::rules::{Category, Ctx, Hit, Needs, RuleDef};
+use crate::rules::{Category, Ctx, Hit, Needs, ParamKind, ParamSpec, RuleDef};
 
 pub static RULE: RuleDef = RuleDef {
     code: "PIM402",
@@ -8,17 +8,22 @@ pub static RULE: RuleDef = RuleDef {
     summary: "Admins are notified when the role is activated",
     doc: DOC,
     needs: Needs::Role,
-    params: &[],
+    params: &[ParamSpec {
+        name: "additional_recipients",
+        kind: ParamKind::Bool,
+        doc: "Require additional recipients (a monitored mailbox), not only the default ones (CISA MS.AAD.7.8/7.9).",
+    }],
     check,
 };
 
-fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
+fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
     super::must_notify(
         p,
         RuleId::NotificationAdminEndUserAssignment,
         "when the role is activated",
         "In Notification_Admin_EndUser_Assignment set `isDefaultRecipientsEnabled` to true or add `notificationRecipients` \
          (portal: Notification → Send notifications when eligible members activate this role → Role activation alert).",
+        cx.flag("additional_recipients"),
     )
 }
 

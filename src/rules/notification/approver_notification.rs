@@ -22,6 +22,7 @@ fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
         "when activation awaits approval",
         "In Notification_Approver_EndUser_Assignment set `isDefaultRecipientsEnabled` to true (the approvers) and \
          `notificationLevel` to All or Critical.",
+        false,
     )
 }
 

@@ -1,5 +1,5 @@
 use crate::model::{Policy, RuleId};
-use crate::rules::{Category, Ctx, Hit, Needs, RuleDef};
+use crate::rules::{Category, Ctx, Hit, Needs, ParamKind, ParamSpec, RuleDef};
 
 pub static RULE: RuleDef = RuleDef {
     code: "PIM401",
@@ -8,7 +8,11 @@ pub static RULE: RuleDef = RuleDef {
     summary: "Admins are notified of eligible and active assignments",
     doc: DOC,
     needs: Needs::Role,
-    params: &[],
+    params: &[ParamSpec {
+        name: "additional_recipients",
+        kind: ParamKind::Bool,
+        doc: "Require additional recipients (a monitored mailbox), not only the default ones (CISA MS.AAD.7.7).",
+    }],
     check,
 };
 
@@ -16,18 +20,21 @@ const HELP: &str = "In Notification_Admin_Admin_Eligibility and Notification_Adm
                     `isDefaultRecipientsEnabled` to true or add `notificationRecipients` (e.g. the security team's mailbox), \
                     with `notificationLevel` All or Critical.";
 
-fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
+fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
+    let extra = cx.flag("additional_recipients");
     let mut hits = super::must_notify(
         p,
         RuleId::NotificationAdminAdminEligibility,
         "when someone is made eligible",
         HELP,
+        extra,
     );
     hits.extend(super::must_notify(
         p,
         RuleId::NotificationAdminAdminAssignment,
         "when someone is assigned the role (active)",
         HELP,
+        extra,
     ));
     hits
 }

@@ -7,20 +7,31 @@ use crate::model::{Policy, RuleId};
 use crate::rules::{Hit, util};
 
 /// One notification rule must reach somebody.
-pub(crate) fn must_notify(p: &Policy, id: RuleId, event: &str, help: &str) -> Vec<Hit> {
+pub(crate) fn must_notify(
+    p: &Policy,
+    id: RuleId,
+    event: &str,
+    help: &str,
+    additional_only: bool,
+) -> Vec<Hit> {
     let Some((rule, n)) = p.notification(id) else {
         return util::missing(p, id, &format!("anybody is notified {event}"), help);
     };
-    if util::notifies(n) {
+    if util::notifies(n, additional_only) {
         return Vec::new();
     }
     vec![
         Hit::new(
-            util::notification_pointer(n, &rule.pointer),
+            util::notification_pointer(n, &rule.pointer, additional_only),
             format!(
-                "Nobody is notified {event}: in {} {}",
+                "{} {event}: in {} {}",
+                if additional_only {
+                    "No monitored mailbox is notified"
+                } else {
+                    "Nobody is notified"
+                },
                 id.as_str(),
-                util::notification_state(n)
+                util::notification_state(n, additional_only)
             ),
             help,
         )

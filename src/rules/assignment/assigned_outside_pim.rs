@@ -1,0 +1,59 @@
+use crate::model::Policy;
+use crate::rules::{Category, Ctx, Hit, Needs, RuleDef};
+
+pub static RULE: RuleDef = RuleDef {
+    code: "PIM311",
+    name: "assigned-outside-pim",
+    category: Category::Assignment,
+    summary: "(assignment data) An active assignment was not made through PIM",
+    doc: DOC,
+    needs: Needs::Role,
+    params: &[],
+    check,
+};
+
+fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
+    let Some(list) = &p.assignments else {
+        return Vec::new();
+    };
+    list.value
+        .iter()
+        .filter(|a| a.start.is_none())
+        .map(|a| {
+            let who = a.principal_id.as_deref().unwrap_or("a principal");
+            Hit::new(
+                &a.start_pointer,
+                format!("{who} was assigned the role outside PIM: the assignment has no PIM schedule (no start date)"),
+                "Remove the direct role assignment and re-create it in PIM (as eligible), so activation rules, \
+                 approval and alerts apply.",
+            )
+            .label("no PIM schedule")
+        })
+        .collect()
+}
+
+const DOC: &str = r##"## What it does
+Reports active role assignments without a start date in the export: assignments made directly
+(Microsoft 365 admin center, `New-MgRoleManagementDirectoryRoleAssignment`, older tooling) rather
+than through a PIM schedule.
+
+## Why it matters
+Assignments made outside PIM skip every PIM control — activation, approval, notification — and are
+easy to miss in reviews that only look at PIM.
+
+## Example that fails
+```json
+"Assignments": [ { "PrincipalId": "2ed0157c-…", "StartDateTime": null, "EndDateTime": null } ]
+```
+
+## Example that passes
+```json
+"Assignments": [ { "PrincipalId": "ded212ab-…", "StartDateTime": "/Date(1777406310050)/", "EndDateTime": "/Date(1778702258453)/" } ]
+```
+
+## How to fix
+Remove the direct assignment and assign the role in PIM instead.
+
+## References
+- CISA SCuBA MS.AAD.7.5: Provisioning users to highly privileged roles SHALL NOT occur outside of a PAM system
+"##;

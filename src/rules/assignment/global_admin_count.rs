@@ -1,0 +1,86 @@
+use crate::model::Policy;
+use crate::rules::{Category, Ctx, Hit, Needs, ParamKind, ParamSpec, RuleDef};
+
+pub static RULE: RuleDef = RuleDef {
+    code: "PIM312",
+    name: "global-admin-count",
+    category: Category::Assignment,
+    summary: "(assignment data) Global Administrator is held by between `min` (2) and `max` (8) users",
+    doc: DOC,
+    needs: Needs::Role,
+    params: &[
+        ParamSpec {
+            name: "min",
+            kind: ParamKind::Count,
+            doc: "Fewest Global Administrators (default 2).",
+        },
+        ParamSpec {
+            name: "max",
+            kind: ParamKind::Count,
+            doc: "Most Global Administrators (default 8).",
+        },
+    ],
+    check,
+};
+
+const GLOBAL_ADMINISTRATOR: &str = "62e90394-69f5-4237-9190-012177145e10";
+
+fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
+    let is_ga = p.role.as_ref().is_some_and(|r| {
+        r.id.as_deref()
+            .is_some_and(|id| id.eq_ignore_ascii_case(GLOBAL_ADMINISTRATOR))
+            || r.name
+                .as_deref()
+                .is_some_and(|n| n.eq_ignore_ascii_case("Global Administrator"))
+    });
+    let Some(holders) = p.holders.as_ref().filter(|_| is_ga) else {
+        return Vec::new();
+    };
+    let (min, max) = (cx.count("min", 2) as usize, cx.count("max", 8) as usize);
+    let n = holders.value.len();
+    if (min..=max).contains(&n) {
+        return Vec::new();
+    }
+    let names = if holders.value.is_empty() {
+        "none".to_owned()
+    } else {
+        holders.value.join(", ")
+    };
+    let (what, help) = if n < min {
+        (
+            "too few",
+            "Have at least two Global Administrators (one may be a break-glass account) so the tenant cannot be locked out.",
+        )
+    } else {
+        (
+            "too many",
+            "Move administrators to finer-grained roles (User, Exchange, Privileged Role Administrator…) until at most the maximum hold Global Administrator.",
+        )
+    };
+    vec![Hit::new(&holders.pointer, format!("{n} users hold Global Administrator ({names}): {what}; between {min} and {max} are required"), help)
+        .label(format!("{n} Global Administrators"))]
+}
+
+const DOC: &str = r##"## What it does
+Counts the users who hold Global Administrator, when the export says who holds which role
+(ScubaGear's `privileged_users`; directory context files later), and reports fewer than `min`
+(default 2) or more than `max` (default 8; CIS uses 4).
+
+## Why it matters
+One Global Administrator is a single point of failure (and of lock-out); many are many ways in for
+an attacker, and a sign that least privilege has been given up.
+
+## Example that fails
+Nine users with "Global Administrator" among their roles.
+
+## Example that passes
+Two to eight users with "Global Administrator".
+
+## How to fix
+Keep two to eight (CIS: two to four) Global Administrators, one or two of them break-glass
+accounts; give everyone else the narrower role they need.
+
+## References
+- CISA SCuBA MS.AAD.7.1: Between two to eight users SHALL be assigned the Global Administrator role
+- CIS Microsoft 365 Foundations 1.1.3: Ensure that between two and four global admins are designated
+"##;

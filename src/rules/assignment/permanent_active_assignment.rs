@@ -1,0 +1,60 @@
+use crate::model::Policy;
+use crate::rules::{Category, Ctx, Hit, Needs, RuleDef};
+
+pub static RULE: RuleDef = RuleDef {
+    code: "PIM310",
+    name: "permanent-active-assignment",
+    category: Category::Assignment,
+    summary: "(assignment data) An active assignment of the role has no end date",
+    doc: DOC,
+    needs: Needs::Role,
+    params: &[],
+    check,
+};
+
+fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
+    let Some(list) = &p.assignments else {
+        return Vec::new();
+    };
+    list.value
+        .iter()
+        .filter(|a| a.end.is_none())
+        .map(|a| {
+            let who = a.principal_id.as_deref().unwrap_or("a principal");
+            Hit::new(
+                &a.end_pointer,
+                format!("{who} holds the role permanently: the active assignment has no end date"),
+                "Replace the permanent active assignment with an eligible one (PIM → Assignments → Update, or \
+                 remove it and assign as eligible); keep permanent access only for documented break-glass accounts.",
+            )
+            .label("no end date")
+        })
+        .collect()
+}
+
+const DOC: &str = r##"## What it does
+Looks at the role's active assignments, when the export includes them (ScubaGear's `Assignments`;
+directory context files later), and reports each one without an end date.
+
+## Why it matters
+A permanent active assignment is standing privilege: the role is held all the time, bypassing
+activation, MFA at use, approval and activation alerts. It is what PIM exists to remove.
+
+## Example that fails
+```json
+"Assignments": [ { "PrincipalId": "2d9a50a8-…", "AssignmentType": "Assigned", "StartDateTime": null, "EndDateTime": null } ]
+```
+
+## Example that passes
+```json
+"Assignments": [ { "PrincipalId": "ded212ab-…", "AssignmentType": "Assigned",
+                   "StartDateTime": "/Date(1777406310050)/", "EndDateTime": "/Date(1778702258453)/" } ]
+```
+
+## How to fix
+Convert the assignment to an eligible one with an expiry; break-glass accounts are the usual,
+documented exception (suppress with a reason).
+
+## References
+- CISA SCuBA MS.AAD.7.4: Permanent active role assignments SHALL NOT be allowed for highly privileged roles
+"##;

@@ -1,0 +1,305 @@
+//! Framework packs, user-defined rules and `pim-lint test`.
+
+mod common;
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+
+fn pim() -> Command {
+    let mut c = Command::cargo_bin("pim-lint").expect("binary builds");
+    c.env_remove("NO_COLOR").env("COLUMNS", "100");
+    c
+}
+
+/// ScubaGear's own verdicts for the export `scubagear_sample_ProviderSettingsExport.json`
+/// (report uuid fa5589b7-d528-4f80-8e7d-5c20eda7b6d8), taken from the result file ScubaGear wrote
+/// for that same run: cisagov/ScubaGear, PowerShell/ScubaGear/Sample-Reports/
+/// ScubaResults_fa5589b7-d528-4f80.json, "Results" → "AAD" → group 7. Each failing control lists
+/// the roles ScubaGear names in its "Details"; passing controls list none. (MS.AAD.7.2 and 7.3 are
+/// about user accounts and are not in the pack.)
+fn scubagear_verdicts() -> BTreeMap<&'static str, BTreeSet<&'static str>> {
+    let hp_alerts = [
+        "Cloud Application Administrator",
+        "Exchange Administrator",
+        "Hybrid Identity Administrator",
+        "Privileged Role Administrator",
+        "SharePoint Administrator",
+    ];
+    BTreeMap::from([
+        ("MS.AAD.7.1v1", BTreeSet::new()), // Pass: "2 global admin(s) found: Jane Doe, John Public"
+        (
+            "MS.AAD.7.4v1",
+            BTreeSet::from([
+                "Application Administrator",
+                "Cloud Application Administrator",
+                "Exchange Administrator",
+                "Global Administrator",
+                "SharePoint Administrator",
+                "User Administrator",
+            ]),
+        ),
+        (
+            "MS.AAD.7.5v1",
+            BTreeSet::from([
+                "Global Administrator",
+                "SharePoint Administrator",
+                "User Administrator",
+            ]),
+        ),
+        ("MS.AAD.7.6v1", BTreeSet::from(["Global Administrator"])),
+        (
+            "MS.AAD.7.7v1",
+            hp_alerts
+                .into_iter()
+                .chain(["Global Administrator"])
+                .collect(),
+        ),
+        ("MS.AAD.7.8v1", BTreeSet::new()),                 // Pass
+        ("MS.AAD.7.9v1", hp_alerts.into_iter().collect()), // Warning (a SHOULD)
+    ])
+}
+
+#[test]
+fn cisa_scuba_pack_agrees_with_scubagear_control_by_control() {
+    let file = common::corpus().join("scubagear_sample_ProviderSettingsExport.json");
+    let out = pim()
+        .args(["check", "--pack", "cisa-scuba", "--format", "json"])
+        .arg(&file)
+        .output()
+        .expect("runs");
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let mut ours: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for d in v["diagnostics"].as_array().expect("diagnostics") {
+        let control = d["control"]
+            .as_str()
+            .expect("every cisa-scuba finding names its control")
+            .to_owned();
+        ours.entry(control)
+            .or_default()
+            .insert(d["role"]["name"].as_str().unwrap_or_default().to_owned());
+    }
+    for (control, roles) in scubagear_verdicts() {
+        let got: BTreeSet<&str> = ours
+            .get(control)
+            .map(|s| s.iter().map(String::as_str).collect())
+            .unwrap_or_default();
+        assert_eq!(got, roles, "{control}: pim-lint and ScubaGear disagree");
+    }
+    assert!(
+        ours.keys()
+            .all(|c| scubagear_verdicts().contains_key(c.as_str())),
+        "{:?}",
+        ours.keys()
+    );
+    // SHALL controls are errors, the SHOULD (7.9) a warning.
+    for d in v["diagnostics"].as_array().expect("diagnostics") {
+        let expected = if d["control"] == "MS.AAD.7.9v1" {
+            "warning"
+        } else {
+            "error"
+        };
+        assert_eq!(d["severity"], expected, "{}", d["control"]);
+    }
+}
+
+#[test]
+fn the_projects_own_pack_cases_pass() {
+    let out = pim().args(["test", "rules"]).output().expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    for pack in ["baseline", "strict", "cisa-scuba", "cis-m365"] {
+        assert!(
+            text.contains(&format!("[{pack}]")),
+            "no case ran for {pack}:\n{text}"
+        );
+    }
+    assert!(text.trim_end().ends_with(" passed, 0 failed"), "{text}");
+}
+
+#[test]
+fn user_rule_example_works_end_to_end_and_a_wrong_expectation_shows_a_diff() {
+    let out = pim()
+        .args(["test", "examples/packs/exchange-ticket"])
+        .output()
+        .expect("runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+
+    let out = pim()
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--pack",
+            "examples/packs/exchange-ticket/pack.yaml",
+            "examples/packs/exchange-ticket/cases/exchange-without-ticket.json",
+        ])
+        .output()
+        .expect("runs");
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let d = &v["diagnostics"][0];
+    assert_eq!(
+        (
+            d["code"].as_str(),
+            d["control"].as_str(),
+            d["line"].as_u64()
+        ),
+        (Some("X-exchange-ticket"), Some("ACME-PAM-7"), Some(107))
+    );
+    assert_eq!(
+        d["pointer"], "/value/0/policy/rules/5/enabledRules",
+        "the finding points at the field in the source file"
+    );
+
+    // A pack whose expectation is wrong: the case fails with a readable diff.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pack = dir.path().join("acme");
+    fs::create_dir_all(pack.join("cases")).expect("mkdir");
+    fs::copy(
+        "examples/packs/exchange-ticket/pack.yaml",
+        pack.join("pack.yaml"),
+    )
+    .expect("copy");
+    fs::copy(
+        "examples/packs/exchange-ticket/cases/exchange-without-ticket.json",
+        pack.join("cases/exchange.json"),
+    )
+    .expect("copy");
+    fs::write(pack.join("cases/exchange.expected.yaml"), "- {code: X-exchange-ticket, line: 99, severity: error}\n- {code: PIM101, line: 143, severity: error}\n").expect("write");
+    let out = pim()
+        .current_dir(dir.path())
+        .args(["test", "acme"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    insta::assert_snapshot!("pim_lint_test_diff", String::from_utf8_lossy(&out.stdout));
+}
+
+fn pack_error(text: &str) -> String {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("bad.yaml");
+    fs::write(&path, text).expect("write");
+    let out = pim()
+        .arg("check")
+        .arg("--pack")
+        .arg(&path)
+        .arg("fixtures/demo")
+        .output()
+        .expect("runs");
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a malformed pack is a run failure"
+    );
+    String::from_utf8_lossy(&out.stderr).replace(&path.display().to_string(), "bad.yaml")
+}
+
+#[test]
+fn malformed_packs_give_span_accurate_errors() {
+    let e = pack_error("name: bad\nrules:\n  - {rule: PIM777, severity: error}\n");
+    assert!(
+        e.contains("unknown rule `PIM777`") && e.contains("bad.yaml:3:12"),
+        "{e}"
+    );
+    let e = pack_error(
+        "name: bad\nrules:\n  - rule: PIM204\n    severity: error\n    params: {caps: {tier0: 4h}}\n",
+    );
+    assert!(
+        e.contains("parameter `caps` of PIM204") && e.contains("bad.yaml:5:28"),
+        "{e}"
+    );
+    let e = pack_error(
+        "name: bad\nrules:\n  - rule: PIM103\n    severity: warning\n    params: {min: two}\n",
+    );
+    assert!(
+        e.contains("expected a whole number") && e.contains("bad.yaml:5:19"),
+        "{e}"
+    );
+    let e = pack_error(
+        "name: bad\nrules:\n  - rule: X-broken\n    severity: error\n    message: m\n    schema: {type: 12}\n",
+    );
+    assert!(
+        e.contains("invalid JSON Schema") && e.contains("bad.yaml:6:13"),
+        "{e}"
+    );
+    let e = pack_error("name: bad\nrules:\n  - rule: X-no-schema\n    severity: error\n");
+    assert!(
+        e.contains("needs a `message`") && e.contains("needs a `schema`"),
+        "{e}"
+    );
+    let e = pack_error("name: bad\nrules:\n  - {rule: PIM101, severity: error, message: nope}\n");
+    assert!(e.contains("only for user-defined rules"), "{e}");
+}
+
+#[test]
+fn controls_travel_to_sarif_and_rules_lists_what_a_pack_turns_on() {
+    let file = common::corpus().join("scubagear_sample_ProviderSettingsExport.json");
+    let out = pim()
+        .args(["check", "--pack", "cisa-scuba", "--format", "sarif"])
+        .arg(&file)
+        .output()
+        .expect("runs");
+    let sarif: Value = serde_json::from_slice(&out.stdout).expect("sarif");
+    let results = sarif["runs"][0]["results"].as_array().expect("results");
+    assert!(results.iter().all(|r| {
+        r["properties"]["control"]
+            .as_str()
+            .is_some_and(|c| c.starts_with("MS.AAD.7."))
+    }));
+    let out = pim()
+        .args(["rules", "--pack", "cisa-scuba"])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("error (Global Administrator) [MS.AAD.7.6v1]"),
+        "{text}"
+    );
+    assert!(
+        text.contains("[MS.AAD.7.8v1]; warning (7 roles) [MS.AAD.7.9v1]"),
+        "{text}"
+    );
+    let out = pim()
+        .args(["rules", "--pack", "strict"])
+        .output()
+        .expect("runs");
+    assert!(String::from_utf8_lossy(&out.stdout).contains(
+        "PIM203  activation-ticket                activation   tier0: warning, privileged: warning"
+    ));
+}
+
+#[test]
+fn the_normalised_policy_validates_against_its_published_schema() {
+    let schema: Value =
+        serde_json::from_str(&fs::read_to_string("schemas/policy.schema.json").expect("schema"))
+            .expect("json");
+    let v = jsonschema::validator_for(&schema).expect("compiles");
+    let set = common::baseline();
+    for f in [
+        "fixtures/demo/entra/directory-roles.json",
+        "fixtures/demo/azure/prod-subscription-policy-assignments.json",
+        "fixtures/demo/powershell/messaging-and-helpdesk.json",
+    ] {
+        let out = common::lint_one(std::path::Path::new(f), &set);
+        for p in &out.policies {
+            let view = pim_lint::model::view::view(p);
+            assert!(
+                v.is_valid(&view.json),
+                "{f}: {:?}",
+                v.iter_errors(&view.json)
+                    .map(|e| e.to_string())
+                    .collect::<Vec<_>>()
+            );
+            assert!(
+                view.json["rules"]["Approval_EndUser_Assignment"]["setting"]["isApprovalRequired"]
+                    .is_boolean()
+            );
+        }
+    }
+}
