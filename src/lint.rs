@@ -9,6 +9,7 @@ use crate::source::{Position, SourceFile, Syntax};
 use serde::Serialize;
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -126,8 +127,12 @@ pub struct Finding {
 /// Everything a run produced.
 #[derive(Debug, Default)]
 pub struct Outcome {
+    /// The input files (names; text only where a renderer needs it), then the config file when
+    /// suppressions reported something.
     pub files: Vec<SourceFile>,
+    /// The policies, only when [`Options::keep_policies`] asked for them.
     pub policies: Vec<Policy>,
+    pub policy_count: usize,
     pub findings: Vec<Finding>,
     /// Files found while walking that hold no known dialect (shown with `--verbose`).
     pub skipped: Vec<String>,
@@ -149,13 +154,25 @@ impl Outcome {
         self.findings.sort_by(|a, b| {
             let fa = files.get(a.file).map(|s| s.name.as_str());
             let fb = files.get(b.file).map(|s| s.name.as_str());
-            (fa, a.position.line, a.position.column, &a.code).cmp(&(
-                fb,
-                b.position.line,
-                b.position.column,
-                &b.code,
-            ))
+            (fa, a.position.line, a.position.column, &a.code).cmp(&(fb, b.position.line, b.position.column, &b.code))
         });
+    }
+}
+
+/// How a run keeps what it read.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Keep the normalised policies in the outcome (tests, tools); off, a run holds only findings.
+    pub keep_policies: bool,
+    /// Keep the text of files with findings (the human renderer shows their lines).
+    pub keep_sources: bool,
+    /// Worker threads; 0 means one per available core.
+    pub threads: usize,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options { keep_policies: true, keep_sources: true, threads: 0 }
     }
 }
 
@@ -165,61 +182,235 @@ pub fn display_name(path: &Path) -> String {
     s.strip_prefix("./").map(str::to_owned).unwrap_or(s)
 }
 
+/// One input, from disk or memory.
+enum Source<'a> {
+    Path(&'a Input),
+    Bytes(&'a str, &'a [u8]),
+}
+
+/// What a worker returns for one file.
+struct FileResult {
+    src: SourceFile,
+    findings: Vec<Finding>,
+    links: Vec<Link>,
+    /// Bare policies waiting for the assignment lists of the whole run (the file keeps its tree).
+    deferred: Vec<Policy>,
+    policies: Vec<Policy>,
+    policy_count: usize,
+    skipped: bool,
+    error: Option<RunError>,
+}
+
+/// Lints files from disk with the default options.
 pub fn lint(inputs: &[Input], ruleset: &RuleSet, catalog: &RoleCatalog) -> Outcome {
-    let mut out = Outcome::default();
-    let mut links: Vec<Link> = Vec::new();
-    for input in inputs {
-        let name = display_name(&input.path);
-        let bytes = match std::fs::read(&input.path) {
-            Ok(b) => b,
-            Err(e) => {
-                out.errors.push(RunError {
-                    path: Some(name),
-                    message: format!("cannot read: {e}"),
-                });
-                continue;
-            }
-        };
-        read_one(
-            name,
-            input.explicit,
-            &bytes,
-            Syntax::from_path(&input.path),
-            ruleset,
-            &mut out,
-            &mut links,
-        );
-    }
-    finish(out, links, ruleset, catalog)
+    lint_with(inputs, ruleset, catalog, Options::default())
+}
+
+/// Lints files in parallel. Each file is read, parsed, normalised, linted and located by one
+/// worker, which then drops the file's tree (and, unless asked to keep it, its text): memory
+/// follows the files in flight, not the estate. Bare policies (a Graph policy list without its
+/// assignments) wait until every file's assignment links are known.
+pub fn lint_with(inputs: &[Input], ruleset: &RuleSet, catalog: &RoleCatalog, opts: Options) -> Outcome {
+    let sources: Vec<Source> = inputs.iter().map(Source::Path).collect();
+    run(&sources, ruleset, catalog, opts)
 }
 
 /// Lints in-memory documents (tests and `pim-lint test` use this).
 pub fn lint_bytes(docs: &[(String, Vec<u8>)], ruleset: &RuleSet, catalog: &RoleCatalog) -> Outcome {
-    let mut out = Outcome::default();
-    let mut links = Vec::new();
-    for (name, bytes) in docs {
-        read_one(
-            name.clone(),
-            true,
-            bytes,
-            Syntax::from_path(Path::new(name)),
-            ruleset,
-            &mut out,
-            &mut links,
-        );
-    }
-    finish(out, links, ruleset, catalog)
+    let sources: Vec<Source> = docs.iter().map(|(n, b)| Source::Bytes(n, b)).collect();
+    run(&sources, ruleset, catalog, Options::default())
 }
 
-fn file_finding(
-    code: &str,
-    ruleset: &RuleSet,
-    file: usize,
-    span: Range<usize>,
-    message: String,
-    help: &str,
-    label: &str,
-) -> Option<Finding> {
+fn run(sources: &[Source], ruleset: &RuleSet, catalog: &RoleCatalog, opts: Options) -> Outcome {
+    let threads = match opts.threads {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    }
+    .clamp(1, sources.len().max(1));
+    let next = AtomicUsize::new(0);
+    let mut results: Vec<(usize, FileResult)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(source) = sources.get(i) else { break };
+                        done.push((i, process(i, source, ruleset, catalog, opts)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        workers.into_iter().flat_map(|w| w.join().unwrap_or_default()).collect()
+    });
+    results.sort_by_key(|(i, _)| *i);
+
+    let mut out = Outcome::default();
+    let mut links = Vec::new();
+    let mut deferred: Vec<(usize, Vec<Policy>)> = Vec::new();
+    for (i, r) in results {
+        out.findings.extend(r.findings);
+        links.extend(r.links);
+        out.policy_count += r.policy_count;
+        out.policies.extend(r.policies);
+        if r.skipped {
+            out.skipped.push(r.src.name.clone());
+        }
+        if let Some(e) = r.error {
+            out.errors.push(e);
+        }
+        if !r.deferred.is_empty() {
+            deferred.push((i, r.deferred));
+        }
+        out.files.push(r.src);
+    }
+
+    // Join bare policies with the assignment lists of the run, on policy id.
+    let by_policy: HashMap<&str, &Link> = links.iter().map(|l| (l.policy_id.as_str(), l)).collect();
+    for (i, policies) in deferred {
+        let mut findings = Vec::new();
+        for mut p in policies {
+            if let Some(link) = p.id.as_deref().and_then(|id| by_policy.get(id)) {
+                p.role = Some(RoleRef { id: Some(link.role_id.clone()), name: link.role_name.clone(), tier: None });
+                if p.kind == PolicyKind::Unknown {
+                    p.kind = link.kind;
+                }
+                if p.scope.is_none() {
+                    p.scope = link.scope.clone();
+                }
+            }
+            classify(&mut p, catalog);
+            findings.extend(lint_policy(&p, ruleset));
+            if opts.keep_policies {
+                out.policies.push(p);
+            }
+        }
+        if let Some(src) = out.files.get_mut(i) {
+            locate(src, &mut findings);
+            finish_file(src, !findings.is_empty() && opts.keep_sources);
+        }
+        out.findings.extend(findings);
+    }
+    out.linted_files = out.files.len();
+    out.sort_findings();
+    out
+}
+
+/// Reads, parses, normalises and lints one file.
+fn process(index: usize, source: &Source, ruleset: &RuleSet, catalog: &RoleCatalog, opts: Options) -> FileResult {
+    let (name, explicit, syntax, bytes) = match source {
+        Source::Path(input) => {
+            let name = display_name(&input.path);
+            match std::fs::read(&input.path) {
+                Ok(b) => (name, input.explicit, Syntax::from_path(&input.path), Cow::Owned(b)),
+                Err(e) => {
+                    let error = RunError { path: Some(name.clone()), message: format!("cannot read: {e}") };
+                    let mut src = SourceFile::parse(name, b"null", Syntax::Json);
+                    finish_file(&mut src, false);
+                    return FileResult { src, findings: Vec::new(), links: Vec::new(), deferred: Vec::new(), policies: Vec::new(), policy_count: 0, skipped: false, error: Some(error) };
+                }
+            }
+        }
+        Source::Bytes(name, b) => ((*name).to_owned(), true, Syntax::from_path(Path::new(name)), Cow::Borrowed(*b)),
+    };
+    let is_terraform = name.ends_with(".tf");
+    let mut src = SourceFile::parse(name, &bytes, syntax);
+    drop(bytes);
+    let mut r = FileResult { src: SourceFile::parse(String::new(), b"null", Syntax::Json), findings: Vec::new(), links: Vec::new(), deferred: Vec::new(), policies: Vec::new(), policy_count: 0, skipped: false, error: None };
+    match &src.root {
+        Err(_) if is_terraform => r.findings.extend(file_finding(
+            "PIM002",
+            ruleset,
+            index,
+            0..0,
+            "Terraform HCL is not read directly".into(),
+            "Lint the plan instead: `terraform show -json plan.out > plan.json` and pass plan.json.",
+            "HCL",
+        )),
+        Err(e) => {
+            // At the end of the file, point at the last character there is, not past it.
+            let end = src.text.trim_end().len();
+            let (span, label) = if e.offset >= end && end > 0 {
+                let last = src.text[..end].char_indices().last().map_or(0, |(i, _)| i);
+                (last..end, "the file ends here")
+            } else {
+                (e.offset..e.offset, "reading stopped here")
+            };
+            let what = if syntax == Syntax::Yaml { "YAML" } else { "JSON" };
+            r.findings.extend(file_finding(
+                "PIM001",
+                ruleset,
+                index,
+                span,
+                format!("Not valid {what}: {}", e.message),
+                "Fix the syntax at this position (re-export the file if it was cut short); the other files of the run are still linted.",
+                label,
+            ));
+        }
+        Ok(root) => {
+            let doc = dialect::normalise(index, root);
+            if !doc.recognised() {
+                if explicit {
+                    r.findings.extend(file_finding(
+                        "PIM002",
+                        ruleset,
+                        index,
+                        root.span.start..root.span.start + 1,
+                        "The file holds no role management policy, policy assignment or policy rule pim-lint recognises".to_owned(),
+                        "Export policies with `$expand=rules` or policy assignments with `$expand=policy($expand=rules)` \
+                         (Graph), or `roleManagementPolicies`/`roleManagementPolicyAssignments` (ARM).",
+                        "unrecognised document",
+                    ));
+                } else {
+                    r.skipped = true;
+                }
+            }
+            r.links = doc.links;
+            r.policy_count = doc.policies.len();
+            for mut p in doc.policies {
+                if p.role.is_none() && p.id.is_some() {
+                    r.deferred.push(p);
+                    continue;
+                }
+                classify(&mut p, catalog);
+                r.findings.extend(lint_policy(&p, ruleset));
+                if opts.keep_policies {
+                    r.policies.push(p);
+                }
+            }
+        }
+    }
+    locate(&src, &mut r.findings);
+    if r.deferred.is_empty() {
+        finish_file(&mut src, !r.findings.is_empty() && opts.keep_sources);
+    }
+    r.src = src;
+    r
+}
+
+/// Drops what a file no longer needs once its findings are located.
+fn finish_file(src: &mut SourceFile, keep_text: bool) {
+    src.forget_tree();
+    if !keep_text {
+        src.forget_text();
+    }
+}
+
+/// Resolves each finding's pointer to a span and line/column in its file.
+fn locate(src: &SourceFile, findings: &mut [Finding]) {
+    for f in findings {
+        if f.identity.is_empty() {
+            f.identity = format!("{}|{}", f.code, src.name);
+        }
+        if let Some(ptr) = &f.pointer {
+            f.span = src.span_of(ptr);
+        }
+        f.position = src.position(&f.span);
+    }
+}
+
+fn file_finding(code: &str, ruleset: &RuleSet, file: usize, span: Range<usize>, message: String, help: &str, label: &str) -> Option<Finding> {
     let entry = ruleset.entry(code)?;
     let severity = entry.severity_for(None)?;
     Some(Finding {
@@ -231,12 +422,7 @@ fn file_finding(
         label: Some(label.to_owned()),
         file,
         span,
-        position: Position {
-            line: 1,
-            column: 1,
-            end_line: 1,
-            end_column: 1,
-        },
+        position: Position { line: 1, column: 1, end_line: 1, end_column: 1 },
         pointer: None,
         policy_id: None,
         scope: None,
@@ -247,89 +433,6 @@ fn file_finding(
     })
 }
 
-fn read_one(
-    name: String,
-    explicit: bool,
-    bytes: &[u8],
-    syntax: Syntax,
-    ruleset: &RuleSet,
-    out: &mut Outcome,
-    links: &mut Vec<Link>,
-) {
-    let index = out.files.len();
-    let is_terraform = name.ends_with(".tf");
-    let src = SourceFile::parse(name, bytes, syntax);
-    match &src.root {
-        Err(e) if is_terraform => {
-            let _ = e;
-            if let Some(f) = file_finding(
-                "PIM002",
-                ruleset,
-                index,
-                0..0,
-                "Terraform HCL is not read directly".into(),
-                "Lint the plan instead: `terraform show -json plan.out > plan.json` and pass plan.json.",
-                "HCL",
-            ) {
-                out.findings.push(f);
-            }
-        }
-        Err(e) => {
-            // At the end of the file, point at the last character there is, not past it.
-            let end = src.text.trim_end().len();
-            let (span, label) = if e.offset >= end && end > 0 {
-                let last = src.text[..end].char_indices().last().map_or(0, |(i, _)| i);
-                (last..end, "the file ends here")
-            } else {
-                (e.offset..e.offset, "reading stopped here")
-            };
-            if let Some(f) = file_finding(
-                "PIM001",
-                ruleset,
-                index,
-                span,
-                format!(
-                    "Not valid {}: {}",
-                    if syntax == Syntax::Yaml {
-                        "YAML"
-                    } else {
-                        "JSON"
-                    },
-                    e.message
-                ),
-                "Fix the syntax at this position (re-export the file if it was cut short); the other files of the run are still linted.",
-                label,
-            ) {
-                out.findings.push(f);
-            }
-        }
-        Ok(root) => {
-            let doc = dialect::normalise(index, root);
-            if !doc.recognised() {
-                if explicit {
-                    if let Some(f) = file_finding(
-                        "PIM002",
-                        ruleset,
-                        index,
-                        root.span.start..root.span.start + 1,
-                        "The file holds no role management policy, policy assignment or policy rule pim-lint recognises".to_owned(),
-                        "Export policies with `$expand=rules` or policy assignments with `$expand=policy($expand=rules)` \
-                         (Graph), or `roleManagementPolicies`/`roleManagementPolicyAssignments` (ARM).",
-                        "unrecognised document",
-                    ) {
-                        out.findings.push(f);
-                    }
-                } else {
-                    out.skipped.push(src.name.clone());
-                }
-            }
-            out.policies.extend(doc.policies);
-            links.extend(doc.links);
-        }
-    }
-    out.files.push(src);
-}
-
 fn group_role_name(role_id: &str) -> Option<String> {
     match role_id {
         "member" => Some("Group membership".into()),
@@ -338,136 +441,72 @@ fn group_role_name(role_id: &str) -> Option<String> {
     }
 }
 
-fn finish(mut out: Outcome, links: Vec<Link>, ruleset: &RuleSet, catalog: &RoleCatalog) -> Outcome {
-    // Join bare policies with the assignment lists of the run, on policy id.
-    let by_policy: HashMap<&str, &Link> = links.iter().map(|l| (l.policy_id.as_str(), l)).collect();
-    for p in &mut out.policies {
-        if p.role.is_none()
-            && let Some(link) = p.id.as_deref().and_then(|id| by_policy.get(id))
+/// Fills in the role's tier (and name, when the source gave only an id).
+fn classify(p: &mut Policy, catalog: &RoleCatalog) {
+    let scope = if p.kind == PolicyKind::Group { p.scope.clone() } else { None };
+    if let Some(role) = &mut p.role {
+        let (tier, known_name) = catalog.classify(role.id.as_deref(), role.name.as_deref(), scope.as_deref());
+        role.tier = tier;
+        if role.name.is_none() {
+            role.name = known_name.or_else(|| role.id.as_deref().and_then(group_role_name));
+        }
+        if let Some(id) = &role.id
+            && id.contains('/')
         {
-            p.role = Some(RoleRef {
-                id: Some(link.role_id.clone()),
-                name: link.role_name.clone(),
-                tier: None,
-            });
-            if p.kind == PolicyKind::Unknown {
-                p.kind = link.kind;
-            }
-            if p.scope.is_none() {
-                p.scope = link.scope.clone();
-            }
-        }
-        if let Some(role) = &mut p.role {
-            let scope = if p.kind == PolicyKind::Group {
-                p.scope.as_deref()
-            } else {
-                None
-            };
-            let (tier, known_name) =
-                catalog.classify(role.id.as_deref(), role.name.as_deref(), scope);
-            role.tier = tier;
-            if role.name.is_none() {
-                role.name = known_name.or_else(|| role.id.as_deref().and_then(group_role_name));
-            }
-            if let Some(id) = &role.id
-                && id.contains('/')
-            {
-                role.id = Some(RoleCatalog::normalise_id(id));
-            }
+            role.id = Some(RoleCatalog::normalise_id(id));
         }
     }
+}
 
-    for p in &out.policies {
-        let tier: Option<Tier> = p.tier();
-        let subject = rules::subject(p);
-        let mut push = |code: Cow<'static, str>,
-                        name: Cow<'static, str>,
-                        severity: Severity,
-                        hit: rules::Hit,
-                        control: &Option<String>| {
-            let identity = identity(&code, p, &hit.pointer);
-            out.findings.push(Finding {
-                code,
-                rule: name,
-                severity: hit.severity.unwrap_or(severity),
-                message: hit.message,
-                help: hit.help,
-                label: hit.label,
-                file: p.file,
-                span: 0..0,
-                position: Position {
-                    line: 1,
-                    column: 1,
-                    end_line: 1,
-                    end_column: 1,
-                },
-                pointer: Some(hit.pointer),
-                policy_id: p.id.clone(),
-                scope: p.scope.clone(),
-                role: p.role.clone(),
-                subject: Some(subject.clone()),
-                control: control.clone(),
-                identity,
-            });
-        };
-        for rule in rules::REGISTRY {
-            if matches!(rule.needs, Needs::File | Needs::Config)
-                || (rule.needs == Needs::Role && tier.is_none())
-            {
-                continue;
-            }
-            // The first entry whose selector takes this policy decides severity and parameters.
-            let Some((entry, severity)) = ruleset
-                .entries_for(rule.code)
-                .find_map(|e| e.severity_for_policy(p).map(|s| (e, s)))
-            else {
-                continue;
-            };
-            let ctx = Ctx {
-                tier,
-                params: &entry.params,
-            };
-            for hit in (rule.check)(p, &ctx) {
-                push(
-                    Cow::Borrowed(rule.code),
-                    Cow::Borrowed(rule.name),
-                    severity,
-                    hit,
-                    &entry.control,
-                );
-            }
+/// Runs every applicable rule (built-in and user-defined) on one policy; findings are not yet
+/// located.
+fn lint_policy(p: &Policy, ruleset: &RuleSet) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let tier: Option<Tier> = p.tier();
+    let subject = rules::subject(p);
+    let mut push = |code: Cow<'static, str>, name: Cow<'static, str>, severity: Severity, hit: rules::Hit, control: &Option<String>| {
+        let identity = identity(&code, p, &hit.pointer);
+        out.push(Finding {
+            code,
+            rule: name,
+            severity: hit.severity.unwrap_or(severity),
+            message: hit.message,
+            help: hit.help,
+            label: hit.label,
+            file: p.file,
+            span: 0..0,
+            position: Position { line: 1, column: 1, end_line: 1, end_column: 1 },
+            pointer: Some(hit.pointer),
+            policy_id: p.id.clone(),
+            scope: p.scope.clone(),
+            role: p.role.clone(),
+            subject: Some(subject.clone()),
+            control: control.clone(),
+            identity,
+        });
+    };
+    for rule in rules::REGISTRY {
+        if matches!(rule.needs, Needs::File | Needs::Config) || (rule.needs == Needs::Role && tier.is_none()) {
+            continue;
         }
-        if !ruleset.user_rules.is_empty() {
-            let view = crate::model::view::view(p);
-            for u in &ruleset.user_rules {
-                let Some(severity) = u.severity_for_policy(p) else {
-                    continue;
-                };
-                for hit in user_rule_hits(u, &view) {
-                    push(
-                        Cow::Owned(u.code.clone()),
-                        Cow::Owned(u.name.clone()),
-                        severity,
-                        hit,
-                        &u.control,
-                    );
-                }
-            }
-        }
-    }
-
-    // Resolve pointers to spans and positions only now, once per finding.
-    for f in &mut out.findings {
-        let Some(src) = out.files.get(f.file) else {
+        // The first entry whose selector takes this policy decides severity and parameters.
+        let Some((entry, severity)) = ruleset.entries_for(rule.code).find_map(|e| e.severity_for_policy(p).map(|s| (e, s))) else {
             continue;
         };
-        if let Some(ptr) = &f.pointer {
-            f.span = src.span_of(ptr);
+        let ctx = Ctx { tier, params: &entry.params };
+        for hit in (rule.check)(p, &ctx) {
+            push(Cow::Borrowed(rule.code), Cow::Borrowed(rule.name), severity, hit, &entry.control);
         }
-        f.position = src.position(&f.span);
     }
-    out.linted_files = out.files.len();
-    out.sort_findings();
+    if !ruleset.user_rules.is_empty() {
+        let view = crate::model::view::view(p);
+        for u in &ruleset.user_rules {
+            let Some(severity) = u.severity_for_policy(p) else { continue };
+            for hit in user_rule_hits(u, &view) {
+                push(Cow::Owned(u.code.clone()), Cow::Owned(u.name.clone()), severity, hit, &u.control);
+            }
+        }
+    }
     out
 }
 

@@ -53,7 +53,7 @@ pub fn render(out: &Outcome) -> String {
         version: 1,
         summary: Summary {
             files: out.linted_files,
-            policies: out.policies.len(),
+            policies: out.policy_count,
             errors: out.count(Severity::Error),
             warnings: out.count(Severity::Warning),
             notes: out.count(Severity::Note),

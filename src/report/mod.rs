@@ -18,7 +18,7 @@ pub fn summary_line(out: &Outcome) -> String {
         plural(out.count(Severity::Error), "error", "errors"),
         plural(out.count(Severity::Warning), "warning", "warnings"),
         plural(out.count(Severity::Note), "note", "notes"),
-        plural(out.policies.len(), "policy", "policies"),
+        plural(out.policy_count, "policy", "policies"),
         plural(out.linted_files, "file", "files"),
     )
 }

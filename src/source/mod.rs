@@ -48,7 +48,7 @@ pub struct SourceFile {
     pub name: String,
     pub text: Arc<str>,
     pub encoding: Encoding,
-    pub lines: LineIndex,
+    lines: std::sync::OnceLock<LineIndex>,
     pub root: Result<Node, SyntaxError>,
 }
 
@@ -74,14 +74,7 @@ impl SourceFile {
             }
             Err(e) => (e.lossy_text, e.encoding, Err(e.error)),
         };
-        let lines = LineIndex::new(&text);
-        SourceFile {
-            name,
-            text: Arc::from(text),
-            encoding,
-            lines,
-            root,
-        }
+        SourceFile { name, text: Arc::from(text), encoding, lines: std::sync::OnceLock::new(), root }
     }
 
     /// The span for an RFC 6901 pointer. A pointer that goes past the tree resolves to the deepest
@@ -93,9 +86,28 @@ impl SourceFile {
         }
     }
 
+    /// The line index, built on first use (files without findings never need one).
+    pub fn lines(&self) -> &LineIndex {
+        self.lines.get_or_init(|| LineIndex::new(&self.text))
+    }
+
+    /// Drops the tree once findings are located (a run keeps only what renderers need).
+    pub fn forget_tree(&mut self) {
+        if self.root.is_ok() {
+            self.root = Err(SyntaxError { offset: 0, message: "the tree was released after linting".into() });
+        }
+    }
+
+    /// Drops the text and line index (machine formats need only the located findings).
+    pub fn forget_text(&mut self) {
+        self.text = Arc::from("");
+        self.lines = std::sync::OnceLock::new();
+    }
+
     pub fn position(&self, span: &Range<usize>) -> Position {
-        let (line, column) = self.lines.line_col(&self.text, span.start);
-        let (end_line, end_column) = self.lines.line_col(&self.text, span.end.max(span.start));
+        let lines = self.lines();
+        let (line, column) = lines.line_col(&self.text, span.start);
+        let (end_line, end_column) = lines.line_col(&self.text, span.end.max(span.start));
         Position {
             line,
             column,
