@@ -1,144 +1,118 @@
-//! Throughput of `check` on a generated estate of several thousand policies.
+//! Throughput and memory of `pim-lint check` on a generated estate.
 //!
-//! `cargo bench --bench check` (or `-- --policies 20000`). Generates Graph directory-role,
-//! PIM-for-Groups and ARM policy-assignment files from the demo export (ids and settings varied,
-//! half pretty-printed, half compact), then times: reading + parsing + normalising + linting the
-//! folder, and, for comparison, a bare `serde_json::from_slice::<serde_json::Value>` over the same
-//! bytes. Prints MB/s, policies/s and the ratio. Numbers, not assertions.
+//! `cargo bench --bench check` (20,000 policies) or `cargo bench --bench check -- --policies N`.
+//! Generates the estate with the same code as `cargo run --example gen-estate`, then measures:
+//! - the end-to-end `pim-lint check DIR --format json` (the release binary, output to /dev/null),
+//!   wall time (median of 3) and peak resident memory (getrusage of the child);
+//! - the same with a pack that turns off every policy rule, so only reading, parsing and
+//!   normalising remain (memory of the pipeline itself, not of 50,000 findings);
+//! - a bare `serde_json::from_slice::<serde_json::Value>` over the same files (median of 3),
+//!   single-threaded, in this process.
+//!
+//! Prints MB/s, policies/s and the ratios. Numbers, not assertions.
 
-use pim_lint::lint;
-use pim_lint::pack::{self, RuleSet};
-use serde_json::Value;
+#[path = "../examples/estate/mod.rs"]
+mod estate;
+
 use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-const DURATIONS: &[&str] = &["PT1H", "PT2H", "PT4H", "PT8H", "PT10H", "P1D"];
-
-fn templates() -> Vec<(Value, usize)> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo");
-    [
-        "entra/directory-roles.json",
-        "entra/pim-for-groups.json",
-        "azure/prod-subscription-policy-assignments.json",
-    ]
-    .iter()
-    .map(|f| {
-        let text = std::fs::read_to_string(root.join(f)).unwrap_or_else(|e| panic!("{f}: {e}"));
-        let v: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{f}: {e}"));
-        let n = v["value"].as_array().map_or(0, Vec::len);
-        (v, n)
-    })
-    .collect()
-}
-
-/// Rewrites every string that looks like an id, and varies activation durations.
-fn vary(v: &mut Value, seed: usize) {
-    match v {
-        Value::String(s) => {
-            if s.contains("-0000-4000-8000-") {
-                *s = s.replace(
-                    "-0000-4000-8000-",
-                    &format!("-{:04x}-4000-8000-", seed % 0xffff),
-                );
-            }
-            if DURATIONS.contains(&s.as_str()) && s.starts_with("PT") {
-                *s = DURATIONS[seed % DURATIONS.len()].to_owned();
-            }
-        }
-        Value::Array(a) => a.iter_mut().for_each(|x| vary(x, seed)),
-        Value::Object(m) => m.values_mut().for_each(|x| vary(x, seed)),
-        _ => {}
-    }
-}
-
-fn generate(dir: &Path, policies: usize) -> (usize, u64) {
-    let templates = templates();
-    let mut written = 0;
-    let mut bytes = 0;
-    let mut i = 0;
-    while written < policies {
-        let (t, n) = &templates[i % templates.len()];
-        let mut doc = t.clone();
-        vary(&mut doc, i);
-        let text = if i % 2 == 0 {
-            serde_json::to_vec_pretty(&doc)
-        } else {
-            serde_json::to_vec(&doc)
-        }
-        .expect("serialises");
-        let sub = dir.join(format!("tenant-{:03}", i / 100));
-        std::fs::create_dir_all(&sub).expect("mkdir");
-        std::fs::write(sub.join(format!("export-{i:05}.json")), &text).expect("write");
-        bytes += text.len() as u64;
-        written += n;
-        i += 1;
-    }
-    (written, bytes)
-}
 
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
 }
 
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+/// Peak RSS (KiB) of the largest child waited for so far.
+fn children_max_rss_kib() -> i64 {
+    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+    // SAFETY: getrusage writes a rusage struct into the pointer it is given.
+    let rc = unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, usage.as_mut_ptr()) };
+    if rc != 0 {
+        return -1;
+    }
+    // SAFETY: initialised by the successful call above.
+    unsafe { usage.assume_init() }.ru_maxrss
+}
+
+fn run_check(bin: &str, dir: &Path, extra: &[&str]) -> (Duration, i32) {
+    let t = Instant::now();
+    let status = Command::new(bin)
+        .arg("check")
+        .arg(dir)
+        .args(["--format", "json", "--no-config"])
+        .args(extra)
+        .stdout(Stdio::null())
+        .status()
+        .expect("pim-lint runs");
+    (t.elapsed(), status.code().unwrap_or(-1))
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let policies = args
-        .iter()
-        .position(|a| a == "--policies")
-        .and_then(|i| args.get(i + 1))
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(5000);
-    let runs = 5;
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("target/bench-estate")
-        .join(policies.to_string());
+    let policies: usize = args.iter().position(|a| a == "--policies").and_then(|i| args.get(i + 1)).and_then(|n| n.parse().ok()).unwrap_or(20_000);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = root.join("target/bench-estate").join(policies.to_string());
     let _ = std::fs::remove_dir_all(&dir);
-    let (n, bytes) = generate(&dir, policies);
+    let (n, nfiles, bytes) = estate::generate(root, &dir, policies, 42).expect("estate written");
     let mb = bytes as f64 / 1e6;
+    let all = files(&dir);
+    let largest = all.iter().filter_map(|p| std::fs::metadata(p).ok()).map(|m| m.len()).max().unwrap_or(0);
+    let bin = env!("CARGO_BIN_EXE_pim-lint");
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
 
-    let ruleset = RuleSet::from_packs(&[pack::builtin_pack("baseline")
-        .expect("exists")
-        .expect("loads")]);
-    let catalog = pack::builtin_roles().expect("roles");
-    let mut lint_times = Vec::new();
-    let mut findings = 0;
-    let mut linted_policies = 0;
-    for _ in 0..runs {
-        let t = Instant::now();
-        let mut errors = Vec::new();
-        let inputs = lint::discover(std::slice::from_ref(&dir), &mut errors);
-        let out = lint::lint(&inputs, &ruleset, &catalog);
-        lint_times.push(t.elapsed());
-        findings = out.findings.len();
-        linted_policies = out.policies.len();
-        assert!(errors.is_empty() && out.errors.is_empty());
+    // A pack that keeps only the always-on validity rules.
+    let quiet_pack = dir.with_extension("quiet-pack.yaml");
+    std::fs::write(&quiet_pack, "name: quiet\nrules: []\n").expect("pack written");
+
+    // The quiet runs go first: RUSAGE_CHILDREN reports the maximum over all children so far.
+    let mut quiet = Vec::new();
+    for _ in 0..3 {
+        quiet.push(run_check(bin, &dir, &["--pack", quiet_pack.to_str().unwrap_or_default()]).0);
     }
+    let rss_quiet = children_max_rss_kib();
+    let mut check = Vec::new();
+    for _ in 0..3 {
+        check.push(run_check(bin, &dir, &[]).0);
+    }
+    let rss_full = children_max_rss_kib();
+
     let mut serde_times = Vec::new();
-    for _ in 0..runs {
+    for _ in 0..3 {
         let t = Instant::now();
-        let mut errors = Vec::new();
-        for input in lint::discover(std::slice::from_ref(&dir), &mut errors) {
-            let b = std::fs::read(&input.path).expect("read");
-            let v: Value = serde_json::from_slice(&b).expect("parses");
+        for p in &all {
+            let b = std::fs::read(p).expect("read");
+            let v: serde_json::Value = serde_json::from_slice(&b).expect("parses");
             std::hint::black_box(v);
         }
         serde_times.push(t.elapsed());
     }
-    let lint_t = median(lint_times).as_secs_f64();
-    let serde_t = median(serde_times).as_secs_f64();
+    let (c, q, s) = (median(check).as_secs_f64(), median(quiet).as_secs_f64(), median(serde_times).as_secs_f64());
+    println!("machine: {cpus} cores; estate: {n} policies in {nfiles} files, {mb:.1} MB, largest file {:.1} KB", largest as f64 / 1e3);
+    println!("check --format json (baseline pack):      {c:.3} s  {:.1} MB/s  {:.0} policies/s  peak RSS {:.1} MB", mb / c, n as f64 / c, rss_full as f64 / 1024.0);
+    println!("check --format json (no policy rules):    {q:.3} s  {:.1} MB/s  {:.0} policies/s  peak RSS {:.1} MB", mb / q, n as f64 / q, rss_quiet as f64 / 1024.0);
+    println!("serde_json::Value parse, 1 thread:        {s:.3} s  {:.1} MB/s", mb / s);
+    println!("ratio check / serde_json::Value:          {:.2} (baseline pack), {:.2} (no policy rules)", c / s, q / s);
     println!(
-        "estate: {n} policies generated, {linted_policies} linted, {mb:.1} MB in {}",
-        dir.display()
+        "peak RSS: {:.1} MB reading and normalising (largest file {:.1} KB); {:.1} MB with the findings held for sorting and the summary",
+        rss_quiet as f64 / 1024.0,
+        largest as f64 / 1e3,
+        rss_full as f64 / 1024.0
     );
-    println!(
-        "check (read+parse+normalise+lint, 1 thread): {lint_t:.3} s  {:.1} MB/s  {:.0} policies/s  ({findings} findings)",
-        mb / lint_t,
-        linted_policies as f64 / lint_t
-    );
-    println!(
-        "serde_json::Value parse of the same files:   {serde_t:.3} s  {:.1} MB/s",
-        mb / serde_t
-    );
-    println!("ratio check / serde_json::Value: {:.2}", lint_t / serde_t);
 }

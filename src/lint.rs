@@ -5,10 +5,10 @@ use crate::dialect::{self, Link};
 use crate::model::{Policy, PolicyKind, RoleCatalog, RoleRef, Tier};
 use crate::pack::RuleSet;
 use crate::rules::{self, Ctx, Needs, Severity};
-use crate::source::{Position, SourceFile, Syntax};
-use serde::Serialize;
+use crate::source::{Encoding, Node, Position, SourceFile, Syntax, decode, parse_text};
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -93,34 +93,29 @@ fn is_candidate(path: &Path) -> bool {
 }
 
 /// A located finding, ready for any renderer.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Finding {
     pub code: Cow<'static, str>,
     pub rule: Cow<'static, str>,
     pub severity: Severity,
     pub message: String,
-    pub help: String,
-    #[serde(skip)]
+    pub help: Cow<'static, str>,
     pub label: Option<String>,
     /// Index into [`Outcome::files`].
-    #[serde(skip)]
     pub file: usize,
-    #[serde(skip)]
     pub span: Range<usize>,
-    #[serde(skip)]
     pub position: Position,
     pub pointer: Option<String>,
     pub policy_id: Option<String>,
     pub scope: Option<String>,
-    pub role: Option<RoleRef>,
+    /// Shared by the findings of one policy.
+    pub role: Option<Arc<RoleRef>>,
     /// "Global Administrator (tier0)" with its scope, for renderers that show one line.
-    #[serde(skip)]
-    pub subject: Option<String>,
+    pub subject: Option<Arc<str>>,
     /// The framework control of the pack entry that produced it.
     pub control: Option<String>,
     /// What stays the same when the export is reformatted or re-fetched: rule, the policy's
     /// role and scope (ARM policy names change on every update), and the place inside the rule.
-    #[serde(skip)]
     pub identity: String,
 }
 
@@ -287,7 +282,11 @@ fn run(sources: &[Source], ruleset: &RuleSet, catalog: &RoleCatalog, opts: Optio
             }
         }
         if let Some(src) = out.files.get_mut(i) {
-            locate(src, &mut findings);
+            // The file kept its text while it waited: parse it again to locate the findings.
+            let text = src.text.clone();
+            let parsed = parse_text(&text, src.syntax);
+            locate(parsed.as_ref().ok(), src, &mut findings);
+            drop(parsed);
             finish_file(src, !findings.is_empty() && opts.keep_sources);
         }
         out.findings.extend(findings);
@@ -297,8 +296,10 @@ fn run(sources: &[Source], ruleset: &RuleSet, catalog: &RoleCatalog, opts: Optio
     out
 }
 
-/// Reads, parses, normalises and lints one file.
+/// Reads, parses, normalises and lints one file. The tree borrows from the decoded text and is
+/// dropped before the worker moves on.
 fn process(index: usize, source: &Source, ruleset: &RuleSet, catalog: &RoleCatalog, opts: Options) -> FileResult {
+    let empty = |src: SourceFile| FileResult { src, findings: Vec::new(), links: Vec::new(), deferred: Vec::new(), policies: Vec::new(), policy_count: 0, skipped: false, error: None };
     let (name, explicit, syntax, bytes) = match source {
         Source::Path(input) => {
             let name = display_name(&input.path);
@@ -306,19 +307,28 @@ fn process(index: usize, source: &Source, ruleset: &RuleSet, catalog: &RoleCatal
                 Ok(b) => (name, input.explicit, Syntax::from_path(&input.path), Cow::Owned(b)),
                 Err(e) => {
                     let error = RunError { path: Some(name.clone()), message: format!("cannot read: {e}") };
-                    let mut src = SourceFile::parse(name, b"null", Syntax::Json);
-                    finish_file(&mut src, false);
-                    return FileResult { src, findings: Vec::new(), links: Vec::new(), deferred: Vec::new(), policies: Vec::new(), policy_count: 0, skipped: false, error: Some(error) };
+                    let mut r = empty(SourceFile::from_text(name, Arc::from(""), Encoding::Utf8, Syntax::Json, None));
+                    r.error = Some(error);
+                    return r;
                 }
             }
         }
         Source::Bytes(name, b) => ((*name).to_owned(), true, Syntax::from_path(Path::new(name)), Cow::Borrowed(*b)),
     };
     let is_terraform = name.ends_with(".tf");
-    let mut src = SourceFile::parse(name, &bytes, syntax);
+    let (text, encoding, decode_error) = match decode(&bytes) {
+        Ok((t, e)) => (t, e, None),
+        Err(e) => (e.lossy_text, e.encoding, Some(e.error)),
+    };
     drop(bytes);
-    let mut r = FileResult { src: SourceFile::parse(String::new(), b"null", Syntax::Json), findings: Vec::new(), links: Vec::new(), deferred: Vec::new(), policies: Vec::new(), policy_count: 0, skipped: false, error: None };
-    match &src.root {
+    let text: Arc<str> = Arc::from(text);
+    let parsed = match decode_error {
+        Some(e) => Err(e),
+        None => parse_text(&text, syntax),
+    };
+    let mut src = SourceFile::from_text(name, text.clone(), encoding, syntax, parsed.as_ref().err().cloned());
+    let mut r = empty(SourceFile::from_text(String::new(), Arc::from(""), Encoding::Utf8, Syntax::Json, None));
+    match &parsed {
         Err(_) if is_terraform => r.findings.extend(file_finding(
             "PIM002",
             ruleset,
@@ -330,9 +340,9 @@ fn process(index: usize, source: &Source, ruleset: &RuleSet, catalog: &RoleCatal
         )),
         Err(e) => {
             // At the end of the file, point at the last character there is, not past it.
-            let end = src.text.trim_end().len();
+            let end = text.trim_end().len();
             let (span, label) = if e.offset >= end && end > 0 {
-                let last = src.text[..end].char_indices().last().map_or(0, |(i, _)| i);
+                let last = text[..end].char_indices().last().map_or(0, |(i, _)| i);
                 (last..end, "the file ends here")
             } else {
                 (e.offset..e.offset, "reading stopped here")
@@ -381,7 +391,9 @@ fn process(index: usize, source: &Source, ruleset: &RuleSet, catalog: &RoleCatal
             }
         }
     }
-    locate(&src, &mut r.findings);
+    locate(parsed.as_ref().ok(), &src, &mut r.findings);
+    drop(parsed);
+    drop(text);
     if r.deferred.is_empty() {
         finish_file(&mut src, !r.findings.is_empty() && opts.keep_sources);
     }
@@ -397,14 +409,14 @@ fn finish_file(src: &mut SourceFile, keep_text: bool) {
     }
 }
 
-/// Resolves each finding's pointer to a span and line/column in its file.
-fn locate(src: &SourceFile, findings: &mut [Finding]) {
+/// Resolves each finding's pointer to a span (through the tree) and line/column in its file.
+fn locate(root: Option<&Node<'_>>, src: &SourceFile, findings: &mut [Finding]) {
     for f in findings {
         if f.identity.is_empty() {
             f.identity = format!("{}|{}", f.code, src.name);
         }
-        if let Some(ptr) = &f.pointer {
-            f.span = src.span_of(ptr);
+        if let (Some(ptr), Some(root)) = (&f.pointer, root) {
+            f.span = root.locate(ptr);
         }
         f.position = src.position(&f.span);
     }
@@ -418,7 +430,7 @@ fn file_finding(code: &str, ruleset: &RuleSet, file: usize, span: Range<usize>, 
         rule: Cow::Borrowed(entry.rule.name),
         severity,
         message,
-        help: help.to_owned(),
+        help: Cow::Owned(help.to_owned()),
         label: Some(label.to_owned()),
         file,
         span,
@@ -463,7 +475,8 @@ fn classify(p: &mut Policy, catalog: &RoleCatalog) {
 fn lint_policy(p: &Policy, ruleset: &RuleSet) -> Vec<Finding> {
     let mut out = Vec::new();
     let tier: Option<Tier> = p.tier();
-    let subject = rules::subject(p);
+    let subject: Arc<str> = Arc::from(rules::subject(p));
+    let role = p.role.clone().map(Arc::new);
     let mut push = |code: Cow<'static, str>, name: Cow<'static, str>, severity: Severity, hit: rules::Hit, control: &Option<String>| {
         let identity = identity(&code, p, &hit.pointer);
         out.push(Finding {
@@ -479,7 +492,7 @@ fn lint_policy(p: &Policy, ruleset: &RuleSet) -> Vec<Finding> {
             pointer: Some(hit.pointer),
             policy_id: p.id.clone(),
             scope: p.scope.clone(),
-            role: p.role.clone(),
+            role: role.clone(),
             subject: Some(subject.clone()),
             control: control.clone(),
             identity,

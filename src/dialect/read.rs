@@ -16,7 +16,7 @@ pub fn index(ptr: &str, i: usize) -> String {
 /// An owned-pointer view, for walking.
 #[derive(Clone)]
 pub struct Field<'a> {
-    pub node: &'a Node,
+    pub node: &'a Node<'a>,
     pub ptr: String,
 }
 
@@ -103,7 +103,7 @@ impl<'a> Obj<'a> {
     pub fn string(&self, key: &str, problems: &mut Vec<Problem>) -> Option<Loc<String>> {
         let f = self.value(key)?;
         match &f.node.value {
-            Value::String(s) => Some(Loc::new(s.clone(), f.ptr)),
+            Value::String(s) => Some(Loc::new(s.to_string(), f.ptr)),
             other => {
                 problems.push(Problem {
                     pointer: f.ptr,

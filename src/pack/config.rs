@@ -175,10 +175,10 @@ pub fn parse(name: String, bytes: &[u8], dir: PathBuf) -> Result<Config, ConfigE
         return errs.finish(cfg);
     };
     for m in members {
-        if m.value.is_null() && CONFIG_KEYS.contains(&m.key.as_str()) {
+        if m.value.is_null() && CONFIG_KEYS.contains(&m.key.as_ref()) {
             continue; // `rules:` with only comments under it
         }
-        match m.key.as_str() {
+        match m.key.as_ref() {
             "extends" => {
                 let items: Vec<&Node> = match m.value.as_array() {
                     Some(a) => a.iter().collect(),
@@ -292,7 +292,7 @@ fn rule_override(rule: &'static RuleDef, node: &Node, errs: &mut Errs) -> Option
         disabled: None,
     };
     for m in members {
-        match m.key.as_str() {
+        match m.key.as_ref() {
             "severity" => o.severity = Some(parse_severity(&m.value, errs)?),
             "params" => o.params = parse_params(rule, &m.value, errs)?,
             "disabled" => match m.value.as_bool() {
@@ -358,10 +358,10 @@ fn ignore(node: &Node, errs: &mut Errs) -> Option<Ignore> {
                 None,
             );
         };
-        match m.key.as_str() {
+        match m.key.as_ref() {
             "rule" => {}
             "policy" | "role" | "scope" | "reason" => match text {
-                Some(t) => match m.key.as_str() {
+                Some(t) => match m.key.as_ref() {
                     "policy" => i.policy = Some(t),
                     "role" => i.role = Some(t),
                     "scope" => i.scope = Some(t),

@@ -356,7 +356,7 @@ pub fn load_pack(name: String, bytes: &[u8]) -> Result<Pack, ConfigError> {
     };
     let (mut saw_name, mut saw_rules) = (false, false);
     for m in members {
-        match m.key.as_str() {
+        match m.key.as_ref() {
             "name" => match m.value.as_str() {
                 Some(s) => {
                     saw_name = true;
@@ -560,7 +560,7 @@ pub(crate) fn parse_params(
             }
             Some(spec) => match check_param(spec.kind, &p.value) {
                 Ok(()) => {
-                    params.insert(p.key.clone(), p.value.to_json());
+                    params.insert(p.key.to_string(), p.value.to_json());
                 }
                 Err((span, msg)) => {
                     ok = false;
@@ -677,7 +677,7 @@ fn entry(item: &Node, errs: &mut Errs) -> Option<Parsed> {
         );
     };
     for m in members {
-        let key = m.key.as_str();
+        let key = m.key.as_ref();
         match key {
             "rule" => {}
             "tiers" => match parse_tiers(&m.value, errs) {

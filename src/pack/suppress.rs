@@ -80,7 +80,7 @@ fn config_finding(
         rule: std::borrow::Cow::Borrowed(rule.name),
         severity,
         message,
-        help: help.to_owned(),
+        help: std::borrow::Cow::Owned(help.to_owned()),
         label: Some(label.to_owned()),
         file,
         span,

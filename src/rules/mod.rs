@@ -175,7 +175,8 @@ impl Ctx<'_> {
 pub struct Hit {
     pub pointer: String,
     pub message: String,
-    pub help: String,
+    /// Mostly a constant of the rule: borrowed, so a finding costs no copy of it.
+    pub help: std::borrow::Cow<'static, str>,
     /// Shown under the highlighted value ("is false", "PT12H").
     pub label: Option<String>,
     /// A rule may lower or raise the pack's severity when the spec says so (PIM102).
@@ -186,7 +187,7 @@ impl Hit {
     pub fn new(
         pointer: impl Into<String>,
         message: impl Into<String>,
-        help: impl Into<String>,
+        help: impl Into<std::borrow::Cow<'static, str>>,
     ) -> Hit {
         Hit {
             pointer: pointer.into(),

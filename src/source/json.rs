@@ -6,11 +6,12 @@
 
 use super::SyntaxError;
 use super::node::{Member, Node, Value};
+use std::borrow::Cow;
 
 /// Deeper documents are rejected with a diagnostic (real exports nest about 10 levels).
 pub const MAX_DEPTH: usize = 256;
 
-pub fn parse(text: &str) -> Result<Node, SyntaxError> {
+pub fn parse(text: &str) -> Result<Node<'_>, SyntaxError> {
     let mut p = Parser {
         s: text.as_bytes(),
         text,
@@ -58,7 +59,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn value(&mut self, depth: usize) -> Result<Node, SyntaxError> {
+    fn value(&mut self, depth: usize) -> Result<Node<'a>, SyntaxError> {
         if depth >= MAX_DEPTH {
             return Err(self.err(format!("nesting deeper than {MAX_DEPTH} levels")));
         }
@@ -93,7 +94,7 @@ impl<'a> Parser<'a> {
         })
     }
 
-    fn literal(&mut self, word: &str, value: Value) -> Result<Value, SyntaxError> {
+    fn literal(&mut self, word: &str, value: Value<'a>) -> Result<Value<'a>, SyntaxError> {
         if self.s[self.pos..].starts_with(word.as_bytes()) {
             self.pos += word.len();
             Ok(value)
@@ -105,7 +106,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn number(&mut self) -> Result<Value, SyntaxError> {
+    fn number(&mut self) -> Result<Value<'a>, SyntaxError> {
         let start = self.pos;
         if self.s.get(self.pos) == Some(&b'-') {
             self.pos += 1;
@@ -132,7 +133,7 @@ impl<'a> Parser<'a> {
             }
             self.digits();
         }
-        Ok(Value::Number(self.text[start..self.pos].to_owned()))
+        Ok(Value::Number(Cow::Borrowed(&self.text[start..self.pos])))
     }
 
     fn digits(&mut self) {
@@ -141,10 +142,11 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn string(&mut self) -> Result<String, SyntaxError> {
+    /// A string; borrowed from the text unless it holds escapes.
+    fn string(&mut self) -> Result<Cow<'a, str>, SyntaxError> {
         let open = self.pos;
         self.pos += 1;
-        let mut out = String::new();
+        let mut out: Option<String> = None;
         let mut run = self.pos;
         loop {
             match self.s.get(self.pos) {
@@ -153,19 +155,24 @@ impl<'a> Parser<'a> {
                     return Err(self.err("unterminated string (is the file truncated?)"));
                 }
                 Some(b'"') => {
-                    out.push_str(&self.text[run..self.pos]);
+                    let tail = &self.text[run..self.pos];
                     self.pos += 1;
-                    return Ok(out);
+                    return Ok(match out {
+                        None => Cow::Borrowed(tail),
+                        Some(mut o) => {
+                            o.push_str(tail);
+                            Cow::Owned(o)
+                        }
+                    });
                 }
                 Some(b'\\') => {
-                    out.push_str(&self.text[run..self.pos]);
-                    self.escape(&mut out)?;
+                    let o = out.get_or_insert_with(String::new);
+                    o.push_str(&self.text[run..self.pos]);
+                    self.escape(o)?;
                     run = self.pos;
                 }
                 Some(b) if *b < 0x20 => {
-                    return Err(self.err(format!(
-                        "control character U+{b:04X} inside a string must be escaped"
-                    )));
+                    return Err(self.err(format!("control character U+{b:04X} inside a string must be escaped")));
                 }
                 Some(_) => self.pos += 1,
             }
@@ -220,7 +227,7 @@ impl<'a> Parser<'a> {
         Ok(digits)
     }
 
-    fn array(&mut self, depth: usize) -> Result<Value, SyntaxError> {
+    fn array(&mut self, depth: usize) -> Result<Value<'a>, SyntaxError> {
         self.pos += 1;
         let mut items = Vec::new();
         self.ws();
@@ -248,7 +255,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn object(&mut self, depth: usize) -> Result<Value, SyntaxError> {
+    fn object(&mut self, depth: usize) -> Result<Value<'a>, SyntaxError> {
         self.pos += 1;
         let mut members = Vec::new();
         self.ws();

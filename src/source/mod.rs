@@ -41,6 +41,14 @@ impl Syntax {
     }
 }
 
+/// Parses decoded text into a tree that borrows from it.
+pub fn parse_text(text: &str, syntax: Syntax) -> Result<Node<'_>, SyntaxError> {
+    match syntax {
+        Syntax::Json => json::parse(text),
+        Syntax::Yaml => yaml::parse(text),
+    }
+}
+
 /// One input file: its decoded text, its tree (when it parsed) and a line index.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
@@ -48,8 +56,9 @@ pub struct SourceFile {
     pub name: String,
     pub text: Arc<str>,
     pub encoding: Encoding,
+    pub syntax: Syntax,
     lines: std::sync::OnceLock<LineIndex>,
-    pub root: Result<Node, SyntaxError>,
+    pub root: Result<Node<'static>, SyntaxError>,
 }
 
 /// Line and column (1-based; columns count Unicode code points) of a span's start and end.
@@ -66,15 +75,12 @@ impl SourceFile {
     pub fn parse(name: String, bytes: &[u8], syntax: Syntax) -> SourceFile {
         let (text, encoding, root) = match decode(bytes) {
             Ok((text, encoding)) => {
-                let root = match syntax {
-                    Syntax::Json => json::parse(&text),
-                    Syntax::Yaml => yaml::parse(&text),
-                };
+                let root = parse_text(&text, syntax).map(Node::into_owned);
                 (text, encoding, root)
             }
             Err(e) => (e.lossy_text, e.encoding, Err(e.error)),
         };
-        SourceFile { name, text: Arc::from(text), encoding, lines: std::sync::OnceLock::new(), root }
+        SourceFile { name, text: Arc::from(text), encoding, syntax, lines: std::sync::OnceLock::new(), root }
     }
 
     /// The span for an RFC 6901 pointer. A pointer that goes past the tree resolves to the deepest
@@ -84,6 +90,13 @@ impl SourceFile {
             Ok(root) => root.locate(pointer),
             Err(e) => e.offset..e.offset,
         }
+    }
+
+    /// A file whose tree is not kept: decoded text, and the syntax error if it did not parse.
+    /// (The lint pipeline parses a borrowed tree with [`parse_text`] and drops it.)
+    pub fn from_text(name: String, text: Arc<str>, encoding: Encoding, syntax: Syntax, error: Option<SyntaxError>) -> SourceFile {
+        let root = Err(error.unwrap_or_else(|| SyntaxError { offset: 0, message: "the tree was released after linting".into() }));
+        SourceFile { name, text, encoding, syntax, lines: std::sync::OnceLock::new(), root }
     }
 
     /// The line index, built on first use (files without findings never need one).

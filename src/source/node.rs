@@ -1,33 +1,35 @@
 //! The span-keeping tree shared by the JSON and YAML readers.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
-/// A value with the byte range it occupies in the decoded text.
+/// A value with the byte range it occupies in the decoded text. Strings borrow from the text
+/// when they hold no escapes (`'a`), or own their data (`Node<'static>`, for trees kept longer).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Node {
+pub struct Node<'a> {
     pub span: Range<usize>,
-    pub value: Value,
+    pub value: Value<'a>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Value {
+pub enum Value<'a> {
     Null,
     Bool(bool),
     /// The number as written (kept exact; converted on demand).
-    Number(String),
-    String(String),
-    Array(Vec<Node>),
-    Object(Vec<Member>),
+    Number(Cow<'a, str>),
+    String(Cow<'a, str>),
+    Array(Vec<Node<'a>>),
+    Object(Vec<Member<'a>>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Member {
-    pub key: String,
+pub struct Member<'a> {
+    pub key: Cow<'a, str>,
     pub key_span: Range<usize>,
-    pub value: Node,
+    pub value: Node<'a>,
 }
 
-impl Value {
+impl Value<'_> {
     /// The JSON type name used in messages.
     pub fn type_name(&self) -> &'static str {
         match self {
@@ -41,15 +43,15 @@ impl Value {
     }
 }
 
-impl Node {
-    pub fn as_object(&self) -> Option<&[Member]> {
+impl<'a> Node<'a> {
+    pub fn as_object(&self) -> Option<&[Member<'a>]> {
         match &self.value {
             Value::Object(m) => Some(m),
             _ => None,
         }
     }
 
-    pub fn as_array(&self) -> Option<&[Node]> {
+    pub fn as_array(&self) -> Option<&[Node<'a>]> {
         match &self.value {
             Value::Array(a) => Some(a),
             _ => None,
@@ -75,17 +77,17 @@ impl Node {
     }
 
     /// The member with exactly this key (the last one when a key is duplicated, as JSON parsers do).
-    pub fn get(&self, key: &str) -> Option<&Node> {
+    pub fn get(&self, key: &str) -> Option<&Node<'a>> {
         self.member(key).map(|m| &m.value)
     }
 
-    pub fn member(&self, key: &str) -> Option<&Member> {
+    pub fn member(&self, key: &str) -> Option<&Member<'a>> {
         self.as_object()?.iter().rev().find(|m| m.key == key)
     }
 
     /// The member whose key equals `key` ignoring ASCII case (PowerShell and ScubaGear write
     /// `Rules`/`Id` where Graph writes `rules`/`id`). Returns the actual key too.
-    pub fn member_ci(&self, key: &str) -> Option<&Member> {
+    pub fn member_ci(&self, key: &str) -> Option<&Member<'a>> {
         let members = self.as_object()?;
         members.iter().rev().find(|m| m.key == key).or_else(|| {
             members
@@ -138,12 +140,36 @@ impl Node {
             Value::Bool(b) => serde_json::Value::Bool(*b),
             Value::Number(n) => serde_json::from_str::<serde_json::Number>(n)
                 .map(serde_json::Value::Number)
-                .unwrap_or_else(|_| serde_json::Value::String(n.clone())),
-            Value::String(s) => serde_json::Value::String(s.clone()),
+                .unwrap_or_else(|_| serde_json::Value::String(n.to_string())),
+            Value::String(s) => serde_json::Value::String(s.to_string()),
             Value::Array(a) => serde_json::Value::Array(a.iter().map(Node::to_json).collect()),
             Value::Object(m) => serde_json::Value::Object(
                 m.iter()
-                    .map(|m| (m.key.clone(), m.value.to_json()))
+                    .map(|m| (m.key.to_string(), m.value.to_json()))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+impl Node<'_> {
+    /// A copy that owns all its strings, to outlive the text it was parsed from.
+    pub fn into_owned(self) -> Node<'static> {
+        Node { span: self.span, value: self.value.into_owned() }
+    }
+}
+
+impl Value<'_> {
+    pub fn into_owned(self) -> Value<'static> {
+        match self {
+            Value::Null => Value::Null,
+            Value::Bool(b) => Value::Bool(b),
+            Value::Number(n) => Value::Number(Cow::Owned(n.into_owned())),
+            Value::String(s) => Value::String(Cow::Owned(s.into_owned())),
+            Value::Array(a) => Value::Array(a.into_iter().map(Node::into_owned).collect()),
+            Value::Object(m) => Value::Object(
+                m.into_iter()
+                    .map(|m| Member { key: Cow::Owned(m.key.into_owned()), key_span: m.key_span, value: m.value.into_owned() })
                     .collect(),
             ),
         }

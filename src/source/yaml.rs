@@ -8,11 +8,12 @@ use super::SyntaxError;
 use super::json::MAX_DEPTH;
 use super::node::{Member, Node, Value};
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 const MAX_NODES: usize = 1_000_000;
 
-pub fn parse(text: &str) -> Result<Node, SyntaxError> {
+pub fn parse(text: &str) -> Result<Node<'_>, SyntaxError> {
     let offsets = CharOffsets::new(text);
     let mut b = Builder {
         parser: Parser::new_from_str(text),
@@ -68,7 +69,7 @@ impl CharOffsets {
 struct Builder<'a> {
     parser: Parser<'a, saphyr_parser::StrInput<'a>>,
     offsets: CharOffsets,
-    anchors: HashMap<usize, Node>,
+    anchors: HashMap<usize, Node<'a>>,
     nodes: usize,
 }
 
@@ -104,7 +105,7 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
-    fn node(&mut self, event: Event<'a>, span: Span, depth: usize) -> Result<Node, SyntaxError> {
+    fn node(&mut self, event: Event<'a>, span: Span, depth: usize) -> Result<Node<'a>, SyntaxError> {
         let range = self.span(span);
         if depth >= MAX_DEPTH {
             return Err(SyntaxError {
@@ -116,9 +117,9 @@ impl<'a> Builder<'a> {
         let (node, anchor) = match event {
             Event::Scalar(text, style, anchor, _tag) => {
                 let value = if style == ScalarStyle::Plain {
-                    resolve_plain(&text)
+                    resolve_plain(text)
                 } else {
-                    Value::String(text.into_owned())
+                    Value::String(text)
                 };
                 (Node { span: range, value }, anchor)
             }
@@ -165,8 +166,8 @@ impl<'a> Builder<'a> {
                     let key_node = self.node(ev, sp, depth + 1)?;
                     let key = match &key_node.value {
                         Value::String(s) | Value::Number(s) => s.clone(),
-                        Value::Bool(b) => b.to_string(),
-                        Value::Null => "null".into(),
+                        Value::Bool(b) => Cow::Owned(b.to_string()),
+                        Value::Null => Cow::Borrowed("null"),
                         _ => {
                             return Err(SyntaxError {
                                 offset: key_node.span.start,
@@ -205,7 +206,7 @@ impl<'a> Builder<'a> {
     }
 }
 
-fn count_nodes(n: &Node) -> usize {
+fn count_nodes(n: &Node<'_>) -> usize {
     1 + match &n.value {
         Value::Array(a) => a.iter().map(count_nodes).sum(),
         Value::Object(m) => m.iter().map(|m| count_nodes(&m.value)).sum(),
@@ -213,13 +214,13 @@ fn count_nodes(n: &Node) -> usize {
     }
 }
 
-fn resolve_plain(s: &str) -> Value {
-    match s {
+fn resolve_plain(s: Cow<'_, str>) -> Value<'_> {
+    match s.as_ref() {
         "" | "~" | "null" | "Null" | "NULL" => Value::Null,
         "true" | "True" | "TRUE" => Value::Bool(true),
         "false" | "False" | "FALSE" => Value::Bool(false),
-        _ if is_yaml_number(s) => Value::Number(s.to_owned()),
-        _ => Value::String(s.to_owned()),
+        t if is_yaml_number(t) => Value::Number(s),
+        _ => Value::String(s),
     }
 }
 

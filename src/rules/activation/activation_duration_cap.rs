@@ -42,7 +42,7 @@ fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
             p,
             RuleId::ExpirationEndUserAssignment,
             "the activation duration is capped",
-            &help,
+            help.clone(),
         );
     };
     let Some(max) = max else {

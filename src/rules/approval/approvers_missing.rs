@@ -26,7 +26,7 @@ fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
     if !stage.primary_approvers.value.is_empty() {
         return Vec::new();
     }
-    let hit = |msg: &str, help: &str| {
+    let hit = |msg: &str, help: &'static str| {
         Hit::new(&stage.primary_approvers.pointer, msg, help).label("no approvers")
     };
     match p.kind {

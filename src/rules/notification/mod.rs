@@ -11,7 +11,7 @@ pub(crate) fn must_notify(
     p: &Policy,
     id: RuleId,
     event: &str,
-    help: &str,
+    help: &'static str,
     additional_only: bool,
 ) -> Vec<Hit> {
     let Some((rule, n)) = p.notification(id) else {
