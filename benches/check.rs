@@ -66,14 +66,24 @@ fn run_check(bin: &str, dir: &Path, extra: &[&str]) -> (Duration, i32) {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let policies: usize = args.iter().position(|a| a == "--policies").and_then(|i| args.get(i + 1)).and_then(|n| n.parse().ok()).unwrap_or(20_000);
+    let policies: usize = args
+        .iter()
+        .position(|a| a == "--policies")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(20_000);
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = root.join("target/bench-estate").join(policies.to_string());
     let _ = std::fs::remove_dir_all(&dir);
     let (n, nfiles, bytes) = estate::generate(root, &dir, policies, 42).expect("estate written");
     let mb = bytes as f64 / 1e6;
     let all = files(&dir);
-    let largest = all.iter().filter_map(|p| std::fs::metadata(p).ok()).map(|m| m.len()).max().unwrap_or(0);
+    let largest = all
+        .iter()
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .max()
+        .unwrap_or(0);
     let bin = env!("CARGO_BIN_EXE_pim-lint");
     let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
 
@@ -84,7 +94,14 @@ fn main() {
     // The quiet runs go first: RUSAGE_CHILDREN reports the maximum over all children so far.
     let mut quiet = Vec::new();
     for _ in 0..3 {
-        quiet.push(run_check(bin, &dir, &["--pack", quiet_pack.to_str().unwrap_or_default()]).0);
+        quiet.push(
+            run_check(
+                bin,
+                &dir,
+                &["--pack", quiet_pack.to_str().unwrap_or_default()],
+            )
+            .0,
+        );
     }
     let rss_quiet = children_max_rss_kib();
     let mut check = Vec::new();
@@ -103,12 +120,36 @@ fn main() {
         }
         serde_times.push(t.elapsed());
     }
-    let (c, q, s) = (median(check).as_secs_f64(), median(quiet).as_secs_f64(), median(serde_times).as_secs_f64());
-    println!("machine: {cpus} cores; estate: {n} policies in {nfiles} files, {mb:.1} MB, largest file {:.1} KB", largest as f64 / 1e3);
-    println!("check --format json (baseline pack):      {c:.3} s  {:.1} MB/s  {:.0} policies/s  peak RSS {:.1} MB", mb / c, n as f64 / c, rss_full as f64 / 1024.0);
-    println!("check --format json (no policy rules):    {q:.3} s  {:.1} MB/s  {:.0} policies/s  peak RSS {:.1} MB", mb / q, n as f64 / q, rss_quiet as f64 / 1024.0);
-    println!("serde_json::Value parse, 1 thread:        {s:.3} s  {:.1} MB/s", mb / s);
-    println!("ratio check / serde_json::Value:          {:.2} (baseline pack), {:.2} (no policy rules)", c / s, q / s);
+    let (c, q, s) = (
+        median(check).as_secs_f64(),
+        median(quiet).as_secs_f64(),
+        median(serde_times).as_secs_f64(),
+    );
+    println!(
+        "machine: {cpus} cores; estate: {n} policies in {nfiles} files, {mb:.1} MB, largest file {:.1} KB",
+        largest as f64 / 1e3
+    );
+    println!(
+        "check --format json (baseline pack):      {c:.3} s  {:.1} MB/s  {:.0} policies/s  peak RSS {:.1} MB",
+        mb / c,
+        n as f64 / c,
+        rss_full as f64 / 1024.0
+    );
+    println!(
+        "check --format json (no policy rules):    {q:.3} s  {:.1} MB/s  {:.0} policies/s  peak RSS {:.1} MB",
+        mb / q,
+        n as f64 / q,
+        rss_quiet as f64 / 1024.0
+    );
+    println!(
+        "serde_json::Value parse, 1 thread:        {s:.3} s  {:.1} MB/s",
+        mb / s
+    );
+    println!(
+        "ratio check / serde_json::Value:          {:.2} (baseline pack), {:.2} (no policy rules)",
+        c / s,
+        q / s
+    );
     println!(
         "peak RSS: {:.1} MB reading and normalising (largest file {:.1} KB); {:.1} MB with the findings held for sorting and the summary",
         rss_quiet as f64 / 1024.0,

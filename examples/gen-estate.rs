@@ -7,13 +7,20 @@
 mod estate;
 
 fn arg(args: &[String], name: &str) -> Option<String> {
-    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned()
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .cloned()
 }
 
 fn main() -> std::process::ExitCode {
     let args: Vec<String> = std::env::args().collect();
-    let policies = arg(&args, "--policies").and_then(|n| n.parse().ok()).unwrap_or(20_000);
-    let seed = arg(&args, "--seed").and_then(|n| n.parse().ok()).unwrap_or(42);
+    let policies = arg(&args, "--policies")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(20_000);
+    let seed = arg(&args, "--seed")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(42);
     let Some(out) = arg(&args, "--out") else {
         eprintln!("usage: gen-estate --policies N --out DIR [--seed N]");
         return std::process::ExitCode::from(2);
@@ -21,7 +28,10 @@ fn main() -> std::process::ExitCode {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     match estate::generate(root, std::path::Path::new(&out), policies, seed) {
         Ok((n, files, bytes)) => {
-            println!("wrote {n} policies in {files} files, {:.1} MB, to {out}", bytes as f64 / 1e6);
+            println!(
+                "wrote {n} policies in {files} files, {:.1} MB, to {out}",
+                bytes as f64 / 1e6
+            );
             std::process::ExitCode::SUCCESS
         }
         Err(e) => {

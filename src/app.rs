@@ -116,7 +116,11 @@ fn check(args: &CheckArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8
     if args.skip_unknown {
         inputs.iter_mut().for_each(|i| i.explicit = false);
     }
-    let opts = lint::Options { keep_policies: false, keep_sources: args.format == Format::Human, threads: 0 };
+    let opts = lint::Options {
+        keep_policies: false,
+        keep_sources: args.format == Format::Human,
+        threads: 0,
+    };
     let mut outcome = lint::lint_with(&inputs, &ruleset, &catalog, opts);
     if let Some(c) = &config {
         outcome.suppressed = suppress::apply(&mut outcome, c, &ruleset, Date::today());

@@ -5,13 +5,13 @@ use crate::dialect::{self, Link};
 use crate::model::{Policy, PolicyKind, RoleCatalog, RoleRef, Tier};
 use crate::pack::RuleSet;
 use crate::rules::{self, Ctx, Needs, Severity};
-use crate::source::{Encoding, Node, Position, SourceFile, Syntax, decode, parse_text};
+use crate::source::{Encoding, Node, Position, SourceFile, Syntax, decode, json, parse_text};
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// A file to lint and how it was found.
 #[derive(Debug, Clone)]
@@ -149,7 +149,12 @@ impl Outcome {
         self.findings.sort_by(|a, b| {
             let fa = files.get(a.file).map(|s| s.name.as_str());
             let fb = files.get(b.file).map(|s| s.name.as_str());
-            (fa, a.position.line, a.position.column, &a.code).cmp(&(fb, b.position.line, b.position.column, &b.code))
+            (fa, a.position.line, a.position.column, &a.code).cmp(&(
+                fb,
+                b.position.line,
+                b.position.column,
+                &b.code,
+            ))
         });
     }
 }
@@ -167,7 +172,11 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Options {
-        Options { keep_policies: true, keep_sources: true, threads: 0 }
+        Options {
+            keep_policies: true,
+            keep_sources: true,
+            threads: 0,
+        }
     }
 }
 
@@ -205,7 +214,12 @@ pub fn lint(inputs: &[Input], ruleset: &RuleSet, catalog: &RoleCatalog) -> Outco
 /// worker, which then drops the file's tree (and, unless asked to keep it, its text): memory
 /// follows the files in flight, not the estate. Bare policies (a Graph policy list without its
 /// assignments) wait until every file's assignment links are known.
-pub fn lint_with(inputs: &[Input], ruleset: &RuleSet, catalog: &RoleCatalog, opts: Options) -> Outcome {
+pub fn lint_with(
+    inputs: &[Input],
+    ruleset: &RuleSet,
+    catalog: &RoleCatalog,
+    opts: Options,
+) -> Outcome {
     let sources: Vec<Source> = inputs.iter().map(Source::Path).collect();
     run(&sources, ruleset, catalog, opts)
 }
@@ -237,7 +251,10 @@ fn run(sources: &[Source], ruleset: &RuleSet, catalog: &RoleCatalog, opts: Optio
                 })
             })
             .collect();
-        workers.into_iter().flat_map(|w| w.join().unwrap_or_default()).collect()
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_default())
+            .collect()
     });
     results.sort_by_key(|(i, _)| *i);
 
@@ -267,7 +284,11 @@ fn run(sources: &[Source], ruleset: &RuleSet, catalog: &RoleCatalog, opts: Optio
         let mut findings = Vec::new();
         for mut p in policies {
             if let Some(link) = p.id.as_deref().and_then(|id| by_policy.get(id)) {
-                p.role = Some(RoleRef { id: Some(link.role_id.clone()), name: link.role_name.clone(), tier: None });
+                p.role = Some(RoleRef {
+                    id: Some(link.role_id.clone()),
+                    name: link.role_name.clone(),
+                    tier: None,
+                });
                 if p.kind == PolicyKind::Unknown {
                     p.kind = link.kind;
                 }
@@ -283,10 +304,7 @@ fn run(sources: &[Source], ruleset: &RuleSet, catalog: &RoleCatalog, opts: Optio
         }
         if let Some(src) = out.files.get_mut(i) {
             // The file kept its text while it waited: parse it again to locate the findings.
-            let text = src.text.clone();
-            let parsed = parse_text(&text, src.syntax);
-            locate(parsed.as_ref().ok(), src, &mut findings);
-            drop(parsed);
+            relocate(src, &mut findings);
             finish_file(src, !findings.is_empty() && opts.keep_sources);
         }
         out.findings.extend(findings);
@@ -298,22 +316,56 @@ fn run(sources: &[Source], ruleset: &RuleSet, catalog: &RoleCatalog, opts: Optio
 
 /// Reads, parses, normalises and lints one file. The tree borrows from the decoded text and is
 /// dropped before the worker moves on.
-fn process(index: usize, source: &Source, ruleset: &RuleSet, catalog: &RoleCatalog, opts: Options) -> FileResult {
-    let empty = |src: SourceFile| FileResult { src, findings: Vec::new(), links: Vec::new(), deferred: Vec::new(), policies: Vec::new(), policy_count: 0, skipped: false, error: None };
+fn process(
+    index: usize,
+    source: &Source,
+    ruleset: &RuleSet,
+    catalog: &RoleCatalog,
+    opts: Options,
+) -> FileResult {
+    let empty = |src: SourceFile| FileResult {
+        src,
+        findings: Vec::new(),
+        links: Vec::new(),
+        deferred: Vec::new(),
+        policies: Vec::new(),
+        policy_count: 0,
+        skipped: false,
+        error: None,
+    };
     let (name, explicit, syntax, bytes) = match source {
         Source::Path(input) => {
             let name = display_name(&input.path);
             match std::fs::read(&input.path) {
-                Ok(b) => (name, input.explicit, Syntax::from_path(&input.path), Cow::Owned(b)),
+                Ok(b) => (
+                    name,
+                    input.explicit,
+                    Syntax::from_path(&input.path),
+                    Cow::Owned(b),
+                ),
                 Err(e) => {
-                    let error = RunError { path: Some(name.clone()), message: format!("cannot read: {e}") };
-                    let mut r = empty(SourceFile::from_text(name, Arc::from(""), Encoding::Utf8, Syntax::Json, None));
+                    let error = RunError {
+                        path: Some(name.clone()),
+                        message: format!("cannot read: {e}"),
+                    };
+                    let mut r = empty(SourceFile::from_text(
+                        name,
+                        Arc::from(""),
+                        Encoding::Utf8,
+                        Syntax::Json,
+                        None,
+                    ));
                     r.error = Some(error);
                     return r;
                 }
             }
         }
-        Source::Bytes(name, b) => ((*name).to_owned(), true, Syntax::from_path(Path::new(name)), Cow::Borrowed(*b)),
+        Source::Bytes(name, b) => (
+            (*name).to_owned(),
+            true,
+            Syntax::from_path(Path::new(name)),
+            Cow::Borrowed(*b),
+        ),
     };
     let is_terraform = name.ends_with(".tf");
     let (text, encoding, decode_error) = match decode(&bytes) {
@@ -322,47 +374,87 @@ fn process(index: usize, source: &Source, ruleset: &RuleSet, catalog: &RoleCatal
     };
     drop(bytes);
     let text: Arc<str> = Arc::from(text);
-    let parsed = match decode_error {
-        Some(e) => Err(e),
-        None => parse_text(&text, syntax),
+    let mut src = SourceFile::from_text(name, text.clone(), encoding, syntax, None);
+    let mut r = empty(SourceFile::from_text(
+        String::new(),
+        Arc::from(""),
+        Encoding::Utf8,
+        Syntax::Json,
+        None,
+    ));
+    let mut recognised = false;
+    // JSON lists are streamed item by item: only one item's tree exists at a time.
+    let parsed = match (decode_error, syntax) {
+        (Some(e), _) => Err(e),
+        (None, Syntax::Json) => json::parse_streaming(&text, &mut |ptr, item| {
+            let doc = dialect::normalise_item(index, &item, &ptr);
+            recognised |= doc.recognised();
+            let mut new = absorb(doc, &mut r, ruleset, catalog, opts);
+            locate_in(&item, &ptr, &src, &mut new);
+            r.findings.extend(new);
+        }),
+        (None, Syntax::Yaml) => parse_text(&text, syntax),
     };
-    let mut src = SourceFile::from_text(name, text.clone(), encoding, syntax, parsed.as_ref().err().cloned());
-    let mut r = empty(SourceFile::from_text(String::new(), Arc::from(""), Encoding::Utf8, Syntax::Json, None));
     match &parsed {
-        Err(_) if is_terraform => r.findings.extend(file_finding(
-            "PIM002",
-            ruleset,
-            index,
-            0..0,
-            "Terraform HCL is not read directly".into(),
-            "Lint the plan instead: `terraform show -json plan.out > plan.json` and pass plan.json.",
-            "HCL",
-        )),
         Err(e) => {
-            // At the end of the file, point at the last character there is, not past it.
-            let end = text.trim_end().len();
-            let (span, label) = if e.offset >= end && end > 0 {
-                let last = text[..end].char_indices().last().map_or(0, |(i, _)| i);
-                (last..end, "the file ends here")
+            // A file that does not parse is one finding: what its first items said is dropped.
+            r.findings.clear();
+            r.links.clear();
+            r.deferred.clear();
+            r.policies.clear();
+            r.policy_count = 0;
+            src.root = Err(e.clone());
+            if is_terraform {
+                r.findings.extend(file_finding(
+                    "PIM002",
+                    ruleset,
+                    index,
+                    0..0,
+                    "Terraform HCL is not read directly".into(),
+                    "Lint the plan instead: `terraform show -json plan.out > plan.json` and pass plan.json.",
+                    "HCL",
+                ));
             } else {
-                (e.offset..e.offset, "reading stopped here")
-            };
-            let what = if syntax == Syntax::Yaml { "YAML" } else { "JSON" };
-            r.findings.extend(file_finding(
-                "PIM001",
-                ruleset,
-                index,
-                span,
-                format!("Not valid {what}: {}", e.message),
-                "Fix the syntax at this position (re-export the file if it was cut short); the other files of the run are still linted.",
-                label,
-            ));
+                // At the end of the file, point at the last character there is, not past it.
+                let end = text.trim_end().len();
+                let (span, label) = if e.offset >= end && end > 0 {
+                    let last = text[..end].char_indices().last().map_or(0, |(i, _)| i);
+                    (last..end, "the file ends here")
+                } else {
+                    (e.offset..e.offset, "reading stopped here")
+                };
+                let what = if syntax == Syntax::Yaml {
+                    "YAML"
+                } else {
+                    "JSON"
+                };
+                r.findings.extend(file_finding(
+                    "PIM001",
+                    ruleset,
+                    index,
+                    span,
+                    format!("Not valid {what}: {}", e.message),
+                    "Fix the syntax at this position (re-export the file if it was cut short); the other files of the run are still linted.",
+                    label,
+                ));
+                locate_in(
+                    &Node {
+                        span: 0..0,
+                        value: crate::source::Value::Null,
+                    },
+                    "",
+                    &src,
+                    &mut r.findings,
+                );
+            }
         }
         Ok(root) => {
             let doc = dialect::normalise(index, root);
-            if !doc.recognised() {
+            recognised |= doc.recognised();
+            let mut new = absorb(doc, &mut r, ruleset, catalog, opts);
+            if !recognised {
                 if explicit {
-                    r.findings.extend(file_finding(
+                    new.extend(file_finding(
                         "PIM002",
                         ruleset,
                         index,
@@ -376,22 +468,10 @@ fn process(index: usize, source: &Source, ruleset: &RuleSet, catalog: &RoleCatal
                     r.skipped = true;
                 }
             }
-            r.links = doc.links;
-            r.policy_count = doc.policies.len();
-            for mut p in doc.policies {
-                if p.role.is_none() && p.id.is_some() {
-                    r.deferred.push(p);
-                    continue;
-                }
-                classify(&mut p, catalog);
-                r.findings.extend(lint_policy(&p, ruleset));
-                if opts.keep_policies {
-                    r.policies.push(p);
-                }
-            }
+            locate_in(root, "", &src, &mut new);
+            r.findings.extend(new);
         }
     }
-    locate(parsed.as_ref().ok(), &src, &mut r.findings);
     drop(parsed);
     drop(text);
     if r.deferred.is_empty() {
@@ -399,6 +479,32 @@ fn process(index: usize, source: &Source, ruleset: &RuleSet, catalog: &RoleCatal
     }
     r.src = src;
     r
+}
+
+/// Takes a normalised document into the file's result: links, policies to lint now, bare
+/// policies to lint once every file's links are known. Returns the new, unlocated findings.
+fn absorb(
+    doc: dialect::Document,
+    r: &mut FileResult,
+    ruleset: &RuleSet,
+    catalog: &RoleCatalog,
+    opts: Options,
+) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    r.links.extend(doc.links);
+    r.policy_count += doc.policies.len();
+    for mut p in doc.policies {
+        if p.role.is_none() && p.id.is_some() {
+            r.deferred.push(p);
+            continue;
+        }
+        classify(&mut p, catalog);
+        findings.extend(lint_policy(&p, ruleset));
+        if opts.keep_policies {
+            r.policies.push(p);
+        }
+    }
+    findings
 }
 
 /// Drops what a file no longer needs once its findings are located.
@@ -409,20 +515,59 @@ fn finish_file(src: &mut SourceFile, keep_text: bool) {
     }
 }
 
-/// Resolves each finding's pointer to a span (through the tree) and line/column in its file.
-fn locate(root: Option<&Node<'_>>, src: &SourceFile, findings: &mut [Finding]) {
+/// Resolves the pointers of findings inside `node` (whose own pointer is `prefix`) to spans, and
+/// spans to line/column in the file.
+fn locate_in(node: &Node<'_>, prefix: &str, src: &SourceFile, findings: &mut [Finding]) {
     for f in findings {
         if f.identity.is_empty() {
             f.identity = format!("{}|{}", f.code, src.name);
         }
-        if let (Some(ptr), Some(root)) = (&f.pointer, root) {
-            f.span = root.locate(ptr);
+        if let Some(ptr) = &f.pointer
+            && let Some(rest) = ptr.strip_prefix(prefix)
+        {
+            f.span = node.locate(rest);
         }
         f.position = src.position(&f.span);
     }
 }
 
-fn file_finding(code: &str, ruleset: &RuleSet, file: usize, span: Range<usize>, message: String, help: &str, label: &str) -> Option<Finding> {
+/// Locates findings of a file again from its text (bare policies linted after the whole run).
+fn relocate(src: &SourceFile, findings: &mut [Finding]) {
+    let text = src.text.clone();
+    let mut done = vec![false; findings.len()];
+    let root = match src.syntax {
+        Syntax::Json => json::parse_streaming(&text, &mut |ptr, item| {
+            let under = format!("{ptr}/");
+            for (i, f) in findings.iter_mut().enumerate() {
+                if f.pointer
+                    .as_deref()
+                    .is_some_and(|p| p == ptr || p.starts_with(&under))
+                {
+                    locate_in(&item, &ptr, src, std::slice::from_mut(f));
+                    done[i] = true;
+                }
+            }
+        }),
+        Syntax::Yaml => parse_text(&text, Syntax::Yaml),
+    };
+    if let Ok(root) = &root {
+        for (i, f) in findings.iter_mut().enumerate() {
+            if !done[i] {
+                locate_in(root, "", src, std::slice::from_mut(f));
+            }
+        }
+    }
+}
+
+fn file_finding(
+    code: &str,
+    ruleset: &RuleSet,
+    file: usize,
+    span: Range<usize>,
+    message: String,
+    help: &str,
+    label: &str,
+) -> Option<Finding> {
     let entry = ruleset.entry(code)?;
     let severity = entry.severity_for(None)?;
     Some(Finding {
@@ -434,7 +579,12 @@ fn file_finding(code: &str, ruleset: &RuleSet, file: usize, span: Range<usize>, 
         label: Some(label.to_owned()),
         file,
         span,
-        position: Position { line: 1, column: 1, end_line: 1, end_column: 1 },
+        position: Position {
+            line: 1,
+            column: 1,
+            end_line: 1,
+            end_column: 1,
+        },
         pointer: None,
         policy_id: None,
         scope: None,
@@ -455,9 +605,14 @@ fn group_role_name(role_id: &str) -> Option<String> {
 
 /// Fills in the role's tier (and name, when the source gave only an id).
 fn classify(p: &mut Policy, catalog: &RoleCatalog) {
-    let scope = if p.kind == PolicyKind::Group { p.scope.clone() } else { None };
+    let scope = if p.kind == PolicyKind::Group {
+        p.scope.clone()
+    } else {
+        None
+    };
     if let Some(role) = &mut p.role {
-        let (tier, known_name) = catalog.classify(role.id.as_deref(), role.name.as_deref(), scope.as_deref());
+        let (tier, known_name) =
+            catalog.classify(role.id.as_deref(), role.name.as_deref(), scope.as_deref());
         role.tier = tier;
         if role.name.is_none() {
             role.name = known_name.or_else(|| role.id.as_deref().and_then(group_role_name));
@@ -477,7 +632,11 @@ fn lint_policy(p: &Policy, ruleset: &RuleSet) -> Vec<Finding> {
     let tier: Option<Tier> = p.tier();
     let subject: Arc<str> = Arc::from(rules::subject(p));
     let role = p.role.clone().map(Arc::new);
-    let mut push = |code: Cow<'static, str>, name: Cow<'static, str>, severity: Severity, hit: rules::Hit, control: &Option<String>| {
+    let mut push = |code: Cow<'static, str>,
+                    name: Cow<'static, str>,
+                    severity: Severity,
+                    hit: rules::Hit,
+                    control: &Option<String>| {
         let identity = identity(&code, p, &hit.pointer);
         out.push(Finding {
             code,
@@ -488,7 +647,12 @@ fn lint_policy(p: &Policy, ruleset: &RuleSet) -> Vec<Finding> {
             label: hit.label,
             file: p.file,
             span: 0..0,
-            position: Position { line: 1, column: 1, end_line: 1, end_column: 1 },
+            position: Position {
+                line: 1,
+                column: 1,
+                end_line: 1,
+                end_column: 1,
+            },
             pointer: Some(hit.pointer),
             policy_id: p.id.clone(),
             scope: p.scope.clone(),
@@ -499,24 +663,46 @@ fn lint_policy(p: &Policy, ruleset: &RuleSet) -> Vec<Finding> {
         });
     };
     for rule in rules::REGISTRY {
-        if matches!(rule.needs, Needs::File | Needs::Config) || (rule.needs == Needs::Role && tier.is_none()) {
+        if matches!(rule.needs, Needs::File | Needs::Config)
+            || (rule.needs == Needs::Role && tier.is_none())
+        {
             continue;
         }
         // The first entry whose selector takes this policy decides severity and parameters.
-        let Some((entry, severity)) = ruleset.entries_for(rule.code).find_map(|e| e.severity_for_policy(p).map(|s| (e, s))) else {
+        let Some((entry, severity)) = ruleset
+            .entries_for(rule.code)
+            .find_map(|e| e.severity_for_policy(p).map(|s| (e, s)))
+        else {
             continue;
         };
-        let ctx = Ctx { tier, params: &entry.params };
+        let ctx = Ctx {
+            tier,
+            params: &entry.params,
+        };
         for hit in (rule.check)(p, &ctx) {
-            push(Cow::Borrowed(rule.code), Cow::Borrowed(rule.name), severity, hit, &entry.control);
+            push(
+                Cow::Borrowed(rule.code),
+                Cow::Borrowed(rule.name),
+                severity,
+                hit,
+                &entry.control,
+            );
         }
     }
     if !ruleset.user_rules.is_empty() {
         let view = crate::model::view::view(p);
         for u in &ruleset.user_rules {
-            let Some(severity) = u.severity_for_policy(p) else { continue };
+            let Some(severity) = u.severity_for_policy(p) else {
+                continue;
+            };
             for hit in user_rule_hits(u, &view) {
-                push(Cow::Owned(u.code.clone()), Cow::Owned(u.name.clone()), severity, hit, &u.control);
+                push(
+                    Cow::Owned(u.code.clone()),
+                    Cow::Owned(u.name.clone()),
+                    severity,
+                    hit,
+                    &u.control,
+                );
             }
         }
     }

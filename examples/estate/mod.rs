@@ -32,12 +32,20 @@ impl Rng {
     fn guid(&mut self) -> String {
         let a = self.next();
         let b = self.next();
-        format!("{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}", a >> 32, (a >> 16) & 0xffff, a & 0xfff, b >> 52, b & 0xffff_ffff_ffff)
+        format!(
+            "{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
+            a >> 32,
+            (a >> 16) & 0xffff,
+            a & 0xfff,
+            b >> 52,
+            b & 0xffff_ffff_ffff
+        )
     }
 }
 
 fn template(root: &Path, file: &str) -> Value {
-    let text = std::fs::read_to_string(root.join("fixtures/demo").join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+    let text = std::fs::read_to_string(root.join("fixtures/demo").join(file))
+        .unwrap_or_else(|e| panic!("{file}: {e}"));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{file}: {e}"))
 }
 
@@ -69,7 +77,12 @@ fn vary(v: &mut Value, rng: &mut Rng, scope: &str, id_tag: &str) {
 }
 
 /// Writes an estate of about `policies` policies under `out`; returns (policies, files, bytes).
-pub fn generate(root: &Path, out: &Path, policies: usize, seed: u64) -> std::io::Result<(usize, usize, u64)> {
+pub fn generate(
+    root: &Path,
+    out: &Path,
+    policies: usize,
+    seed: u64,
+) -> std::io::Result<(usize, usize, u64)> {
     let arm = template(root, "azure/prod-subscription-policy-assignments.json");
     let entra = template(root, "entra/directory-roles.json");
     let groups = template(root, "entra/pim-for-groups.json");
@@ -90,11 +103,25 @@ pub fn generate(root: &Path, out: &Path, policies: usize, seed: u64) -> std::io:
                 (&arm, format!("arm/mg-{mg}"), scope)
             }
             7 | 8 => (&entra, format!("entra/tenant-{}", i % 13), String::new()),
-            _ => (&groups, format!("entra/tenant-{}/groups", i % 13), String::new()),
+            _ => (
+                &groups,
+                format!("entra/tenant-{}/groups", i % 13),
+                String::new(),
+            ),
         };
         let mut doc = doc_template.clone();
-        vary(&mut doc, &mut rng, if scope.is_empty() { DEMO_SUB } else { &scope }, &format!("{:04x}", i % 0xffff));
-        let text = if i % 2 == 0 { serde_json::to_vec_pretty(&doc) } else { serde_json::to_vec(&doc) }.map_err(std::io::Error::other)?;
+        vary(
+            &mut doc,
+            &mut rng,
+            if scope.is_empty() { DEMO_SUB } else { &scope },
+            &format!("{:04x}", i % 0xffff),
+        );
+        let text = if i % 2 == 0 {
+            serde_json::to_vec_pretty(&doc)
+        } else {
+            serde_json::to_vec(&doc)
+        }
+        .map_err(std::io::Error::other)?;
         let dir = out.join(dir);
         std::fs::create_dir_all(&dir)?;
         std::fs::write(dir.join(format!("export-{i:06}.json")), &text)?;

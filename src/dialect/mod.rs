@@ -43,6 +43,25 @@ impl Document {
 /// `privileged_roles`, …).
 const MAX_WALK_DEPTH: usize = 5;
 
+/// Normalises one item of a streamed list (`/value/3`, or `/3` for a root array): what the
+/// walker would do when it reaches that item at that depth.
+pub fn normalise_item(file: usize, item: &Node, pointer: &str) -> Document {
+    let mut doc = Document::default();
+    let depth = pointer.matches('/').count();
+    walk(
+        file,
+        Field {
+            node: item,
+            ptr: pointer.to_owned(),
+        },
+        depth,
+        &mut doc,
+    );
+    doc.dialects.sort_by_key(|d| *d as u8);
+    doc.dialects.dedup();
+    doc
+}
+
 pub fn normalise(file: usize, root: &Node) -> Document {
     let mut doc = Document::default();
     walk(

@@ -32,10 +32,16 @@ fn handler(style: Style) -> GraphicalReportHandler {
         .with_context_lines(1)
 }
 
+/// Lines longer than this (minified exports) are not shown: the finding gets its position only.
+const MAX_SHOWN_LINE: usize = 400;
+
 pub fn render_finding(out: &Outcome, f: &Finding, style: Style) -> String {
     let Some(src) = out.files.get(f.file) else {
         return String::new();
     };
+    if src.text.is_empty() || src.lines().line_len(&src.text, f.position.line) > MAX_SHOWN_LINE {
+        return plain(src.name.as_str(), f);
+    }
     let message = match &f.subject {
         Some(s) => format!("{s}: {}", f.message),
         None => f.message.clone(),
@@ -80,4 +86,37 @@ pub fn render(out: &Outcome, style: Style) -> String {
     s.push_str(&super::summary_line(out));
     s.push('\n');
     s
+}
+
+/// A finding without a source snippet (the line is too long to show, or the text was not kept).
+fn plain(file: &str, f: &Finding) -> String {
+    let control = f
+        .control
+        .as_deref()
+        .map(|c| format!(" [{c}]"))
+        .unwrap_or_default();
+    let subject = f
+        .subject
+        .as_deref()
+        .map(|s| format!("{s}: "))
+        .unwrap_or_default();
+    let label = f
+        .label
+        .as_deref()
+        .map(|l| format!(" ({l})"))
+        .unwrap_or_default();
+    format!(
+        "{} {}{control}\n\n  {} {subject}{}\n   at {file}:{}:{}{label}\n  help: {}\n",
+        f.code,
+        f.rule,
+        match f.severity {
+            Severity::Error => "×",
+            Severity::Warning => "⚠",
+            Severity::Note => "☞",
+        },
+        f.message,
+        f.position.line,
+        f.position.column,
+        f.help
+    )
 }

@@ -5,7 +5,12 @@ use crate::model::{IsoDuration, Loc, Notification, Policy, RuleId};
 
 /// For a complete policy that lacks `id`: a hit at the policy's `rules` key saying the setting
 /// cannot be in place. Partial documents (request bodies, templates) leave rules out on purpose.
-pub fn missing(p: &Policy, id: RuleId, what: &str, help: impl Into<std::borrow::Cow<'static, str>>) -> Vec<Hit> {
+pub fn missing(
+    p: &Policy,
+    id: RuleId,
+    what: &str,
+    help: impl Into<std::borrow::Cow<'static, str>>,
+) -> Vec<Hit> {
     if p.partial || !p.rules_expanded || p.rules.is_empty() {
         return Vec::new();
     }

@@ -29,6 +29,49 @@ pub fn parse(text: &str) -> Result<Node<'_>, SyntaxError> {
     Ok(node)
 }
 
+/// Parses like [`parse`], but hands each item of the top-level list — the root array, or the
+/// `value` array of a root object (Graph and ARM list responses) — to `on_item` with its
+/// pointer, and does not keep it: a large export is held as text plus one item's tree. The
+/// returned root has that list emptied (its span kept). On a syntax error the items already
+/// handed over belong to a file that does not parse; the caller decides what to keep.
+pub fn parse_streaming<'a>(
+    text: &'a str,
+    on_item: &mut dyn FnMut(String, Node<'a>),
+) -> Result<Node<'a>, SyntaxError> {
+    let mut p = Parser {
+        s: text.as_bytes(),
+        text,
+        pos: 0,
+    };
+    p.ws();
+    if p.pos >= p.s.len() {
+        return Err(p.err("the file is empty: expected a JSON value"));
+    }
+    let start = p.pos;
+    let node = match p.s.get(p.pos) {
+        Some(b'[') => {
+            let value = p.stream_array(0, "", on_item)?;
+            Node {
+                span: start..p.pos,
+                value,
+            }
+        }
+        Some(b'{') => {
+            let value = p.object_streaming_value(on_item)?;
+            Node {
+                span: start..p.pos,
+                value,
+            }
+        }
+        _ => p.value(0)?,
+    };
+    p.ws();
+    if p.pos < p.s.len() {
+        return Err(p.err("unexpected content after the end of the JSON value"));
+    }
+    Ok(node)
+}
+
 struct Parser<'a> {
     s: &'a [u8],
     text: &'a str,
@@ -172,7 +215,9 @@ impl<'a> Parser<'a> {
                     run = self.pos;
                 }
                 Some(b) if *b < 0x20 => {
-                    return Err(self.err(format!("control character U+{b:04X} inside a string must be escaped")));
+                    return Err(self.err(format!(
+                        "control character U+{b:04X} inside a string must be escaped"
+                    )));
                 }
                 Some(_) => self.pos += 1,
             }
@@ -225,6 +270,111 @@ impl<'a> Parser<'a> {
             .ok_or_else(|| self.err("invalid \\u escape: expected 4 hex digits"))?;
         self.pos += 4;
         Ok(digits)
+    }
+
+    /// An array whose items go to `on_item` instead of into the tree.
+    fn stream_array(
+        &mut self,
+        depth: usize,
+        base: &str,
+        on_item: &mut dyn FnMut(String, Node<'a>),
+    ) -> Result<Value<'a>, SyntaxError> {
+        self.pos += 1;
+        self.ws();
+        if self.s.get(self.pos) == Some(&b']') {
+            self.pos += 1;
+            return Ok(Value::Array(Vec::new()));
+        }
+        let mut i = 0usize;
+        loop {
+            self.ws();
+            let item = self.value(depth + 1)?;
+            on_item(format!("{base}/{i}"), item);
+            i += 1;
+            self.ws();
+            match self.s.get(self.pos) {
+                Some(b',') => self.pos += 1,
+                Some(b']') => {
+                    self.pos += 1;
+                    return Ok(Value::Array(Vec::new()));
+                }
+                _ => {
+                    return Err(self.err(format!(
+                        "expected ',' or ']' after an array item but found {}",
+                        self.describe_here()
+                    )));
+                }
+            }
+        }
+    }
+
+    /// The root object, streaming the items of its `value` array.
+    fn object_streaming_value(
+        &mut self,
+        on_item: &mut dyn FnMut(String, Node<'a>),
+    ) -> Result<Value<'a>, SyntaxError> {
+        self.pos += 1;
+        let mut members = Vec::new();
+        self.ws();
+        if self.s.get(self.pos) == Some(&b'}') {
+            self.pos += 1;
+            return Ok(Value::Object(members));
+        }
+        loop {
+            self.ws();
+            if self.s.get(self.pos) != Some(&b'"') {
+                let trailing = if self.s.get(self.pos) == Some(&b'}') {
+                    " (trailing commas are not allowed in JSON)"
+                } else {
+                    ""
+                };
+                return Err(self.err(format!(
+                    "expected a quoted key but found {}{trailing}",
+                    self.describe_here()
+                )));
+            }
+            let key_start = self.pos;
+            let key = self.string()?;
+            let key_span = key_start..self.pos;
+            self.ws();
+            if self.s.get(self.pos) != Some(&b':') {
+                return Err(self.err(format!(
+                    "expected ':' after the key \"{key}\" but found {}",
+                    self.describe_here()
+                )));
+            }
+            self.pos += 1;
+            self.ws();
+            let value = if key == "value" && self.s.get(self.pos) == Some(&b'[') {
+                let start = self.pos;
+                let v = self.stream_array(1, "/value", on_item)?;
+                Node {
+                    span: start..self.pos,
+                    value: v,
+                }
+            } else {
+                self.value(1)?
+            };
+            members.push(Member {
+                key,
+                key_span,
+                value,
+            });
+            self.ws();
+            match self.s.get(self.pos) {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {
+                    self.pos += 1;
+                    return Ok(Value::Object(members));
+                }
+                _ => {
+                    return Err(self.err(format!(
+                        "expected ',' or '}}' after an object member but found {}",
+                        self.describe_here()
+                    )));
+                }
+            }
+        }
     }
 
     fn array(&mut self, depth: usize) -> Result<Value<'a>, SyntaxError> {

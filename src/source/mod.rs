@@ -1,7 +1,7 @@
 //! Bytes → [`SourceFile`]: decoding, a span-keeping tree, a line index and pointer → span resolution.
 
 mod decode;
-mod json;
+pub mod json;
 mod lines;
 mod node;
 mod yaml;
@@ -80,7 +80,14 @@ impl SourceFile {
             }
             Err(e) => (e.lossy_text, e.encoding, Err(e.error)),
         };
-        SourceFile { name, text: Arc::from(text), encoding, syntax, lines: std::sync::OnceLock::new(), root }
+        SourceFile {
+            name,
+            text: Arc::from(text),
+            encoding,
+            syntax,
+            lines: std::sync::OnceLock::new(),
+            root,
+        }
     }
 
     /// The span for an RFC 6901 pointer. A pointer that goes past the tree resolves to the deepest
@@ -94,9 +101,25 @@ impl SourceFile {
 
     /// A file whose tree is not kept: decoded text, and the syntax error if it did not parse.
     /// (The lint pipeline parses a borrowed tree with [`parse_text`] and drops it.)
-    pub fn from_text(name: String, text: Arc<str>, encoding: Encoding, syntax: Syntax, error: Option<SyntaxError>) -> SourceFile {
-        let root = Err(error.unwrap_or_else(|| SyntaxError { offset: 0, message: "the tree was released after linting".into() }));
-        SourceFile { name, text, encoding, syntax, lines: std::sync::OnceLock::new(), root }
+    pub fn from_text(
+        name: String,
+        text: Arc<str>,
+        encoding: Encoding,
+        syntax: Syntax,
+        error: Option<SyntaxError>,
+    ) -> SourceFile {
+        let root = Err(error.unwrap_or_else(|| SyntaxError {
+            offset: 0,
+            message: "the tree was released after linting".into(),
+        }));
+        SourceFile {
+            name,
+            text,
+            encoding,
+            syntax,
+            lines: std::sync::OnceLock::new(),
+            root,
+        }
     }
 
     /// The line index, built on first use (files without findings never need one).
@@ -107,7 +130,10 @@ impl SourceFile {
     /// Drops the tree once findings are located (a run keeps only what renderers need).
     pub fn forget_tree(&mut self) {
         if self.root.is_ok() {
-            self.root = Err(SyntaxError { offset: 0, message: "the tree was released after linting".into() });
+            self.root = Err(SyntaxError {
+                offset: 0,
+                message: "the tree was released after linting".into(),
+            });
         }
     }
 

@@ -155,7 +155,10 @@ impl<'a> Node<'a> {
 impl Node<'_> {
     /// A copy that owns all its strings, to outlive the text it was parsed from.
     pub fn into_owned(self) -> Node<'static> {
-        Node { span: self.span, value: self.value.into_owned() }
+        Node {
+            span: self.span,
+            value: self.value.into_owned(),
+        }
     }
 }
 
@@ -169,7 +172,11 @@ impl Value<'_> {
             Value::Array(a) => Value::Array(a.into_iter().map(Node::into_owned).collect()),
             Value::Object(m) => Value::Object(
                 m.into_iter()
-                    .map(|m| Member { key: Cow::Owned(m.key.into_owned()), key_span: m.key_span, value: m.value.into_owned() })
+                    .map(|m| Member {
+                        key: Cow::Owned(m.key.into_owned()),
+                        key_span: m.key_span,
+                        value: m.value.into_owned(),
+                    })
                     .collect(),
             ),
         }

@@ -105,7 +105,12 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
-    fn node(&mut self, event: Event<'a>, span: Span, depth: usize) -> Result<Node<'a>, SyntaxError> {
+    fn node(
+        &mut self,
+        event: Event<'a>,
+        span: Span,
+        depth: usize,
+    ) -> Result<Node<'a>, SyntaxError> {
         let range = self.span(span);
         if depth >= MAX_DEPTH {
             return Err(SyntaxError {

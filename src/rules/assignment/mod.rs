@@ -13,7 +13,12 @@ use crate::model::{IsoDuration, Policy, RuleId};
 use crate::rules::{Ctx, Hit, util};
 
 /// Shared by the expiration-required rules: `isExpirationRequired` must be true.
-pub(crate) fn expiration_required(p: &Policy, id: RuleId, what: &str, help: &'static str) -> Vec<Hit> {
+pub(crate) fn expiration_required(
+    p: &Policy,
+    id: RuleId,
+    what: &str,
+    help: &'static str,
+) -> Vec<Hit> {
     let Some((rule, required, _)) = p.expiration(id) else {
         return util::missing(p, id, &format!("{what} assignments must expire"), help);
     };
