@@ -1,6 +1,6 @@
 use super::*;
 
-fn json(text: &str) -> Node {
+fn json(text: &str) -> Node<'_> {
     match json::parse(text) {
         Ok(n) => n,
         Err(e) => panic!("{text}: {e:?}"),
