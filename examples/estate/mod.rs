@@ -65,11 +65,7 @@ fn vary(v: &mut Value, rng: &mut Rng, scope: &str, id_tag: &str) {
                 *s = rng.pick(ELIGIBLE).to_owned();
             }
         }
-        Value::Bool(b) => {
-            if rng.chance(10) {
-                *b = !*b;
-            }
-        }
+        Value::Bool(b) if rng.chance(10) => *b = !*b,
         Value::Array(a) => a.iter_mut().for_each(|x| vary(x, rng, scope, id_tag)),
         Value::Object(m) => m.values_mut().for_each(|x| vary(x, rng, scope, id_tag)),
         _ => {}
@@ -116,7 +112,7 @@ pub fn generate(
             if scope.is_empty() { DEMO_SUB } else { &scope },
             &format!("{:04x}", i % 0xffff),
         );
-        let text = if i % 2 == 0 {
+        let text = if i.is_multiple_of(2) {
             serde_json::to_vec_pretty(&doc)
         } else {
             serde_json::to_vec(&doc)
