@@ -169,7 +169,8 @@ fn check(args: &CheckArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8
     for e in &errors {
         let _ = writeln!(
             stderr,
-            "error: {}{}",
+            "{}: {}{}",
+            if e.fatal { "error" } else { "warning" },
             e.path
                 .as_deref()
                 .map(|p| format!("{p}: "))
@@ -177,7 +178,7 @@ fn check(args: &CheckArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8
             e.message
         );
     }
-    if !errors.is_empty() {
+    if errors.iter().any(|e| e.fatal) {
         return EXIT_FAILURE;
     }
     match fail {

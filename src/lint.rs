@@ -26,6 +26,21 @@ pub struct Input {
 pub struct RunError {
     pub path: Option<String>,
     pub message: String,
+    /// A warning (e.g. a symlink loop, whose files are linted through the other path) does not
+    /// fail the run; everything else does.
+    pub fatal: bool,
+}
+
+/// A symbolic link loop met while walking: the files are reached another way.
+fn is_loop(e: &ignore::Error) -> bool {
+    match e {
+        ignore::Error::Loop { .. } => true,
+        ignore::Error::WithPath { err, .. }
+        | ignore::Error::WithDepth { err, .. }
+        | ignore::Error::WithLineNumber { err, .. } => is_loop(err),
+        ignore::Error::Partial(errs) => errs.iter().all(is_loop),
+        _ => false,
+    }
 }
 
 /// Finds the `.json`, `.yaml` and `.yml` files under `paths`, honouring `.gitignore`. A named
@@ -44,6 +59,7 @@ pub fn discover(paths: &[PathBuf], errors: &mut Vec<RunError>) -> Vec<Input> {
             errors.push(RunError {
                 path: Some(p.display().to_string()),
                 message: "no such file or directory".into(),
+                fatal: true,
             });
             continue;
         }
@@ -66,6 +82,7 @@ pub fn discover(paths: &[PathBuf], errors: &mut Vec<RunError>) -> Vec<Input> {
                 Err(e) => errors.push(RunError {
                     path: Some(p.display().to_string()),
                     message: format!("while walking: {e}"),
+                    fatal: !is_loop(&e),
                 }),
             }
         }
@@ -347,6 +364,7 @@ fn process(
                     let error = RunError {
                         path: Some(name.clone()),
                         message: format!("cannot read: {e}"),
+                        fatal: true,
                     };
                     let mut r = empty(SourceFile::from_text(
                         name,
@@ -383,18 +401,43 @@ fn process(
         None,
     ));
     let mut recognised = false;
+    let mut duplicates = Vec::new();
     // JSON lists are streamed item by item: only one item's tree exists at a time.
     let parsed = match (decode_error, syntax) {
         (Some(e), _) => Err(e),
-        (None, Syntax::Json) => json::parse_streaming(&text, &mut |ptr, item| {
-            let doc = dialect::normalise_item(index, &item, &ptr);
-            recognised |= doc.recognised();
-            let mut new = absorb(doc, &mut r, ruleset, catalog, opts);
-            locate_in(&item, &ptr, &src, &mut new);
-            r.findings.extend(new);
-        }),
+        (None, Syntax::Json) => json::parse_streaming(
+            &text,
+            &mut |ptr, item| {
+                let doc = dialect::normalise_item(index, &item, &ptr);
+                recognised |= doc.recognised();
+                let mut new = absorb(doc, &mut r, ruleset, catalog, opts);
+                locate_in(&item, &ptr, &src, &mut new);
+                r.findings.extend(new);
+            },
+            &mut duplicates,
+        ),
         (None, Syntax::Yaml) => parse_text(&text, syntax),
     };
+    if parsed.is_ok() {
+        for (key, span) in duplicates {
+            let mut f = file_finding(
+                "PIM003",
+                ruleset,
+                index,
+                span,
+                format!(
+                    "The key `{key}` appears twice in one object: JSON readers disagree on which value wins (pim-lint reads the last)"
+                ),
+                "Keep one of the two keys; a reviewer may read the first value while Graph or a script uses the other.",
+                "duplicate key",
+            );
+            if let Some(f) = f.as_mut() {
+                f.position = src.position(&f.span);
+                f.identity = format!("PIM003|{}|duplicate|{key}|{}", src.name, f.position.line);
+            }
+            r.findings.extend(f);
+        }
+    }
     match &parsed {
         Err(e) => {
             // A file that does not parse is one finding: what its first items said is dropped.
@@ -536,18 +579,22 @@ fn relocate(src: &SourceFile, findings: &mut [Finding]) {
     let text = src.text.clone();
     let mut done = vec![false; findings.len()];
     let root = match src.syntax {
-        Syntax::Json => json::parse_streaming(&text, &mut |ptr, item| {
-            let under = format!("{ptr}/");
-            for (i, f) in findings.iter_mut().enumerate() {
-                if f.pointer
-                    .as_deref()
-                    .is_some_and(|p| p == ptr || p.starts_with(&under))
-                {
-                    locate_in(&item, &ptr, src, std::slice::from_mut(f));
-                    done[i] = true;
+        Syntax::Json => json::parse_streaming(
+            &text,
+            &mut |ptr, item| {
+                let under = format!("{ptr}/");
+                for (i, f) in findings.iter_mut().enumerate() {
+                    if f.pointer
+                        .as_deref()
+                        .is_some_and(|p| p == ptr || p.starts_with(&under))
+                    {
+                        locate_in(&item, &ptr, src, std::slice::from_mut(f));
+                        done[i] = true;
+                    }
                 }
-            }
-        }),
+            },
+            &mut Vec::new(),
+        ),
         Syntax::Yaml => parse_text(&text, Syntax::Yaml),
     };
     if let Ok(root) = &root {

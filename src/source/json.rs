@@ -16,6 +16,7 @@ pub fn parse(text: &str) -> Result<Node<'_>, SyntaxError> {
         s: text.as_bytes(),
         text,
         pos: 0,
+        duplicates: Vec::new(),
     };
     p.ws();
     if p.pos >= p.s.len() {
@@ -34,15 +35,29 @@ pub fn parse(text: &str) -> Result<Node<'_>, SyntaxError> {
 /// pointer, and does not keep it: a large export is held as text plus one item's tree. The
 /// returned root has that list emptied (its span kept). On a syntax error the items already
 /// handed over belong to a file that does not parse; the caller decides what to keep.
+///
+/// Keys repeated within one object are appended to `duplicates` (the later key's span): JSON
+/// allows them, but tools disagree on which value wins.
 pub fn parse_streaming<'a>(
     text: &'a str,
     on_item: &mut dyn FnMut(String, Node<'a>),
+    duplicates: &mut Vec<(String, std::ops::Range<usize>)>,
 ) -> Result<Node<'a>, SyntaxError> {
     let mut p = Parser {
         s: text.as_bytes(),
         text,
         pos: 0,
+        duplicates: Vec::new(),
     };
+    let result = parse_streaming_inner(&mut p, on_item);
+    duplicates.append(&mut p.duplicates);
+    result
+}
+
+fn parse_streaming_inner<'a>(
+    p: &mut Parser<'a>,
+    on_item: &mut dyn FnMut(String, Node<'a>),
+) -> Result<Node<'a>, SyntaxError> {
     p.ws();
     if p.pos >= p.s.len() {
         return Err(p.err("the file is empty: expected a JSON value"));
@@ -76,6 +91,7 @@ struct Parser<'a> {
     s: &'a [u8],
     text: &'a str,
     pos: usize,
+    duplicates: Vec<(String, std::ops::Range<usize>)>,
 }
 
 impl<'a> Parser<'a> {
@@ -355,6 +371,9 @@ impl<'a> Parser<'a> {
             } else {
                 self.value(1)?
             };
+            if members.iter().any(|x: &Member<'a>| x.key == key) {
+                self.duplicates.push((key.to_string(), key_span.clone()));
+            }
             members.push(Member {
                 key,
                 key_span,
@@ -439,6 +458,9 @@ impl<'a> Parser<'a> {
             self.pos += 1;
             self.ws();
             let value = self.value(depth + 1)?;
+            if members.iter().any(|x: &Member<'a>| x.key == key) {
+                self.duplicates.push((key.to_string(), key_span.clone()));
+            }
             members.push(Member {
                 key,
                 key_span,
