@@ -2,6 +2,7 @@
 //! run the rules, and turn hits into located findings.
 
 use crate::dialect::{self, Link};
+use crate::model::directory::Directory;
 use crate::model::{Policy, PolicyKind, RoleCatalog, RoleRef, Tier};
 use crate::pack::RuleSet;
 use crate::rules::{self, Ctx, Needs, Severity};
@@ -153,6 +154,10 @@ pub struct Outcome {
     pub linted_files: usize,
     /// Findings removed by `ignore` entries.
     pub suppressed: usize,
+    /// The directory context the run read (empty without context files).
+    pub directory: Directory,
+    /// The policies directory rules and the approver report look at.
+    pub context: Vec<Policy>,
 }
 
 impl Outcome {
@@ -220,6 +225,10 @@ struct FileResult {
     policy_count: usize,
     skipped: bool,
     error: Option<RunError>,
+    /// Directory records of the file.
+    directory: Directory,
+    /// Policies the directory rules look at, kept until the whole run is read.
+    context: Vec<Policy>,
 }
 
 /// Lints files from disk with the default options.
@@ -278,6 +287,10 @@ fn run(sources: &[Source], ruleset: &RuleSet, catalog: &RoleCatalog, opts: Optio
     let mut out = Outcome::default();
     let mut links = Vec::new();
     let mut deferred: Vec<(usize, Vec<Policy>)> = Vec::new();
+    let mut directory = Directory::default();
+    let mut context: Vec<Policy> = Vec::new();
+    // Files that kept their text for the second pass (bare policies, context).
+    let mut waiting: Vec<bool> = Vec::new();
     for (i, r) in results {
         out.findings.extend(r.findings);
         links.extend(r.links);
@@ -289,23 +302,22 @@ fn run(sources: &[Source], ruleset: &RuleSet, catalog: &RoleCatalog, opts: Optio
         if let Some(e) = r.error {
             out.errors.push(e);
         }
+        waiting.push(!r.deferred.is_empty() || !r.context.is_empty() || !r.directory.is_empty());
         if !r.deferred.is_empty() {
             deferred.push((i, r.deferred));
         }
+        directory.merge(r.directory);
+        context.extend(r.context);
         out.files.push(r.src);
     }
 
     // Join bare policies with the assignment lists of the run, on policy id.
+    let mut late: Vec<Finding> = Vec::new();
     let by_policy: HashMap<&str, &Link> = links.iter().map(|l| (l.policy_id.as_str(), l)).collect();
-    for (i, policies) in deferred {
-        let mut findings = Vec::new();
+    for (_, policies) in deferred {
         for mut p in policies {
             if let Some(link) = p.id.as_deref().and_then(|id| by_policy.get(id)) {
-                p.role = Some(RoleRef {
-                    id: Some(link.role_id.clone()),
-                    name: link.role_name.clone(),
-                    tier: None,
-                });
+                p.role = Some(RoleRef { id: Some(link.role_id.clone()), name: link.role_name.clone(), tier: None });
                 if p.kind == PolicyKind::Unknown {
                     p.kind = link.kind;
                 }
@@ -314,18 +326,39 @@ fn run(sources: &[Source], ruleset: &RuleSet, catalog: &RoleCatalog, opts: Optio
                 }
             }
             classify(&mut p, catalog);
-            findings.extend(lint_policy(&p, ruleset));
+            late.extend(lint_policy(&p, ruleset));
+            if wants_context(&p) {
+                context.push(p.clone());
+            }
             if opts.keep_policies {
                 out.policies.push(p);
             }
         }
-        if let Some(src) = out.files.get_mut(i) {
-            // The file kept its text while it waited: parse it again to locate the findings.
+    }
+
+    // Rules that need the directory, now that every file is read.
+    late.extend(lint_with_directory(&directory, &context, ruleset, catalog));
+
+    // Locate the late findings in their files (parsed again), then release what was kept.
+    let mut by_file: Vec<Vec<Finding>> = vec![Vec::new(); out.files.len()];
+    for f in late {
+        if let Some(v) = by_file.get_mut(f.file) {
+            v.push(f);
+        }
+    }
+    for (i, mut findings) in by_file.into_iter().enumerate() {
+        let Some(src) = out.files.get_mut(i) else { continue };
+        if !findings.is_empty() {
             relocate(src, &mut findings);
-            finish_file(src, !findings.is_empty() && opts.keep_sources);
+        }
+        if waiting.get(i).copied().unwrap_or(false) {
+            let has_findings = !findings.is_empty() || out.findings.iter().any(|f| f.file == i);
+            finish_file(src, has_findings && opts.keep_sources);
         }
         out.findings.extend(findings);
     }
+    out.directory = directory;
+    out.context = context;
     out.linted_files = out.files.len();
     out.sort_findings();
     out
@@ -349,6 +382,8 @@ fn process(
         policy_count: 0,
         skipped: false,
         error: None,
+        directory: Directory::default(),
+        context: Vec::new(),
     };
     let (name, explicit, syntax, bytes) = match source {
         Source::Path(input) => {
@@ -517,7 +552,7 @@ fn process(
     }
     drop(parsed);
     drop(text);
-    if r.deferred.is_empty() {
+    if r.deferred.is_empty() && r.context.is_empty() && r.directory.is_empty() {
         finish_file(&mut src, !r.findings.is_empty() && opts.keep_sources);
     }
     r.src = src;
@@ -535,6 +570,7 @@ fn absorb(
 ) -> Vec<Finding> {
     let mut findings = Vec::new();
     r.links.extend(doc.links);
+    r.directory.merge(doc.directory);
     r.policy_count += doc.policies.len();
     for mut p in doc.policies {
         if p.role.is_none() && p.id.is_some() {
@@ -543,11 +579,162 @@ fn absorb(
         }
         classify(&mut p, catalog);
         findings.extend(lint_policy(&p, ruleset));
+        if wants_context(&p) {
+            r.context.push(p.clone());
+        }
         if opts.keep_policies {
             r.policies.push(p);
         }
     }
     findings
+}
+
+/// Policies the directory rules and the approver report need: those requiring approval, and
+/// every directory-role and PIM-for-Groups policy (PIM501 compares them).
+fn wants_context(p: &Policy) -> bool {
+    matches!(p.kind, PolicyKind::DirectoryRole | PolicyKind::Group) || p.approval().is_some_and(|(_, a)| a.is_approval_required.as_ref().is_some_and(|r| r.value))
+}
+
+/// The second pass: directory rules on the context policies, and the assignment rules on the
+/// role schedules of the directory; or, without any directory, one PIM015 note.
+fn lint_with_directory(directory: &Directory, context: &[Policy], ruleset: &RuleSet, catalog: &RoleCatalog) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let wanted = |p: &Policy| {
+        rules::REGISTRY
+            .iter()
+            .filter(|r| r.needs == Needs::Directory)
+            .any(|r| ruleset.entries_for(r.code).any(|e| e.severity_for_policy(p).is_some()))
+    };
+    if directory.is_empty() {
+        let Some(p) = context.iter().find(|p| !crate::rules::context::approvers(p).is_empty() && wanted(p)) else { return out };
+        let pointer = crate::rules::context::approvers(p).first().map(|e| e.approver.pointer.clone()).unwrap_or_else(|| p.pointer.clone());
+        if let Some(mut f) = file_finding(
+            "PIM015",
+            ruleset,
+            p.file,
+            0..0,
+            format!(
+                "Approver and assignment checks (PIM105–PIM108, PIM111, PIM310–PIM315 from schedules, PIM501) did not run: no directory context among the inputs. Export {}",
+                crate::rules::context::context_missing::FILES
+            ),
+            "Lint the directory exports together with the policies (same run); `pim-lint fetch` will write them.",
+            "approvers not checked",
+        ) {
+            f.pointer = Some(pointer);
+            out.push(f);
+        }
+        return out;
+    }
+    for p in context {
+        let tier = p.tier();
+        let subject: Arc<str> = Arc::from(rules::subject(p));
+        let role = p.role.clone().map(Arc::new);
+        for rule in rules::REGISTRY.iter().filter(|r| r.needs == Needs::Directory) {
+            let Some((entry, severity)) = ruleset.entries_for(rule.code).find_map(|e| e.severity_for_policy(p).map(|s| (e, s))) else {
+                continue;
+            };
+            let ctx = Ctx { tier, params: &entry.params, directory: Some(directory), policies: context, accounts: &ruleset.accounts };
+            for hit in (rule.check)(p, &ctx) {
+                let identity = identity(rule.code, p, &hit.pointer);
+                out.push(Finding {
+                    code: Cow::Borrowed(rule.code),
+                    rule: Cow::Borrowed(rule.name),
+                    severity: hit.severity.unwrap_or(severity),
+                    message: hit.message,
+                    help: hit.help,
+                    label: hit.label,
+                    file: p.file,
+                    span: 0..0,
+                    position: Position { line: 1, column: 1, end_line: 1, end_column: 1 },
+                    pointer: Some(hit.pointer),
+                    policy_id: p.id.clone(),
+                    scope: p.scope.clone(),
+                    role: role.clone(),
+                    subject: Some(subject.clone()),
+                    control: entry.control.clone(),
+                    identity,
+                });
+            }
+        }
+    }
+    for mut stub in schedule_policies(directory) {
+        classify(&mut stub, catalog);
+        out.extend(lint_policy(&stub, ruleset));
+    }
+    out
+}
+
+/// The directory's role schedules as policy-shaped records, one per (role, file), so the
+/// assignment-data rules (PIM310–PIM315) read them like ScubaGear's `Assignments`.
+fn schedule_policies(directory: &Directory) -> Vec<Policy> {
+    use crate::model::directory::Target;
+    use crate::model::{Dialect, Loc, RoleAssignment};
+    let mut groups: Vec<((Target, usize), Vec<&crate::model::directory::Schedule>)> = Vec::new();
+    for s in &directory.schedules {
+        let key = (s.target.clone(), s.at.file);
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, v)) => v.push(s),
+            None => groups.push((key, vec![s])),
+        }
+    }
+    let mut ga_done = false;
+    groups
+        .into_iter()
+        .map(|((target, file), schedules)| {
+            let (kind, role_id, scope, dialect) = match &target {
+                Target::DirectoryRole(r) => (PolicyKind::DirectoryRole, r.clone(), "/".to_owned(), Dialect::Graph),
+                Target::Group { group, access } => (PolicyKind::Group, access.clone(), group.clone(), Dialect::Graph),
+                Target::AzureRole { role, scope } => (PolicyKind::AzureResource, role.clone(), scope.clone(), Dialect::Arm),
+            };
+            let first = schedules.first().map(|s| s.at.pointer.clone()).unwrap_or_default();
+            let name = directory.role_names.get(&RoleCatalog::normalise_id(&role_id)).cloned();
+            let is_ga = RoleCatalog::normalise_id(&role_id) == "62e90394-69f5-4237-9190-012177145e10";
+            let holders = (is_ga && !ga_done).then(|| {
+                ga_done = true;
+                let mut names: Vec<String> = directory
+                    .holders(&target)
+                    .into_iter()
+                    .map(|(r, _)| directory.user(&r.user_id).map_or_else(|| r.user_id.clone(), |u| u.label()))
+                    .collect();
+                names.sort();
+                names.dedup();
+                Loc::new(names, first.clone())
+            });
+            let assignments = schedules
+                .iter()
+                .map(|s| RoleAssignment {
+                    pointer: s.at.pointer.clone(),
+                    principal_id: s.principal_id.clone(),
+                    start: s.start.clone(),
+                    end: s.end.clone(),
+                    end_pointer: s.end_pointer.clone(),
+                    start_pointer: s.start_pointer.clone(),
+                    assignment_type: s.assignment_type.clone(),
+                    grant: s.grant,
+                    principal_kind: s.principal_kind,
+                    condition: s.condition.clone(),
+                })
+                .collect();
+            Policy {
+                file,
+                pointer: first.clone(),
+                dialect,
+                kind,
+                id: None,
+                display_name: None,
+                scope: Some(scope),
+                role: Some(RoleRef { id: Some(role_id), name, tier: None }),
+                rules_pointer: first.clone(),
+                rules_expanded: false,
+                partial: true,
+                last_modified: None,
+                rules: Vec::new(),
+                problems: Vec::new(),
+                assignments: Some(Loc::new(assignments, first)),
+                holders,
+            }
+        })
+        .collect()
 }
 
 /// Drops what a file no longer needs once its findings are located.
@@ -710,7 +897,7 @@ fn lint_policy(p: &Policy, ruleset: &RuleSet) -> Vec<Finding> {
         });
     };
     for rule in rules::REGISTRY {
-        if matches!(rule.needs, Needs::File | Needs::Config)
+        if matches!(rule.needs, Needs::File | Needs::Config | Needs::Directory)
             || (rule.needs == Needs::Role && tier.is_none())
         {
             continue;
@@ -722,10 +909,7 @@ fn lint_policy(p: &Policy, ruleset: &RuleSet) -> Vec<Finding> {
         else {
             continue;
         };
-        let ctx = Ctx {
-            tier,
-            params: &entry.params,
-        };
+        let ctx = Ctx::new(tier, &entry.params);
         for hit in (rule.check)(p, &ctx) {
             push(
                 Cow::Borrowed(rule.code),

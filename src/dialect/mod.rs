@@ -5,6 +5,7 @@
 //! (`AdditionalProperties`) and approver shapes — all handled by [`read`]. The walker below only
 //! decides *where* policies are in a document and what it knows about their role.
 
+mod directory;
 mod read;
 mod rule;
 mod scuba;
@@ -30,12 +31,14 @@ pub struct Document {
     pub links: Vec<Link>,
     /// Names of the dialects seen, for `--verbose`.
     pub dialects: Vec<Dialect>,
+    /// Directory context records (users, groups, schedules, role definitions).
+    pub directory: crate::model::directory::Directory,
 }
 
 impl Document {
     /// The document holds something pim-lint understands.
     pub fn recognised(&self) -> bool {
-        !self.policies.is_empty() || !self.links.is_empty()
+        !self.policies.is_empty() || !self.links.is_empty() || !self.directory.is_empty()
     }
 }
 
@@ -92,7 +95,7 @@ fn walk(file: usize, f: Field<'_>, depth: usize, doc: &mut Document) {
     if f.node.as_object().is_none() {
         return;
     }
-    if classify(file, &f, doc) {
+    if classify(file, &f, doc) || directory::classify(file, &f, &mut doc.directory) {
         return;
     }
     // A wrapper: look inside (Graph `value`, ScubaGear `privileged_roles`, ARM examples'

@@ -36,6 +36,9 @@ pub fn assignments(
                 end_pointer: key_ptr("EndDateTime"),
                 start_pointer: key_ptr("StartDateTime"),
                 assignment_type: o.str("AssignmentType"),
+                grant: crate::model::directory::Grant::Active,
+                principal_kind: None,
+                condition: None,
             })
         })
         .collect();

@@ -5,6 +5,7 @@
 //! the user's file it came from, so rules never deal with spans.
 
 pub mod duration;
+pub mod directory;
 pub mod role;
 pub mod view;
 
@@ -148,6 +149,10 @@ pub struct RoleAssignment {
     pub start_pointer: String,
     /// `Assigned` or `Activated`.
     pub assignment_type: Option<String>,
+    pub grant: directory::Grant,
+    pub principal_kind: Option<directory::PrincipalKind>,
+    /// ABAC condition (ARM).
+    pub condition: Option<Loc<String>>,
 }
 
 /// The 17 standard rule ids (and the ARM preview `PIMOnlyMode_Admin_Assignment`).

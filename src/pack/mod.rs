@@ -185,6 +185,8 @@ pub struct Pack {
 pub struct RuleSet {
     pub entries: Vec<Entry>,
     pub user_rules: Vec<UserRule>,
+    /// Accounts of one person (config `account_mapping`): user id or UPN, lower case → person.
+    pub accounts: std::collections::HashMap<String, String>,
 }
 
 impl RuleSet {

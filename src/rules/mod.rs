@@ -4,10 +4,12 @@
 pub mod activation;
 pub mod approval;
 pub mod assignment;
+pub mod context;
 pub mod notification;
 pub mod util;
 pub mod validity;
 
+use crate::model::directory::Directory;
 use crate::model::{IsoDuration, Policy, PolicyKind, Tier};
 use serde::Serialize;
 use std::fmt;
@@ -100,6 +102,8 @@ pub enum Needs {
     Role,
     /// Produced when applying the config file (suppressions); never run on a policy.
     Config,
+    /// Runs on policies once the run's directory context (users, groups, schedules) is known.
+    Directory,
 }
 
 /// A rule: metadata, documentation and its check.
@@ -128,6 +132,21 @@ impl fmt::Debug for RuleDef {
 pub struct Ctx<'a> {
     pub tier: Option<Tier>,
     pub params: &'a serde_json::Map<String, serde_json::Value>,
+    /// Directory context, for rules that need it (`Needs::Directory`).
+    pub directory: Option<&'a Directory>,
+    /// The other policies of the run that directory rules compare with (PIM501).
+    pub policies: &'a [Policy],
+    /// Accounts of one person: user id or UPN (lower case) → person (config `account_mapping`).
+    pub accounts: &'a std::collections::HashMap<String, String>,
+}
+
+static NO_ACCOUNTS: std::sync::LazyLock<std::collections::HashMap<String, String>> = std::sync::LazyLock::new(Default::default);
+
+impl<'a> Ctx<'a> {
+    /// A context without directory data.
+    pub fn new(tier: Option<Tier>, params: &'a serde_json::Map<String, serde_json::Value>) -> Ctx<'a> {
+        Ctx { tier, params, directory: None, policies: &[], accounts: &NO_ACCOUNTS }
+    }
 }
 
 impl Ctx<'_> {
@@ -245,12 +264,18 @@ pub static REGISTRY: &[&RuleDef] = &[
     &validity::unknown_role::RULE,
     &validity::expired_ignore::RULE,
     &validity::unused_ignore::RULE,
+    &context::context_missing::RULE,
     &approval::approval_required::RULE,
     &approval::approvers_missing::RULE,
     &approval::too_few_approvers::RULE,
     &approval::too_many_approvers::RULE,
+    &context::approver_is_eligible::RULE,
+    &context::guest_approver::RULE,
+    &context::inactive_approver::RULE,
+    &context::approver_group_not_role_assignable::RULE,
     &approval::approver_justification::RULE,
     &approval::escalation_without_approvers::RULE,
+    &context::approver_linked_account::RULE,
     &activation::activation_mfa::RULE,
     &activation::activation_justification::RULE,
     &activation::activation_ticket::RULE,
@@ -265,9 +290,13 @@ pub static REGISTRY: &[&RuleDef] = &[
     &assignment::permanent_active_assignment::RULE,
     &assignment::assigned_outside_pim::RULE,
     &assignment::global_admin_count::RULE,
+    &assignment::permanent_eligibility::RULE,
+    &assignment::eligible_service_principal::RULE,
+    &assignment::role_assignment_admin_without_condition::RULE,
     &notification::assignment_alert::RULE,
     &notification::activation_alert::RULE,
     &notification::approver_notification::RULE,
+    &context::group_weaker_than_role::RULE,
 ];
 
 /// Finds a rule by code (`PIM007`, case-insensitive) or name (`mfa-authcontext-conflict`).

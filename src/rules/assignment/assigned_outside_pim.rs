@@ -18,7 +18,7 @@ fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
     };
     list.value
         .iter()
-        .filter(|a| a.start.is_none())
+        .filter(|a| a.grant == crate::model::directory::Grant::Active && a.start.is_none())
         .map(|a| {
             let who = a.principal_id.as_deref().unwrap_or("a principal");
             Hit::new(

@@ -6,8 +6,11 @@ pub mod active_expiration_required;
 pub mod assigned_outside_pim;
 pub mod eligible_duration_cap;
 pub mod eligible_expiration_required;
+pub mod eligible_service_principal;
 pub mod global_admin_count;
 pub mod permanent_active_assignment;
+pub mod permanent_eligibility;
+pub mod role_assignment_admin_without_condition;
 
 use crate::model::{IsoDuration, Policy, RuleId};
 use crate::rules::{Ctx, Hit, util};

@@ -1,0 +1,56 @@
+use crate::model::Policy;
+use crate::model::directory::Grant;
+use crate::rules::{Category, Ctx, Hit, Needs, RuleDef};
+
+pub static RULE: RuleDef = RuleDef {
+    code: "PIM313",
+    name: "permanent-eligibility",
+    category: Category::Assignment,
+    summary: "(assignment data) An eligibility for the role has no end date",
+    doc: DOC,
+    needs: Needs::Role,
+    params: &[],
+    check,
+};
+
+fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
+    let Some(list) = &p.assignments else { return Vec::new() };
+    list.value
+        .iter()
+        .filter(|a| a.grant == Grant::Eligible && a.end.is_none())
+        .map(|a| {
+            Hit::new(
+                &a.end_pointer,
+                format!("{} is eligible for the role without an end date", a.principal_id.as_deref().unwrap_or("A principal")),
+                "Give the eligibility an end date (scheduleInfo.expiration type afterDateTime) and renew it after a review.",
+            )
+            .label("no end date")
+        })
+        .collect()
+}
+
+const DOC: &str = r##"## What it does
+Reads role eligibility schedules (Graph `roleEligibilitySchedules`, ARM `roleEligibilitySchedules`)
+and reports eligibilities whose expiration is `noExpiration` (no end date).
+
+## Why it matters
+Permanent eligibility is never re-decided. People change teams; their eligibility for tier0 roles
+should not outlive the need.
+
+## Example that fails
+```json
+{ "principalId": "…", "roleDefinitionId": "62e90394-…", "scheduleInfo": { "expiration": { "type": "noExpiration", "endDateTime": null } } }
+```
+
+## Example that passes
+```json
+{ "principalId": "…", "roleDefinitionId": "62e90394-…", "scheduleInfo": { "expiration": { "type": "afterDateTime", "endDateTime": "2027-05-01T00:00:00Z" } } }
+```
+
+## How to fix
+Set an end date on the eligibility (PIM → Assignments → Update) and require expiry in the role
+settings (PIM301).
+
+## References
+- Microsoft Graph: unifiedRoleEligibilitySchedule, expirationPattern
+"##;

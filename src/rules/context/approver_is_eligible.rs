@@ -1,0 +1,83 @@
+use crate::model::Policy;
+use crate::rules::{Category, Ctx, Hit, Needs, RuleDef};
+
+pub static RULE: RuleDef = RuleDef {
+    code: "PIM105",
+    name: "approver-is-eligible",
+    category: Category::Approval,
+    summary: "An approver (or a member of an approver group) is eligible for or assigned the same role",
+    doc: DOC,
+    needs: Needs::Directory,
+    params: &[],
+    check,
+};
+
+fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
+    let Some(dir) = cx.directory.filter(|d| d.has_schedules()) else { return Vec::new() };
+    let Some(target) = super::target(p) else { return Vec::new() };
+    let holders = dir.holders(&target);
+    let mut hits = Vec::new();
+    for e in super::approvers(p) {
+        let Some(reached) = super::reached(dir, e.approver) else { continue };
+        let peers: Vec<String> = reached
+            .iter()
+            .filter(|r| holders.iter().any(|(h, _)| h.user_id.eq_ignore_ascii_case(&r.user_id)))
+            .map(|r| {
+                let how = holders
+                    .iter()
+                    .find(|(h, _)| h.user_id.eq_ignore_ascii_case(&r.user_id))
+                    .map(|(h, s)| {
+                        let grant = if s.grant == crate::model::directory::Grant::Eligible { "eligible" } else { "assigned" };
+                        if h.via.is_empty() { grant.to_owned() } else { format!("{grant} through {}", h.via.join(" > ")) }
+                    })
+                    .unwrap_or_default();
+                format!("{} ({how})", super::who(dir, r))
+            })
+            .collect();
+        if peers.is_empty() {
+            continue;
+        }
+        hits.push(
+            Hit::new(
+                &e.approver.pointer,
+                format!(
+                    "The {} ({}) can approve activations of this role and holds it too: {}",
+                    super::approver_label(dir, e.approver),
+                    e.stage,
+                    peers.join("; ")
+                ),
+                "Approvers should not be eligible for the role they approve: take the approver out of the role's eligible \
+                 principals, or use an approver group of people who do not hold the role (peers approving each other \
+                 defeats the second pair of eyes).",
+            )
+            .label("also eligible for this role"),
+        );
+    }
+    hits
+}
+
+const DOC: &str = r##"## What it does
+With directory context (role eligibility schedules, assignment schedule instances, groups with
+members), expands each approver — a user, or a group's members transitively, nested groups
+included and cycles cut — and reports approvers who are themselves eligible for or assigned the
+role they approve, directly or through a group.
+
+## Why it matters
+PIM stops a user from approving their own request, but not a colleague who holds the same role.
+Two eligible administrators approving each other is one compromised pair away from standing
+access without oversight.
+
+## Example that fails
+The Global Administrator policy names group "PIM-Approvers"; Alex is a member and also eligible
+for Global Administrator (a roleEligibilitySchedule with principalId = Alex).
+
+## Example that passes
+Approvers are a separate set of people (a security team) who hold no eligibility for the role.
+
+## How to fix
+Remove the overlap: approvers out of the role, or eligible users out of the approver group.
+
+## References
+- Microsoft Entra: Approve or deny requests for Microsoft Entra roles in PIM
+- PRODUCT.md 7.5 (PIM blocks self-approval, not peer approval)
+"##;

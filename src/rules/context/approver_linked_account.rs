@@ -1,0 +1,91 @@
+use crate::model::Policy;
+use crate::model::directory::Directory;
+use crate::rules::{Category, Ctx, Hit, Needs, RuleDef};
+
+pub static RULE: RuleDef = RuleDef {
+    code: "PIM111",
+    name: "approver-linked-account",
+    category: Category::Approval,
+    summary: "An approver is the same person as an eligible principal (same employeeId, or a configured account mapping)",
+    doc: DOC,
+    needs: Needs::Directory,
+    params: &[],
+    check,
+};
+
+/// The person an account belongs to: the account mapping first, then `employeeId`.
+fn person(dir: &Directory, cx: &Ctx, user_id: &str) -> Option<String> {
+    let user = dir.user(user_id);
+    let keys = [Some(user_id.to_ascii_lowercase()), user.and_then(|u| u.upn.as_ref()).map(|u| u.to_ascii_lowercase())];
+    keys.into_iter()
+        .flatten()
+        .find_map(|k| cx.accounts.get(&k).map(|p| format!("mapping:{p}")))
+        .or_else(|| user.and_then(|u| u.employee_id.as_ref()).map(|e| format!("employee:{}", e.to_ascii_lowercase())))
+}
+
+fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
+    let Some(dir) = cx.directory.filter(|d| d.has_schedules()) else { return Vec::new() };
+    let Some(target) = super::target(p) else { return Vec::new() };
+    let holders = dir.holders(&target);
+    let mut hits = Vec::new();
+    for e in super::approvers(p) {
+        let Some(reached) = super::reached(dir, e.approver) else { continue };
+        let mut pairs = Vec::new();
+        for r in &reached {
+            let Some(me) = person(dir, cx, &r.user_id) else { continue };
+            for (h, _) in &holders {
+                if h.user_id.eq_ignore_ascii_case(&r.user_id) {
+                    continue; // the same account: PIM105
+                }
+                if person(dir, cx, &h.user_id).as_deref() == Some(me.as_str()) {
+                    let how = if me.starts_with("mapping:") { "the account mapping" } else { "the same employeeId" };
+                    pairs.push(format!("{} and {} ({how})", super::who(dir, r), super::who(dir, h)));
+                }
+            }
+        }
+        pairs.sort();
+        pairs.dedup();
+        if !pairs.is_empty() {
+            hits.push(
+                Hit::new(
+                    &e.approver.pointer,
+                    format!(
+                        "The {} ({}) can approve for a second account of the same person: {}",
+                        super::approver_label(dir, e.approver),
+                        e.stage,
+                        pairs.join("; ")
+                    ),
+                    "One person must not both request and approve: remove the person's approver account from the approval \
+                     stage, or their eligible account from the role.",
+                )
+                .label("same person"),
+            );
+        }
+    }
+    hits
+}
+
+const DOC: &str = r##"## What it does
+With directory context, links accounts to people — by `employeeId`, or by an account-mapping file
+named in `.pim-lint.yaml` (`account_mapping: accounts.yaml`, listing each person's accounts) — and
+reports an approver whose other account is eligible for or assigned the same role.
+
+## Why it matters
+Administrators often hold a separate admin account. PIM blocks an account from approving its own
+request, but not the same person's everyday account approving the admin account's request: the
+two-person rule silently becomes one person.
+
+## Example that fails
+`alex@contoso.example` (employeeId E1042) is an approver of Global Administrator, and
+`adm-alex@contoso.example` (employeeId E1042) is eligible for it.
+
+## Example that passes
+The approver and every eligible principal belong to different people.
+
+## How to fix
+Take the person's approver account out of the approval stage (or their admin account out of the
+role).
+
+## References
+- PRODUCT.md 7.5 (self-approval is blocked; second accounts are not)
+"##;

@@ -1,0 +1,44 @@
+use crate::model::Policy;
+use crate::rules::{Category, Ctx, Hit, Needs, RuleDef};
+
+pub static RULE: RuleDef = RuleDef {
+    code: "PIM015",
+    name: "context-missing",
+    category: Category::Validity,
+    summary: "Approver and assignment checks were skipped: no directory context was given",
+    doc: DOC,
+    needs: Needs::File,
+    params: &[],
+    check,
+};
+
+fn check(_: &Policy, _: &Ctx) -> Vec<Hit> {
+    Vec::new()
+}
+
+pub const FILES: &str = "/users (accountEnabled, userType, employeeId), /groups?$expand=members, \
+                         /roleManagement/directory/roleEligibilitySchedules and roleAssignmentScheduleInstances \
+                         (and, for PIM for Groups, /identityGovernance/privilegedAccess/group/eligibilitySchedules)";
+
+const DOC: &str = r##"## What it does
+Notes, once per run, that the rules needing directory context (PIM105–PIM108, PIM111, PIM310–PIM315
+from schedules, PIM501) did not run because no users, groups or role schedules were among the
+inputs, and says which exports would enable them.
+
+## Why it matters
+A clean report must not be mistaken for "approvers were checked". Without the directory, pim-lint
+cannot tell whether an approver is disabled, a guest, or eligible for the role they approve.
+
+## Example that fails
+Linting only policy exports that name approvers.
+
+## Example that passes
+Linting the policies together with `/users`, `/groups?$expand=members` and the role schedules.
+
+## How to fix
+Export the directory context beside the policies (Graph list responses as `az rest` or
+`Invoke-MgGraphRequest` return them) and lint them in the same run.
+
+## References
+- PRODUCT.md section 2 (directory context)
+"##;
