@@ -22,6 +22,12 @@ pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
         Command::Explain { rule } => explain(&rule, stdout, stderr),
         Command::Init { dir, force } => init(&dir, force, stdout, stderr),
         Command::Test { dirs, bless } => test_packs(&dirs, bless, stdout, stderr),
+        Command::Approvers {
+            paths,
+            format,
+            config,
+            no_config,
+        } => approvers(&paths, format, config, no_config, stdout, stderr),
     };
     let _ = stdout.flush();
     result
@@ -101,6 +107,7 @@ fn check(args: &CheckArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8
         if let Some(c) = &config {
             c.apply_rules(&mut ruleset);
             c.apply_roles(&mut catalog);
+            ruleset.accounts = c.accounts()?;
         }
         Ok((config, ruleset, catalog))
     };
@@ -305,8 +312,14 @@ fn list_rules(args: &RulesArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) 
         .max()
         .unwrap_or(0)
         .max(20);
+    let name_width = rows
+        .iter()
+        .map(|r| r[1].chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(20);
     let mut s = format!(
-        "{:<7} {:<32} {:<12} {:<width$} summary\n",
+        "{:<7} {:<name_width$} {:<12} {:<width$} summary\n",
         "code",
         "name",
         "category",
@@ -314,7 +327,7 @@ fn list_rules(args: &RulesArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) 
     );
     for r in &rows {
         s.push_str(&format!(
-            "{:<7} {:<32} {:<12} {:<width$} {}\n",
+            "{:<7} {:<name_width$} {:<12} {:<width$} {}\n",
             r[0], r[1], r[2], r[3], r[4]
         ));
     }
@@ -423,5 +436,84 @@ fn test_packs(dirs: &[PathBuf], bless: bool, stdout: &mut dyn Write, stderr: &mu
             print_config_error(&e, stderr);
             EXIT_FAILURE
         }
+    }
+}
+
+fn approvers(
+    paths: &[PathBuf],
+    format: crate::cli::ApproverFormat,
+    config: Option<PathBuf>,
+    no_config: bool,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> u8 {
+    let args = CheckArgs {
+        paths: paths.to_vec(),
+        format: Format::Json,
+        packs: Vec::new(),
+        fail_on: FailOn::Never,
+        color: ColorChoice::Never,
+        quiet: true,
+        verbose: false,
+        config,
+        no_config,
+        skip_unknown: true,
+    };
+    let setup = || -> Result<(RuleSet, RoleCatalog), ConfigError> {
+        let config = find_config(&args)?;
+        let mut catalog = pack::builtin_roles()?;
+        let mut ruleset = RuleSet::from_packs(&load_packs(&[])?);
+        if let Some(c) = &config {
+            c.apply_roles(&mut catalog);
+            ruleset.accounts = c.accounts()?;
+        }
+        Ok((ruleset, catalog))
+    };
+    let (ruleset, catalog) = match setup() {
+        Ok(s) => s,
+        Err(e) => {
+            print_config_error(&e, stderr);
+            return EXIT_FAILURE;
+        }
+    };
+    let mut errors = Vec::new();
+    let inputs = lint::discover(paths, &mut errors);
+    let opts = lint::Options {
+        keep_policies: false,
+        keep_sources: false,
+        threads: 0,
+    };
+    let outcome = lint::lint_with(&inputs, &ruleset, &catalog, opts);
+    errors.extend(outcome.errors.iter().cloned());
+    let rows = report::approvers::rows(&outcome);
+    let text = match format {
+        crate::cli::ApproverFormat::Csv => report::approvers::csv(&rows),
+        crate::cli::ApproverFormat::Json => report::approvers::json(&rows),
+        crate::cli::ApproverFormat::Markdown => report::approvers::markdown(&rows),
+    };
+    let _ = stdout.write_all(text.as_bytes());
+    if outcome.directory.is_empty() {
+        let _ = writeln!(
+            stderr,
+            "note: no directory context among the inputs: approver groups are not expanded and accounts not checked ({})",
+            crate::rules::context::context_missing::FILES
+        );
+    }
+    for e in &errors {
+        let _ = writeln!(
+            stderr,
+            "{}: {}{}",
+            if e.fatal { "error" } else { "warning" },
+            e.path
+                .as_deref()
+                .map(|p| format!("{p}: "))
+                .unwrap_or_default(),
+            e.message
+        );
+    }
+    if errors.iter().any(|e| e.fatal) {
+        EXIT_FAILURE
+    } else {
+        EXIT_CLEAN
     }
 }

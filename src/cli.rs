@@ -29,6 +29,19 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// The approver report: who can approve activation of which role, groups expanded.
+    Approvers {
+        /// Policy exports and directory context (users, groups, role schedules).
+        #[arg(default_value = ".")]
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = ApproverFormat::Csv)]
+        format: ApproverFormat,
+        /// Config file (tiers of custom roles); default: discovered `.pim-lint.yaml`.
+        #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+        config: Option<PathBuf>,
+        #[arg(long)]
+        no_config: bool,
+    },
     /// Run rule packs' own cases (PACK_DIR/cases) and compare with their expected findings.
     Test {
         /// Pack directories (default: rules, the built-in packs).
@@ -51,6 +64,13 @@ pub enum Format {
     Json,
     Sarif,
     Github,
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ApproverFormat {
+    Csv,
+    Json,
     Markdown,
 }
 
@@ -120,6 +140,7 @@ pub fn with_default_command(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsSt
         "explain",
         "init",
         "test",
+        "approvers",
         "help",
         "-h",
         "--help",

@@ -317,7 +317,11 @@ fn run(sources: &[Source], ruleset: &RuleSet, catalog: &RoleCatalog, opts: Optio
     for (_, policies) in deferred {
         for mut p in policies {
             if let Some(link) = p.id.as_deref().and_then(|id| by_policy.get(id)) {
-                p.role = Some(RoleRef { id: Some(link.role_id.clone()), name: link.role_name.clone(), tier: None });
+                p.role = Some(RoleRef {
+                    id: Some(link.role_id.clone()),
+                    name: link.role_name.clone(),
+                    tier: None,
+                });
                 if p.kind == PolicyKind::Unknown {
                     p.kind = link.kind;
                 }
@@ -347,7 +351,9 @@ fn run(sources: &[Source], ruleset: &RuleSet, catalog: &RoleCatalog, opts: Optio
         }
     }
     for (i, mut findings) in by_file.into_iter().enumerate() {
-        let Some(src) = out.files.get_mut(i) else { continue };
+        let Some(src) = out.files.get_mut(i) else {
+            continue;
+        };
         if !findings.is_empty() {
             relocate(src, &mut findings);
         }
@@ -592,22 +598,41 @@ fn absorb(
 /// Policies the directory rules and the approver report need: those requiring approval, and
 /// every directory-role and PIM-for-Groups policy (PIM501 compares them).
 fn wants_context(p: &Policy) -> bool {
-    matches!(p.kind, PolicyKind::DirectoryRole | PolicyKind::Group) || p.approval().is_some_and(|(_, a)| a.is_approval_required.as_ref().is_some_and(|r| r.value))
+    matches!(p.kind, PolicyKind::DirectoryRole | PolicyKind::Group)
+        || p.approval()
+            .is_some_and(|(_, a)| a.is_approval_required.as_ref().is_some_and(|r| r.value))
 }
 
 /// The second pass: directory rules on the context policies, and the assignment rules on the
 /// role schedules of the directory; or, without any directory, one PIM015 note.
-fn lint_with_directory(directory: &Directory, context: &[Policy], ruleset: &RuleSet, catalog: &RoleCatalog) -> Vec<Finding> {
+fn lint_with_directory(
+    directory: &Directory,
+    context: &[Policy],
+    ruleset: &RuleSet,
+    catalog: &RoleCatalog,
+) -> Vec<Finding> {
     let mut out = Vec::new();
     let wanted = |p: &Policy| {
         rules::REGISTRY
             .iter()
             .filter(|r| r.needs == Needs::Directory)
-            .any(|r| ruleset.entries_for(r.code).any(|e| e.severity_for_policy(p).is_some()))
+            .any(|r| {
+                ruleset
+                    .entries_for(r.code)
+                    .any(|e| e.severity_for_policy(p).is_some())
+            })
     };
     if directory.is_empty() {
-        let Some(p) = context.iter().find(|p| !crate::rules::context::approvers(p).is_empty() && wanted(p)) else { return out };
-        let pointer = crate::rules::context::approvers(p).first().map(|e| e.approver.pointer.clone()).unwrap_or_else(|| p.pointer.clone());
+        let Some(p) = context
+            .iter()
+            .find(|p| !crate::rules::context::approvers(p).is_empty() && wanted(p))
+        else {
+            return out;
+        };
+        let pointer = crate::rules::context::approvers(p)
+            .first()
+            .map(|e| e.approver.pointer.clone())
+            .unwrap_or_else(|| p.pointer.clone());
         if let Some(mut f) = file_finding(
             "PIM015",
             ruleset,
@@ -621,6 +646,8 @@ fn lint_with_directory(directory: &Directory, context: &[Policy], ruleset: &Rule
             "approvers not checked",
         ) {
             f.pointer = Some(pointer);
+            // One per run: the same finding whatever file it happens to point at.
+            f.identity = "PIM015|context-missing".into();
             out.push(f);
         }
         return out;
@@ -629,11 +656,23 @@ fn lint_with_directory(directory: &Directory, context: &[Policy], ruleset: &Rule
         let tier = p.tier();
         let subject: Arc<str> = Arc::from(rules::subject(p));
         let role = p.role.clone().map(Arc::new);
-        for rule in rules::REGISTRY.iter().filter(|r| r.needs == Needs::Directory) {
-            let Some((entry, severity)) = ruleset.entries_for(rule.code).find_map(|e| e.severity_for_policy(p).map(|s| (e, s))) else {
+        for rule in rules::REGISTRY
+            .iter()
+            .filter(|r| r.needs == Needs::Directory)
+        {
+            let Some((entry, severity)) = ruleset
+                .entries_for(rule.code)
+                .find_map(|e| e.severity_for_policy(p).map(|s| (e, s)))
+            else {
                 continue;
             };
-            let ctx = Ctx { tier, params: &entry.params, directory: Some(directory), policies: context, accounts: &ruleset.accounts };
+            let ctx = Ctx {
+                tier,
+                params: &entry.params,
+                directory: Some(directory),
+                policies: context,
+                accounts: &ruleset.accounts,
+            };
             for hit in (rule.check)(p, &ctx) {
                 let identity = identity(rule.code, p, &hit.pointer);
                 out.push(Finding {
@@ -645,7 +684,12 @@ fn lint_with_directory(directory: &Directory, context: &[Policy], ruleset: &Rule
                     label: hit.label,
                     file: p.file,
                     span: 0..0,
-                    position: Position { line: 1, column: 1, end_line: 1, end_column: 1 },
+                    position: Position {
+                        line: 1,
+                        column: 1,
+                        end_line: 1,
+                        end_column: 1,
+                    },
                     pointer: Some(hit.pointer),
                     policy_id: p.id.clone(),
                     scope: p.scope.clone(),
@@ -682,19 +726,45 @@ fn schedule_policies(directory: &Directory) -> Vec<Policy> {
         .into_iter()
         .map(|((target, file), schedules)| {
             let (kind, role_id, scope, dialect) = match &target {
-                Target::DirectoryRole(r) => (PolicyKind::DirectoryRole, r.clone(), "/".to_owned(), Dialect::Graph),
-                Target::Group { group, access } => (PolicyKind::Group, access.clone(), group.clone(), Dialect::Graph),
-                Target::AzureRole { role, scope } => (PolicyKind::AzureResource, role.clone(), scope.clone(), Dialect::Arm),
+                Target::DirectoryRole(r) => (
+                    PolicyKind::DirectoryRole,
+                    r.clone(),
+                    "/".to_owned(),
+                    Dialect::Graph,
+                ),
+                Target::Group { group, access } => (
+                    PolicyKind::Group,
+                    access.clone(),
+                    group.clone(),
+                    Dialect::Graph,
+                ),
+                Target::AzureRole { role, scope } => (
+                    PolicyKind::AzureResource,
+                    role.clone(),
+                    scope.clone(),
+                    Dialect::Arm,
+                ),
             };
-            let first = schedules.first().map(|s| s.at.pointer.clone()).unwrap_or_default();
-            let name = directory.role_names.get(&RoleCatalog::normalise_id(&role_id)).cloned();
-            let is_ga = RoleCatalog::normalise_id(&role_id) == "62e90394-69f5-4237-9190-012177145e10";
+            let first = schedules
+                .first()
+                .map(|s| s.at.pointer.clone())
+                .unwrap_or_default();
+            let name = directory
+                .role_names
+                .get(&RoleCatalog::normalise_id(&role_id))
+                .cloned();
+            let is_ga =
+                RoleCatalog::normalise_id(&role_id) == "62e90394-69f5-4237-9190-012177145e10";
             let holders = (is_ga && !ga_done).then(|| {
                 ga_done = true;
                 let mut names: Vec<String> = directory
                     .holders(&target)
                     .into_iter()
-                    .map(|(r, _)| directory.user(&r.user_id).map_or_else(|| r.user_id.clone(), |u| u.label()))
+                    .map(|(r, _)| {
+                        directory
+                            .user(&r.user_id)
+                            .map_or_else(|| r.user_id.clone(), |u| u.label())
+                    })
                     .collect();
                 names.sort();
                 names.dedup();
@@ -723,7 +793,11 @@ fn schedule_policies(directory: &Directory) -> Vec<Policy> {
                 id: None,
                 display_name: None,
                 scope: Some(scope),
-                role: Some(RoleRef { id: Some(role_id), name, tier: None }),
+                role: Some(RoleRef {
+                    id: Some(role_id),
+                    name,
+                    tier: None,
+                }),
                 rules_pointer: first.clone(),
                 rules_expanded: false,
                 partial: true,

@@ -1,6 +1,7 @@
 //! Every rule has failing and passing fixtures under fixtures/rules/<CODE>/; a failing fixture
-//! must produce the rule's code, a passing one must not. The human output of each failing
-//! fixture is snapshotted.
+//! must produce the rule's code, a passing one must not. A fixture is a file, or a directory whose
+//! files are linted together (a policy with its directory context). The human output of each
+//! failing fixture is snapshotted.
 
 mod common;
 
@@ -32,6 +33,21 @@ fn fixtures(code: &str) -> (Vec<PathBuf>, Vec<PathBuf>) {
     fail.sort();
     pass.sort();
     (fail, pass)
+}
+
+fn lint_fixture(path: &std::path::Path, set: &pim_lint::pack::RuleSet) -> Outcome {
+    if path.is_dir() {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(path)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        files.sort();
+        common::lint_paths(&files, set)
+    } else {
+        common::lint_one(path, set)
+    }
 }
 
 fn render_code(out: &Outcome, code: &str) -> String {
@@ -84,7 +100,7 @@ fn every_rule_fails_and_passes_its_fixtures() {
             r.code
         );
         for f in &fail {
-            let out = common::lint_one(f, &set);
+            let out = lint_fixture(f, &set);
             assert!(
                 out.findings.iter().any(|x| x.code == r.code),
                 "{}: {} is silent",
@@ -95,7 +111,7 @@ fn every_rule_fails_and_passes_its_fixtures() {
             insta::assert_snapshot!(format!("{}_{}", r.code, stem), render_code(&out, r.code));
         }
         for p in &pass {
-            let out = common::lint_one(p, &set);
+            let out = lint_fixture(p, &set);
             let hits: Vec<_> = out
                 .findings
                 .iter()

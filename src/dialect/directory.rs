@@ -4,17 +4,24 @@
 //! exported with `az rest`, `Invoke-MgGraphRequest` or `pim-lint fetch` reads the same.
 
 use super::read::{Field, Obj, normalise_date};
-use crate::model::directory::{At, Directory, Grant, Group, GroupMember, PrincipalKind, Schedule, Target, User};
+use crate::model::directory::{
+    At, Directory, Grant, Group, GroupMember, PrincipalKind, Schedule, Target, User,
+};
 use crate::model::{Loc, Problem};
 
 /// Recognises one object as a directory record; false when it is none.
 pub fn classify(file: usize, f: &Field<'_>, dir: &mut Directory) -> bool {
     let o = Obj::new(f.clone());
-    let at = At { file, pointer: f.ptr.clone() };
+    let at = At {
+        file,
+        pointer: f.ptr.clone(),
+    };
     let mut problems: Vec<Problem> = Vec::new();
 
     // Users.
-    if o.get("userPrincipalName").is_some() || (o.get("accountEnabled").is_some() && o.get("userType").is_some()) {
+    if o.get("userPrincipalName").is_some()
+        || (o.get("accountEnabled").is_some() && o.get("userType").is_some())
+    {
         let Some(id) = o.str("id") else { return false };
         let user = User {
             display_name: o.str("displayName"),
@@ -22,7 +29,9 @@ pub fn classify(file: usize, f: &Field<'_>, dir: &mut Directory) -> bool {
             account_enabled: o.bool("accountEnabled", &mut problems).map(|l| l.value),
             user_type: o.str("userType"),
             employee_id: o.str("employeeId").filter(|e| !e.trim().is_empty()),
-            on_premises_sync: o.bool("onPremisesSyncEnabled", &mut problems).map(|l| l.value),
+            on_premises_sync: o
+                .bool("onPremisesSyncEnabled", &mut problems)
+                .map(|l| l.value),
             at,
             id: id.clone(),
         };
@@ -35,7 +44,10 @@ pub fn classify(file: usize, f: &Field<'_>, dir: &mut Directory) -> bool {
     let looks_like_group = o.get("isAssignableToRole").is_some()
         || o.get("securityEnabled").is_some()
         || o.get("groupTypes").is_some()
-        || (o.get("members").is_some_and(|m| m.node.as_array().is_some()) && o.get("mailEnabled").is_some());
+        || (o
+            .get("members")
+            .is_some_and(|m| m.node.as_array().is_some())
+            && o.get("mailEnabled").is_some());
     if looks_like_group {
         let Some(id) = o.str("id") else { return false };
         let members = o.value("members").and_then(|m| {
@@ -45,7 +57,9 @@ pub fn classify(file: usize, f: &Field<'_>, dir: &mut Directory) -> bool {
                     .filter_map(|it| {
                         let mo = Obj::new(it);
                         let id = mo.str("id")?;
-                        let kind = mo.str("@odata.type").map_or(PrincipalKind::Other, |t| PrincipalKind::parse(&t));
+                        let kind = mo
+                            .str("@odata.type")
+                            .map_or(PrincipalKind::Other, |t| PrincipalKind::parse(&t));
                         Some(GroupMember { kind, id })
                     })
                     .collect()
@@ -65,8 +79,14 @@ pub fn classify(file: usize, f: &Field<'_>, dir: &mut Directory) -> bool {
     }
 
     // Role definitions: names for custom roles.
-    if o.get("templateId").is_some() && o.get("displayName").is_some() && (o.get("rolePermissions").is_some() || o.get("isBuiltIn").is_some()) {
-        if let (Some(name), Some(t)) = (o.str("displayName"), o.str("templateId").or_else(|| o.str("id"))) {
+    if o.get("templateId").is_some()
+        && o.get("displayName").is_some()
+        && (o.get("rolePermissions").is_some() || o.get("isBuiltIn").is_some())
+    {
+        if let (Some(name), Some(t)) = (
+            o.str("displayName"),
+            o.str("templateId").or_else(|| o.str("id")),
+        ) {
             dir.role_names.insert(t.to_ascii_lowercase(), name.clone());
             if let Some(id) = o.str("id") {
                 dir.role_names.insert(id.to_ascii_lowercase(), name);
@@ -79,7 +99,9 @@ pub fn classify(file: usize, f: &Field<'_>, dir: &mut Directory) -> bool {
 
     // Directory role schedules (eligibility schedules, assignment schedule instances).
     if let (Some(principal), Some(role)) = (o.str("principalId"), o.str("roleDefinitionId"))
-        && (o.get("directoryScopeId").is_some() || o.get("scheduleInfo").is_some() || o.get("assignmentType").is_some())
+        && (o.get("directoryScopeId").is_some()
+            || o.get("scheduleInfo").is_some()
+            || o.get("assignmentType").is_some())
     {
         let s = schedule(&o, at, Target::DirectoryRole(role), principal);
         dir.schedules.push(s);
@@ -88,7 +110,9 @@ pub fn classify(file: usize, f: &Field<'_>, dir: &mut Directory) -> bool {
     }
 
     // PIM for Groups schedules.
-    if let (Some(principal), Some(group), Some(access)) = (o.str("principalId"), o.str("groupId"), o.str("accessId")) {
+    if let (Some(principal), Some(group), Some(access)) =
+        (o.str("principalId"), o.str("groupId"), o.str("accessId"))
+    {
         let s = schedule(&o, at, Target::Group { group, access }, principal);
         dir.schedules.push(s);
         dir.kinds.insert("schedules");
@@ -96,13 +120,33 @@ pub fn classify(file: usize, f: &Field<'_>, dir: &mut Directory) -> bool {
     }
 
     // ARM role eligibility/assignment schedules and schedule requests.
-    if let Some(props) = o.value("properties").filter(|p| p.node.as_object().is_some()) {
+    if let Some(props) = o
+        .value("properties")
+        .filter(|p| p.node.as_object().is_some())
+    {
         let po = Obj::new(props);
         if let (Some(principal), Some(role)) = (po.str("principalId"), po.str("roleDefinitionId")) {
-            let scope = po.str("scope").or_else(|| o.str("id").and_then(|id| id.to_ascii_lowercase().find("/providers/microsoft.authorization/").map(|i| id[..i].to_owned()))).unwrap_or_default();
-            let kind = o.str("type").or_else(|| o.str("id")).unwrap_or_default().to_ascii_lowercase();
+            let scope = po
+                .str("scope")
+                .or_else(|| {
+                    o.str("id").and_then(|id| {
+                        id.to_ascii_lowercase()
+                            .find("/providers/microsoft.authorization/")
+                            .map(|i| id[..i].to_owned())
+                    })
+                })
+                .unwrap_or_default();
+            let kind = o
+                .str("type")
+                .or_else(|| o.str("id"))
+                .unwrap_or_default()
+                .to_ascii_lowercase();
             let mut s = schedule(&po, at, Target::AzureRole { role, scope }, principal);
-            s.grant = if kind.contains("eligibility") || po.get("linkedRoleEligibilityScheduleId").is_none() && po.str("requestType").is_some() && kind.is_empty() {
+            s.grant = if kind.contains("eligibility")
+                || po.get("linkedRoleEligibilityScheduleId").is_none()
+                    && po.str("requestType").is_some()
+                    && kind.is_empty()
+            {
                 Grant::Eligible
             } else if kind.contains("assignment") {
                 Grant::Active
@@ -118,27 +162,58 @@ pub fn classify(file: usize, f: &Field<'_>, dir: &mut Directory) -> bool {
 }
 
 fn schedule(o: &Obj<'_>, at: At, target: Target, principal: String) -> Schedule {
-    let grant = if o.get("assignmentType").is_some() { Grant::Active } else { Grant::Eligible };
+    let grant = if o.get("assignmentType").is_some() {
+        Grant::Active
+    } else {
+        Grant::Eligible
+    };
     let info = o.value("scheduleInfo");
     let expiration = info.as_ref().and_then(|i| i.field("expiration"));
-    let date = |f: Option<Field<'_>>| f.filter(|f| !f.node.is_null()).and_then(|f| f.node.as_str().map(|s| Loc::new(normalise_date(s), f.ptr.clone())));
-    let start_field = o.get("startDateTime").or_else(|| info.as_ref().and_then(|i| i.field("startDateTime")));
-    let end_field = o.get("endDateTime").or_else(|| expiration.as_ref().and_then(|e| e.field("endDateTime")));
+    let date = |f: Option<Field<'_>>| {
+        f.filter(|f| !f.node.is_null()).and_then(|f| {
+            f.node
+                .as_str()
+                .map(|s| Loc::new(normalise_date(s), f.ptr.clone()))
+        })
+    };
+    let start_field = o
+        .get("startDateTime")
+        .or_else(|| info.as_ref().and_then(|i| i.field("startDateTime")));
+    let end_field = o
+        .get("endDateTime")
+        .or_else(|| expiration.as_ref().and_then(|e| e.field("endDateTime")));
     let start = date(start_field.clone());
     let end = date(end_field.clone());
     // `afterDuration` expirations end, even without an explicit end date.
     let ends_by_duration = expiration
         .as_ref()
         .and_then(|e| e.field("type"))
-        .and_then(|t| t.node.as_str().map(|s| s.eq_ignore_ascii_case("afterDuration")))
+        .and_then(|t| {
+            t.node
+                .as_str()
+                .map(|s| s.eq_ignore_ascii_case("afterDuration"))
+        })
         .unwrap_or(false);
-    let end = end.or_else(|| ends_by_duration.then(|| Loc::new("after duration".to_owned(), expiration.as_ref().map_or(at.pointer.clone(), |e| e.ptr.clone()))));
+    let end = end.or_else(|| {
+        ends_by_duration.then(|| {
+            Loc::new(
+                "after duration".to_owned(),
+                expiration
+                    .as_ref()
+                    .map_or(at.pointer.clone(), |e| e.ptr.clone()),
+            )
+        })
+    });
     let principal_kind = o
         .value("principal")
         .and_then(|p| p.field("@odata.type"))
         .and_then(|t| t.node.as_str().map(PrincipalKind::parse))
         .or_else(|| o.str("principalType").map(|t| PrincipalKind::parse(&t)));
-    let condition = o.value("condition").and_then(|c| c.node.as_str().map(|s| Loc::new(s.to_owned(), c.ptr.clone())));
+    let condition = o.value("condition").and_then(|c| {
+        c.node
+            .as_str()
+            .map(|s| Loc::new(s.to_owned(), c.ptr.clone()))
+    });
     Schedule {
         grant,
         target,
@@ -147,7 +222,10 @@ fn schedule(o: &Obj<'_>, at: At, target: Target, principal: String) -> Schedule 
         start,
         end,
         start_pointer: start_field.map_or_else(|| at.pointer.clone(), |f| f.ptr),
-        end_pointer: end_field.map_or_else(|| expiration.map_or_else(|| at.pointer.clone(), |e| e.ptr), |f| f.ptr),
+        end_pointer: end_field.map_or_else(
+            || expiration.map_or_else(|| at.pointer.clone(), |e| e.ptr),
+            |f| f.ptr,
+        ),
         assignment_type: o.str("assignmentType"),
         condition,
         at,

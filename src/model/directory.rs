@@ -26,7 +26,9 @@ pub struct User {
 
 impl User {
     pub fn is_guest(&self) -> bool {
-        self.user_type.as_deref().is_some_and(|t| t.eq_ignore_ascii_case("Guest"))
+        self.user_type
+            .as_deref()
+            .is_some_and(|t| t.eq_ignore_ascii_case("Guest"))
     }
 
     /// "Alex Rivera <alex@contoso.example>" or the id.
@@ -172,6 +174,14 @@ impl Directory {
         self.kinds.contains("schedules")
     }
 
+    /// Whether any schedule of the same kind as `target` was read (directory role, Azure role,
+    /// group): without one, "not eligible" cannot be told from "not exported".
+    pub fn knows_holders_of(&self, target: &Target) -> bool {
+        self.schedules
+            .iter()
+            .any(|s| std::mem::discriminant(&s.target) == std::mem::discriminant(target))
+    }
+
     /// The users a group contains, transitively, each with the path of groups that leads to it.
     /// Cycles are cut (a group already on the path is not entered again). `None` when the
     /// group's members were not exported.
@@ -185,16 +195,34 @@ impl Directory {
         Some(out)
     }
 
-    fn expand_into(&self, group_id: &str, path: &mut Vec<String>, on_path: &mut BTreeSet<String>, out: &mut Vec<Reached>) -> bool {
-        let Some(group) = self.group(group_id) else { return false };
-        let Some(members) = &group.members else { return false };
+    fn expand_into(
+        &self,
+        group_id: &str,
+        path: &mut Vec<String>,
+        on_path: &mut BTreeSet<String>,
+        out: &mut Vec<Reached>,
+    ) -> bool {
+        let Some(group) = self.group(group_id) else {
+            return false;
+        };
+        let Some(members) = &group.members else {
+            return false;
+        };
         if !on_path.insert(key(group_id)) {
             return true; // a cycle: already being expanded higher up
         }
-        path.push(group.display_name.clone().unwrap_or_else(|| group.id.clone()));
+        path.push(
+            group
+                .display_name
+                .clone()
+                .unwrap_or_else(|| group.id.clone()),
+        );
         for m in members {
             match m.kind {
-                PrincipalKind::User => out.push(Reached { user_id: m.id.clone(), via: path.clone() }),
+                PrincipalKind::User => out.push(Reached {
+                    user_id: m.id.clone(),
+                    via: path.clone(),
+                }),
                 PrincipalKind::Group => {
                     self.expand_into(&m.id, path, on_path, out);
                 }
@@ -211,7 +239,11 @@ impl Directory {
         let k = key(principal_id);
         self.groups
             .values()
-            .filter(|g| g.members.as_ref().is_some_and(|m| m.iter().any(|x| key(&x.id) == k)))
+            .filter(|g| {
+                g.members
+                    .as_ref()
+                    .is_some_and(|m| m.iter().any(|x| key(&x.id) == k))
+            })
             .collect()
     }
 
@@ -219,7 +251,11 @@ impl Directory {
     /// schedule that grants it.
     pub fn holders(&self, target: &Target) -> Vec<(Reached, &Schedule)> {
         let mut out = Vec::new();
-        for s in self.schedules.iter().filter(|s| targets_match(&s.target, target)) {
+        for s in self
+            .schedules
+            .iter()
+            .filter(|s| targets_match(&s.target, target))
+        {
             let Some(pid) = &s.principal_id else { continue };
             match s.principal_kind {
                 Some(PrincipalKind::Group) => {
@@ -227,12 +263,26 @@ impl Directory {
                         out.push((r, s));
                     }
                 }
-                Some(PrincipalKind::User) => out.push((Reached { user_id: pid.clone(), via: Vec::new() }, s)),
+                Some(PrincipalKind::User) => out.push((
+                    Reached {
+                        user_id: pid.clone(),
+                        via: Vec::new(),
+                    },
+                    s,
+                )),
                 _ => {
                     // Kind not exported: a group if the groups file knows it, else a user.
                     match self.expand_group(pid) {
-                        Some(users) if self.group(pid).is_some() => out.extend(users.into_iter().map(|r| (r, s))),
-                        _ => out.push((Reached { user_id: pid.clone(), via: Vec::new() }, s)),
+                        Some(users) if self.group(pid).is_some() => {
+                            out.extend(users.into_iter().map(|r| (r, s)))
+                        }
+                        _ => out.push((
+                            Reached {
+                                user_id: pid.clone(),
+                                via: Vec::new(),
+                            },
+                            s,
+                        )),
                     }
                 }
             }
@@ -246,12 +296,31 @@ pub fn targets_match(a: &Target, b: &Target) -> bool {
     let guid = |s: &str| s.rsplit('/').next().unwrap_or(s).to_ascii_lowercase();
     match (a, b) {
         (Target::DirectoryRole(x), Target::DirectoryRole(y)) => guid(x) == guid(y),
-        (Target::AzureRole { role: r1, scope: s1 }, Target::AzureRole { role: r2, scope: s2 }) => {
-            guid(r1) == guid(r2) && s1.trim_end_matches('/').eq_ignore_ascii_case(s2.trim_end_matches('/'))
+        (
+            Target::AzureRole {
+                role: r1,
+                scope: s1,
+            },
+            Target::AzureRole {
+                role: r2,
+                scope: s2,
+            },
+        ) => {
+            guid(r1) == guid(r2)
+                && s1
+                    .trim_end_matches('/')
+                    .eq_ignore_ascii_case(s2.trim_end_matches('/'))
         }
-        (Target::Group { group: g1, access: a1 }, Target::Group { group: g2, access: a2 }) => {
-            g1.eq_ignore_ascii_case(g2) && a1.eq_ignore_ascii_case(a2)
-        }
+        (
+            Target::Group {
+                group: g1,
+                access: a1,
+            },
+            Target::Group {
+                group: g2,
+                access: a2,
+            },
+        ) => g1.eq_ignore_ascii_case(g2) && a1.eq_ignore_ascii_case(a2),
         _ => false,
     }
 }

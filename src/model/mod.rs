@@ -4,8 +4,8 @@
 //! Every value a rule may complain about is a [`Loc`]: the value plus the RFC 6901 pointer into
 //! the user's file it came from, so rules never deal with spans.
 
-pub mod duration;
 pub mod directory;
+pub mod duration;
 pub mod role;
 pub mod view;
 

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub const CONFIG_NAMES: &[&str] = &[".pim-lint.yaml", ".pim-lint.yml"];
-const CONFIG_KEYS: &[&str] = &["extends", "rules", "roles", "ignore"];
+const CONFIG_KEYS: &[&str] = &["extends", "rules", "roles", "ignore", "account_mapping"];
 
 /// A calendar date (`until`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -108,6 +108,8 @@ pub struct Config {
     pub rules: Vec<RuleOverride>,
     pub roles: Vec<(Tier, String)>,
     pub ignores: Vec<Ignore>,
+    /// A file listing each person's accounts (PIM111), relative to the config file.
+    pub account_mapping: Option<String>,
 }
 
 /// Finds `.pim-lint.yaml` from `start` upward, stopping at the repository root (a directory
@@ -160,6 +162,7 @@ pub fn parse(name: String, bytes: &[u8], dir: PathBuf) -> Result<Config, ConfigE
         rules: Vec::new(),
         roles: Vec::new(),
         ignores: Vec::new(),
+        account_mapping: None,
     };
     let Ok(root) = &src.root else { return Ok(cfg) };
     let mut errs = Errs::new(&src);
@@ -266,10 +269,18 @@ pub fn parse(name: String, bytes: &[u8], dir: PathBuf) -> Result<Config, ConfigE
                     None,
                 ),
             },
+            "account_mapping" => match m.value.as_str() {
+                Some(path) => cfg.account_mapping = Some(path.to_owned()),
+                None => errs.push(
+                    m.value.span.clone(),
+                    "`account_mapping` is the path of a file listing each person's accounts",
+                    None,
+                ),
+            },
             other => errs.push(
                 m.key_span.clone(),
                 format!("unknown config key `{other}`"),
-                Some("Known keys: extends, rules, roles, ignore."),
+                Some("Known keys: extends, rules, roles, ignore, account_mapping."),
             ),
         }
     }
@@ -495,5 +506,66 @@ pub fn pack_specs(cli: &[String], config: Option<&Config>) -> Vec<String> {
     match config {
         Some(c) if !c.extends.is_empty() => c.pack_specs(),
         _ => vec!["baseline".into()],
+    }
+}
+
+/// Reads an account-mapping file: `people: [{name, accounts: [user id or UPN, …]}]`. Returns
+/// account (lower case) → person.
+pub fn load_account_mapping(
+    path: &Path,
+    display: String,
+) -> Result<std::collections::HashMap<String, String>, ConfigError> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        let src = SourceFile::parse(display.clone(), b"", crate::source::Syntax::Yaml);
+        ConfigError::at(
+            &src,
+            0..0,
+            format!("cannot read account mapping {display}: {e}"),
+            None,
+        )
+    })?;
+    let src = parse_yaml(display, &bytes, "account mapping")?;
+    let mut map = std::collections::HashMap::new();
+    let Ok(root) = &src.root else { return Ok(map) };
+    let mut errs = Errs::new(&src);
+    let people = root.get("people").and_then(Node::as_array);
+    if people.is_none() {
+        errs.push(
+            root.span.clone(),
+            "expected `people:` — a list of {name, accounts: [user ids or UPNs]}",
+            None,
+        );
+    }
+    for person in people.unwrap_or_default() {
+        let name = person.get("name").and_then(Node::as_str);
+        let accounts = person.get("accounts").and_then(Node::as_array);
+        match (name, accounts) {
+            (Some(n), Some(list)) => {
+                for a in list {
+                    match a.as_str() {
+                        Some(acc) => {
+                            map.insert(acc.trim().to_ascii_lowercase(), n.to_owned());
+                        }
+                        None => errs.push(a.span.clone(), "an account is a user id or UPN", None),
+                    }
+                }
+            }
+            _ => errs.push(
+                person.span.clone(),
+                "each person needs `name` and `accounts`",
+                None,
+            ),
+        }
+    }
+    errs.finish(map)
+}
+
+impl Config {
+    /// Loads the account mapping the config names, if any.
+    pub fn accounts(&self) -> Result<std::collections::HashMap<String, String>, ConfigError> {
+        match &self.account_mapping {
+            Some(rel) => load_account_mapping(&self.dir.join(rel), rel.clone()),
+            None => Ok(Default::default()),
+        }
     }
 }

@@ -1,5 +1,6 @@
 //! Renderers: pure functions of the outcome (findings + source files) to text.
 
+pub mod approvers;
 pub mod github;
 pub mod human;
 pub mod json;

@@ -140,12 +140,22 @@ pub struct Ctx<'a> {
     pub accounts: &'a std::collections::HashMap<String, String>,
 }
 
-static NO_ACCOUNTS: std::sync::LazyLock<std::collections::HashMap<String, String>> = std::sync::LazyLock::new(Default::default);
+static NO_ACCOUNTS: std::sync::LazyLock<std::collections::HashMap<String, String>> =
+    std::sync::LazyLock::new(Default::default);
 
 impl<'a> Ctx<'a> {
     /// A context without directory data.
-    pub fn new(tier: Option<Tier>, params: &'a serde_json::Map<String, serde_json::Value>) -> Ctx<'a> {
-        Ctx { tier, params, directory: None, policies: &[], accounts: &NO_ACCOUNTS }
+    pub fn new(
+        tier: Option<Tier>,
+        params: &'a serde_json::Map<String, serde_json::Value>,
+    ) -> Ctx<'a> {
+        Ctx {
+            tier,
+            params,
+            directory: None,
+            policies: &[],
+            accounts: &NO_ACCOUNTS,
+        }
     }
 }
 

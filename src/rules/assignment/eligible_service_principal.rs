@@ -14,7 +14,9 @@ pub static RULE: RuleDef = RuleDef {
 };
 
 fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
-    let Some(list) = &p.assignments else { return Vec::new() };
+    let Some(list) = &p.assignments else {
+        return Vec::new();
+    };
     list.value
         .iter()
         .filter(|a| a.grant == Grant::Eligible && a.principal_kind == Some(PrincipalKind::ServicePrincipal))

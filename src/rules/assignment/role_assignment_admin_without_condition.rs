@@ -16,11 +16,20 @@ const USER_ACCESS_ADMINISTRATOR: &str = "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9";
 const RBAC_ADMINISTRATOR: &str = "f58310d9-a9f6-439a-9e8d-f62e7b41a168";
 
 fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
-    let role = p.role.as_ref().and_then(|r| r.id.as_deref()).map(|id| id.rsplit('/').next().unwrap_or(id).to_ascii_lowercase());
-    if !matches!(role.as_deref(), Some(USER_ACCESS_ADMINISTRATOR | RBAC_ADMINISTRATOR)) {
+    let role = p
+        .role
+        .as_ref()
+        .and_then(|r| r.id.as_deref())
+        .map(|id| id.rsplit('/').next().unwrap_or(id).to_ascii_lowercase());
+    if !matches!(
+        role.as_deref(),
+        Some(USER_ACCESS_ADMINISTRATOR | RBAC_ADMINISTRATOR)
+    ) {
         return Vec::new();
     }
-    let Some(list) = &p.assignments else { return Vec::new() };
+    let Some(list) = &p.assignments else {
+        return Vec::new();
+    };
     list.value
         .iter()
         .filter(|a| a.condition.as_ref().is_none_or(|c| c.value.trim().is_empty()))

@@ -13,7 +13,9 @@ pub static RULE: RuleDef = RuleDef {
 };
 
 fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
-    let Some(dir) = cx.directory.filter(|d| d.has_groups()) else { return Vec::new() };
+    let Some(dir) = cx.directory.filter(|d| d.has_groups()) else {
+        return Vec::new();
+    };
     super::approvers(p)
         .into_iter()
         .filter(|e| e.approver.kind == ApproverKind::Group)

@@ -13,22 +13,40 @@ pub static RULE: RuleDef = RuleDef {
 };
 
 fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
-    let Some(dir) = cx.directory.filter(|d| d.has_schedules()) else { return Vec::new() };
-    let Some(target) = super::target(p) else { return Vec::new() };
+    let Some(dir) = cx.directory.filter(|d| d.has_schedules()) else {
+        return Vec::new();
+    };
+    let Some(target) = super::target(p).filter(|t| dir.knows_holders_of(t)) else {
+        return Vec::new();
+    };
     let holders = dir.holders(&target);
     let mut hits = Vec::new();
     for e in super::approvers(p) {
-        let Some(reached) = super::reached(dir, e.approver) else { continue };
+        let Some(reached) = super::reached(dir, e.approver) else {
+            continue;
+        };
         let peers: Vec<String> = reached
             .iter()
-            .filter(|r| holders.iter().any(|(h, _)| h.user_id.eq_ignore_ascii_case(&r.user_id)))
+            .filter(|r| {
+                holders
+                    .iter()
+                    .any(|(h, _)| h.user_id.eq_ignore_ascii_case(&r.user_id))
+            })
             .map(|r| {
                 let how = holders
                     .iter()
                     .find(|(h, _)| h.user_id.eq_ignore_ascii_case(&r.user_id))
                     .map(|(h, s)| {
-                        let grant = if s.grant == crate::model::directory::Grant::Eligible { "eligible" } else { "assigned" };
-                        if h.via.is_empty() { grant.to_owned() } else { format!("{grant} through {}", h.via.join(" > ")) }
+                        let grant = if s.grant == crate::model::directory::Grant::Eligible {
+                            "eligible"
+                        } else {
+                            "assigned"
+                        };
+                        if h.via.is_empty() {
+                            grant.to_owned()
+                        } else {
+                            format!("{grant} through {}", h.via.join(" > "))
+                        }
                     })
                     .unwrap_or_default();
                 format!("{} ({how})", super::who(dir, r))

@@ -16,30 +16,53 @@ pub static RULE: RuleDef = RuleDef {
 /// The person an account belongs to: the account mapping first, then `employeeId`.
 fn person(dir: &Directory, cx: &Ctx, user_id: &str) -> Option<String> {
     let user = dir.user(user_id);
-    let keys = [Some(user_id.to_ascii_lowercase()), user.and_then(|u| u.upn.as_ref()).map(|u| u.to_ascii_lowercase())];
+    let keys = [
+        Some(user_id.to_ascii_lowercase()),
+        user.and_then(|u| u.upn.as_ref())
+            .map(|u| u.to_ascii_lowercase()),
+    ];
     keys.into_iter()
         .flatten()
         .find_map(|k| cx.accounts.get(&k).map(|p| format!("mapping:{p}")))
-        .or_else(|| user.and_then(|u| u.employee_id.as_ref()).map(|e| format!("employee:{}", e.to_ascii_lowercase())))
+        .or_else(|| {
+            user.and_then(|u| u.employee_id.as_ref())
+                .map(|e| format!("employee:{}", e.to_ascii_lowercase()))
+        })
 }
 
 fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
-    let Some(dir) = cx.directory.filter(|d| d.has_schedules()) else { return Vec::new() };
-    let Some(target) = super::target(p) else { return Vec::new() };
+    let Some(dir) = cx.directory.filter(|d| d.has_schedules()) else {
+        return Vec::new();
+    };
+    let Some(target) = super::target(p).filter(|t| dir.knows_holders_of(t)) else {
+        return Vec::new();
+    };
     let holders = dir.holders(&target);
     let mut hits = Vec::new();
     for e in super::approvers(p) {
-        let Some(reached) = super::reached(dir, e.approver) else { continue };
+        let Some(reached) = super::reached(dir, e.approver) else {
+            continue;
+        };
         let mut pairs = Vec::new();
         for r in &reached {
-            let Some(me) = person(dir, cx, &r.user_id) else { continue };
+            let Some(me) = person(dir, cx, &r.user_id) else {
+                continue;
+            };
             for (h, _) in &holders {
                 if h.user_id.eq_ignore_ascii_case(&r.user_id) {
                     continue; // the same account: PIM105
                 }
                 if person(dir, cx, &h.user_id).as_deref() == Some(me.as_str()) {
-                    let how = if me.starts_with("mapping:") { "the account mapping" } else { "the same employeeId" };
-                    pairs.push(format!("{} and {} ({how})", super::who(dir, r), super::who(dir, h)));
+                    let how = if me.starts_with("mapping:") {
+                        "the account mapping"
+                    } else {
+                        "the same employeeId"
+                    };
+                    pairs.push(format!(
+                        "{} and {} ({how})",
+                        super::who(dir, r),
+                        super::who(dir, h)
+                    ));
                 }
             }
         }

@@ -24,20 +24,40 @@ struct Strength {
 }
 
 fn strength(p: &Policy) -> Strength {
-    let approval = p.approval().map_or((false, p.rules_pointer.clone()), |(r, a)| {
-        a.is_approval_required.as_ref().map_or((false, r.pointer.clone()), |b| (b.value, b.pointer.clone()))
+    let approval = p
+        .approval()
+        .map_or((false, p.rules_pointer.clone()), |(r, a)| {
+            a.is_approval_required
+                .as_ref()
+                .map_or((false, r.pointer.clone()), |b| (b.value, b.pointer.clone()))
+        });
+    let ctx_on = p.auth_context().is_some_and(|(_, on, claim)| {
+        on.is_some_and(|o| o.value)
+            && claim
+                .and_then(|c| c.value.as_deref())
+                .is_some_and(|c| !c.is_empty())
     });
-    let ctx_on = p.auth_context().is_some_and(|(_, on, claim)| on.is_some_and(|o| o.value) && claim.and_then(|c| c.value.as_deref()).is_some_and(|c| !c.is_empty()));
     let (list, list_ptr) = match p.enabled_rules(RuleId::EnablementEndUserAssignment) {
         Some((_, Some(l))) => (l.value.clone(), l.pointer.clone()),
         Some((r, None)) => (Vec::new(), r.pointer.clone()),
         None => (Vec::new(), p.rules_pointer.clone()),
     };
     let has = |x: &str| list.iter().any(|v| v.eq_ignore_ascii_case(x));
-    let auth = if ctx_on { 2 } else if has("MultiFactorAuthentication") { 1 } else { 0 };
-    let activation = p.expiration(RuleId::ExpirationEndUserAssignment).map_or((None, p.rules_pointer.clone()), |(r, _, d)| {
-        d.map_or((None, r.pointer.clone()), |d| (IsoDuration::parse(&d.value).ok(), d.pointer.clone()))
-    });
+    let auth = if ctx_on {
+        2
+    } else if has("MultiFactorAuthentication") {
+        1
+    } else {
+        0
+    };
+    let activation = p.expiration(RuleId::ExpirationEndUserAssignment).map_or(
+        (None, p.rules_pointer.clone()),
+        |(r, _, d)| {
+            d.map_or((None, r.pointer.clone()), |d| {
+                (IsoDuration::parse(&d.value).ok(), d.pointer.clone())
+            })
+        },
+    );
     Strength {
         approval,
         auth: (auth, list_ptr.clone()),
@@ -56,15 +76,23 @@ fn auth_name(a: u8) -> &'static str {
 }
 
 fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
-    if p.kind != PolicyKind::Group || p.role.as_ref().and_then(|r| r.id.as_deref()) != Some("member") {
+    if p.kind != PolicyKind::Group
+        || p.role.as_ref().and_then(|r| r.id.as_deref()) != Some("member")
+    {
         return Vec::new();
     }
-    let (Some(dir), Some(group)) = (cx.directory, p.scope.as_deref()) else { return Vec::new() };
+    let (Some(dir), Some(group)) = (cx.directory, p.scope.as_deref()) else {
+        return Vec::new();
+    };
     // Roles this group holds (the group is the principal of a directory role schedule).
     let mut roles: Vec<String> = dir
         .schedules
         .iter()
-        .filter(|s| s.principal_id.as_deref().is_some_and(|id| id.eq_ignore_ascii_case(group)))
+        .filter(|s| {
+            s.principal_id
+                .as_deref()
+                .is_some_and(|id| id.eq_ignore_ascii_case(group))
+        })
         .filter(|s| matches!(s.grant, Grant::Eligible | Grant::Active))
         .filter_map(|s| match &s.target {
             Target::DirectoryRole(r) => Some(r.to_ascii_lowercase()),
@@ -77,7 +105,11 @@ fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
     let mut hits = Vec::new();
     for role in roles {
         let Some(rp) = cx.policies.iter().find(|q| {
-            q.kind == PolicyKind::DirectoryRole && q.role.as_ref().and_then(|r| r.id.as_deref()).is_some_and(|id| id.eq_ignore_ascii_case(&role))
+            q.kind == PolicyKind::DirectoryRole
+                && q.role
+                    .as_ref()
+                    .and_then(|r| r.id.as_deref())
+                    .is_some_and(|id| id.eq_ignore_ascii_case(&role))
         }) else {
             continue;
         };
@@ -88,21 +120,41 @@ fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
         let role_name = rp.role_label();
         let mut weaker: Vec<(String, String)> = Vec::new();
         if theirs.approval.0 && !mine.approval.0 {
-            weaker.push((mine.approval.1.clone(), "activating group membership needs no approval; the role's own activation does".into()));
+            weaker.push((
+                mine.approval.1.clone(),
+                "activating group membership needs no approval; the role's own activation does"
+                    .into(),
+            ));
         }
         if mine.auth.0 < theirs.auth.0 {
-            weaker.push((mine.auth.1.clone(), format!("membership activation requires {}, the role requires {}", auth_name(mine.auth.0), auth_name(theirs.auth.0))));
+            weaker.push((
+                mine.auth.1.clone(),
+                format!(
+                    "membership activation requires {}, the role requires {}",
+                    auth_name(mine.auth.0),
+                    auth_name(theirs.auth.0)
+                ),
+            ));
         }
         if theirs.justification.0 && !mine.justification.0 {
-            weaker.push((mine.justification.1.clone(), "membership activation needs no justification; the role's does".into()));
+            weaker.push((
+                mine.justification.1.clone(),
+                "membership activation needs no justification; the role's does".into(),
+            ));
         }
         if theirs.ticket.0 && !mine.ticket.0 {
-            weaker.push((mine.ticket.1.clone(), "membership activation needs no ticket; the role's does".into()));
+            weaker.push((
+                mine.ticket.1.clone(),
+                "membership activation needs no ticket; the role's does".into(),
+            ));
         }
         if let (Some(m), Some(t)) = (mine.activation.0, theirs.activation.0)
             && m > t
         {
-            weaker.push((mine.activation.1.clone(), format!("membership lasts up to {m}, the role's activation at most {t}")));
+            weaker.push((
+                mine.activation.1.clone(),
+                format!("membership lasts up to {m}, the role's activation at most {t}"),
+            ));
         }
         for (pointer, why) in weaker {
             hits.push(
@@ -147,4 +199,3 @@ Align the group's member settings with the strictest role it grants.
 - Microsoft Entra: Privileged Identity Management for Groups — role-assignable groups
 - PRODUCT.md section 6 ("weaker")
 "##;
-

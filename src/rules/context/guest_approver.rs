@@ -13,11 +13,19 @@ pub static RULE: RuleDef = RuleDef {
 };
 
 fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
-    let Some(dir) = cx.directory.filter(|d| d.has_users()) else { return Vec::new() };
+    let Some(dir) = cx.directory.filter(|d| d.has_users()) else {
+        return Vec::new();
+    };
     let mut hits = Vec::new();
     for e in super::approvers(p) {
-        let Some(reached) = super::reached(dir, e.approver) else { continue };
-        let guests: Vec<String> = reached.iter().filter(|r| dir.user(&r.user_id).is_some_and(|u| u.is_guest())).map(|r| super::who(dir, r)).collect();
+        let Some(reached) = super::reached(dir, e.approver) else {
+            continue;
+        };
+        let guests: Vec<String> = reached
+            .iter()
+            .filter(|r| dir.user(&r.user_id).is_some_and(|u| u.is_guest()))
+            .map(|r| super::who(dir, r))
+            .collect();
         if guests.is_empty() {
             continue;
         }

@@ -16,33 +16,62 @@ const HELP: &str = "Replace the approver with an active account or a populated g
                     nobody expire after 24 hours and push people towards permanent assignments.";
 
 fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
-    let Some(dir) = cx.directory else { return Vec::new() };
+    let Some(dir) = cx.directory else {
+        return Vec::new();
+    };
     let mut hits = Vec::new();
     for e in super::approvers(p) {
         let a = e.approver;
         let Some(id) = a.id.as_deref() else { continue };
         let label = super::approver_label(dir, a);
-        let hit = |msg: String, label_text: &str| Hit::new(&a.pointer, msg, HELP).label(label_text.to_owned());
+        let hit = |msg: String, label_text: &str| {
+            Hit::new(&a.pointer, msg, HELP).label(label_text.to_owned())
+        };
         match a.kind {
             ApproverKind::User if dir.has_users() => match dir.user(id) {
-                None => hits.push(hit(format!("The {label} ({}) does not exist in the users export: deleted", e.stage), "deleted approver")),
+                None => hits.push(hit(
+                    format!(
+                        "The {label} ({}) does not exist in the users export: deleted",
+                        e.stage
+                    ),
+                    "deleted approver",
+                )),
                 Some(u) if u.account_enabled == Some(false) => {
-                    hits.push(hit(format!("The {label} ({}) is disabled", e.stage), "disabled approver"));
+                    hits.push(hit(
+                        format!("The {label} ({}) is disabled", e.stage),
+                        "disabled approver",
+                    ));
                 }
                 Some(_) => {}
             },
-            ApproverKind::Group if dir.has_groups() => match dir.group(id) {
-                None => hits.push(hit(format!("The {label} ({}) does not exist in the groups export: deleted", e.stage), "deleted group")),
-                Some(_) => {
-                    let Some(users) = dir.expand_group(id) else { continue };
-                    let enabled = users.iter().filter(|r| dir.user(&r.user_id).is_none_or(|u| u.account_enabled != Some(false))).count();
-                    if users.is_empty() {
-                        hits.push(hit(format!("The {label} ({}) has no members (nested groups included): nobody can approve", e.stage), "empty group"));
-                    } else if enabled == 0 && dir.has_users() {
-                        hits.push(hit(format!("Every member of the {label} ({}) is disabled: nobody can approve", e.stage), "no enabled member"));
+            ApproverKind::Group if dir.has_groups() => {
+                match dir.group(id) {
+                    None => hits.push(hit(
+                        format!(
+                            "The {label} ({}) does not exist in the groups export: deleted",
+                            e.stage
+                        ),
+                        "deleted group",
+                    )),
+                    Some(_) => {
+                        let Some(users) = dir.expand_group(id) else {
+                            continue;
+                        };
+                        let enabled = users
+                            .iter()
+                            .filter(|r| {
+                                dir.user(&r.user_id)
+                                    .is_none_or(|u| u.account_enabled != Some(false))
+                            })
+                            .count();
+                        if users.is_empty() {
+                            hits.push(hit(format!("The {label} ({}) has no members (nested groups included): nobody can approve", e.stage), "empty group"));
+                        } else if enabled == 0 && dir.has_users() {
+                            hits.push(hit(format!("Every member of the {label} ({}) is disabled: nobody can approve", e.stage), "no enabled member"));
+                        }
                     }
                 }
-            },
+            }
             _ => {}
         }
     }

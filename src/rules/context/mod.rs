@@ -21,15 +21,25 @@ pub(crate) struct Entry<'p> {
 
 /// Every approver entry (primary and escalation) of a policy that requires approval.
 pub(crate) fn approvers(p: &Policy) -> Vec<Entry<'_>> {
-    let Some((_, a)) = p.approval() else { return Vec::new() };
+    let Some((_, a)) = p.approval() else {
+        return Vec::new();
+    };
     if !a.is_approval_required.as_ref().is_some_and(|r| r.value) {
         return Vec::new();
     }
-    let Some(stages) = &a.stages else { return Vec::new() };
+    let Some(stages) = &a.stages else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     for s in &stages.value {
-        out.extend(s.primary_approvers.value.iter().map(|a| Entry { approver: a, stage: "primary" }));
-        out.extend(s.escalation_approvers.value.iter().map(|a| Entry { approver: a, stage: "escalation" }));
+        out.extend(s.primary_approvers.value.iter().map(|a| Entry {
+            approver: a,
+            stage: "primary",
+        }));
+        out.extend(s.escalation_approvers.value.iter().map(|a| Entry {
+            approver: a,
+            stage: "escalation",
+        }));
     }
     out
 }
@@ -39,7 +49,10 @@ pub(crate) fn approvers(p: &Policy) -> Vec<Entry<'_>> {
 pub(crate) fn reached(dir: &Directory, a: &Approver) -> Option<Vec<Reached>> {
     let id = a.id.as_deref()?;
     match a.kind {
-        ApproverKind::User => Some(vec![Reached { user_id: id.to_owned(), via: Vec::new() }]),
+        ApproverKind::User => Some(vec![Reached {
+            user_id: id.to_owned(),
+            via: Vec::new(),
+        }]),
         ApproverKind::Group => dir.expand_group(id),
         ApproverKind::Other => None,
     }
@@ -50,8 +63,14 @@ pub(crate) fn target(p: &Policy) -> Option<Target> {
     let role = p.role.as_ref()?.id.clone()?;
     match p.kind {
         PolicyKind::DirectoryRole => Some(Target::DirectoryRole(role)),
-        PolicyKind::Group => Some(Target::Group { group: p.scope.clone()?, access: role }),
-        PolicyKind::AzureResource => Some(Target::AzureRole { role, scope: p.scope.clone()? }),
+        PolicyKind::Group => Some(Target::Group {
+            group: p.scope.clone()?,
+            access: role,
+        }),
+        PolicyKind::AzureResource => Some(Target::AzureRole {
+            role,
+            scope: p.scope.clone()?,
+        }),
         PolicyKind::Unknown => None,
     }
 }
@@ -59,18 +78,33 @@ pub(crate) fn target(p: &Policy) -> Option<Target> {
 /// "Alex Rivera <alex@contoso.example>" (or the id), and " via PIM-Approvers > Nested" when
 /// reached through groups.
 pub(crate) fn who(dir: &Directory, r: &Reached) -> String {
-    let name = dir.user(&r.user_id).map_or_else(|| r.user_id.clone(), |u| u.label());
-    if r.via.is_empty() { name } else { format!("{name} (via {})", r.via.join(" > ")) }
+    let name = dir
+        .user(&r.user_id)
+        .map_or_else(|| r.user_id.clone(), |u| u.label());
+    if r.via.is_empty() {
+        name
+    } else {
+        format!("{name} (via {})", r.via.join(" > "))
+    }
 }
 
 /// "approver group PIM-Approvers" / "approver alex@…" for messages.
 pub(crate) fn approver_label(dir: &Directory, a: &Approver) -> String {
     let id = a.id.as_deref().unwrap_or("?");
     match a.kind {
-        ApproverKind::User => format!("approver {}", dir.user(id).map_or_else(|| a.description.clone().unwrap_or_else(|| id.to_owned()), |u| u.label())),
+        ApproverKind::User => format!(
+            "approver {}",
+            dir.user(id).map_or_else(
+                || a.description.clone().unwrap_or_else(|| id.to_owned()),
+                |u| u.label()
+            )
+        ),
         ApproverKind::Group => format!(
             "approver group {}",
-            dir.group(id).and_then(|g| g.display_name.clone()).or_else(|| a.description.clone()).unwrap_or_else(|| id.to_owned())
+            dir.group(id)
+                .and_then(|g| g.display_name.clone())
+                .or_else(|| a.description.clone())
+                .unwrap_or_else(|| id.to_owned())
         ),
         ApproverKind::Other => format!("approver {id}"),
     }
