@@ -381,3 +381,24 @@ fn readme_rules_table_is_current() {
         "README's rule table differs from `pim-lint rules`"
     );
 }
+
+#[test]
+fn readme_approver_report_is_current() {
+    let readme = fs::read_to_string("README.md").expect("README");
+    let out = pim()
+        .args([
+            "approvers",
+            "fixtures/demo",
+            "--format",
+            "markdown",
+            "--no-config",
+        ])
+        .output()
+        .expect("runs");
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(table.lines().count() > 5);
+    assert!(
+        readme.contains(table.as_ref()),
+        "README's approver report differs from `pim-lint approvers fixtures/demo --format markdown`"
+    );
+}
