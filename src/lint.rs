@@ -652,7 +652,11 @@ fn lint_with_directory(
         }
         return out;
     }
-    for p in context {
+    for original in context {
+        // A PIM-for-Groups group that holds a directory role is as sensitive as that role: its
+        // member policy takes the strongest tier of the roles the group holds.
+        let uplifted = group_tier_from_roles(original, directory, catalog);
+        let p = uplifted.as_ref().unwrap_or(original);
         let tier = p.tier();
         let subject: Arc<str> = Arc::from(rules::subject(p));
         let role = p.role.clone().map(Arc::new);
@@ -706,6 +710,43 @@ fn lint_with_directory(
         out.extend(lint_policy(&stub, ruleset));
     }
     out
+}
+
+/// For a group's member policy: a copy with the tier of the strongest role the group holds
+/// (eligible or active), when that is stronger than the group's own tier.
+fn group_tier_from_roles(
+    p: &Policy,
+    directory: &Directory,
+    catalog: &RoleCatalog,
+) -> Option<Policy> {
+    use crate::model::directory::Target;
+    if p.kind != PolicyKind::Group
+        || p.role.as_ref().and_then(|r| r.id.as_deref()) != Some("member")
+    {
+        return None;
+    }
+    let group = p.scope.as_deref()?;
+    let strongest = directory
+        .schedules
+        .iter()
+        .filter(|s| {
+            s.principal_id
+                .as_deref()
+                .is_some_and(|id| id.eq_ignore_ascii_case(group))
+        })
+        .filter_map(|s| match &s.target {
+            Target::DirectoryRole(r) => catalog.classify(Some(r), None, None).0,
+            _ => None,
+        })
+        .min()?; // Tier orders tier0 < privileged < standard
+    let current = p.tier().unwrap_or(Tier::Standard);
+    (strongest < current).then(|| {
+        let mut q = p.clone();
+        if let Some(r) = q.role.as_mut() {
+            r.tier = Some(strongest);
+        }
+        q
+    })
 }
 
 /// The directory's role schedules as policy-shaped records, one per (role, file), so the

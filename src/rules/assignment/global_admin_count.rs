@@ -57,7 +57,7 @@ fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
             "Move administrators to finer-grained roles (User, Exchange, Privileged Role Administrator…) until at most the maximum hold Global Administrator.",
         )
     };
-    vec![Hit::new(&holders.pointer, format!("{n} users hold Global Administrator ({names}): {what}; between {min} and {max} are required"), help)
+    vec![Hit::new(&holders.pointer, format!("{n} {} Global Administrator ({names}): {what}; between {min} and {max} are required", if n == 1 { "user holds" } else { "users hold" }), help)
         .label(format!("{n} Global Administrators"))]
 }
 
