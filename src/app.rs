@@ -127,6 +127,7 @@ fn check(args: &CheckArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8
         keep_policies: false,
         keep_sources: args.format == Format::Human,
         threads: 0,
+        keep_context: false,
     };
     let mut outcome = lint::lint_with(&inputs, &ruleset, &catalog, opts);
     if let Some(c) = &config {
@@ -482,6 +483,7 @@ fn approvers(
         keep_policies: false,
         keep_sources: false,
         threads: 0,
+        keep_context: true,
     };
     let outcome = lint::lint_with(&inputs, &ruleset, &catalog, opts);
     errors.extend(outcome.errors.iter().cloned());

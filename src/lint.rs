@@ -190,6 +190,9 @@ pub struct Options {
     pub keep_sources: bool,
     /// Worker threads; 0 means one per available core.
     pub threads: usize,
+    /// Keep the policies the directory rules and the approver report use even without directory
+    /// context (the approver report needs them); otherwise kept only when context is present.
+    pub keep_context: bool,
 }
 
 impl Default for Options {
@@ -198,6 +201,7 @@ impl Default for Options {
             keep_policies: true,
             keep_sources: true,
             threads: 0,
+            keep_context: false,
         }
     }
 }
@@ -229,6 +233,8 @@ struct FileResult {
     directory: Directory,
     /// Policies the directory rules look at, kept until the whole run is read.
     context: Vec<Policy>,
+    /// This file already carries the PIM015 note.
+    noted: bool,
 }
 
 /// Lints files from disk with the default options.
@@ -257,6 +263,54 @@ pub fn lint_bytes(docs: &[(String, Vec<u8>)], ruleset: &RuleSet, catalog: &RoleC
 }
 
 fn run(sources: &[Source], ruleset: &RuleSet, catalog: &RoleCatalog, opts: Options) -> Outcome {
+    // Policies are kept for the directory rules only when the run has directory context: a
+    // policy estate without it streams through in bounded memory.
+    let retain = opts.keep_context || sources.iter().any(sniff_context);
+    match run_inner(sources, ruleset, catalog, opts, retain) {
+        Ok(out) => out,
+        // The sniff missed a context file: run again, keeping what the directory rules need.
+        Err(()) => run_inner(sources, ruleset, catalog, opts, true).unwrap_or_default(),
+    }
+}
+
+/// Whether a file looks like directory context (users, groups, role schedules), from its first
+/// few kilobytes: keys that policy exports never have.
+fn sniff_context(source: &Source) -> bool {
+    const KEYS: &[&str] = &[
+        "\"userPrincipalName\"",
+        "\"isAssignableToRole\"",
+        "\"principalId\"",
+        "\"accessId\"",
+        "roleEligibilitySchedule",
+        "roleAssignmentSchedule",
+        "\"templateId\"",
+    ];
+    let mut head = vec![0u8; 8192];
+    let n = match source {
+        Source::Path(input) => {
+            use std::io::Read;
+            std::fs::File::open(&input.path)
+                .and_then(|mut f| f.read(&mut head))
+                .unwrap_or(0)
+        }
+        Source::Bytes(_, b) => {
+            let n = b.len().min(head.len());
+            head[..n].copy_from_slice(&b[..n]);
+            n
+        }
+    };
+    let text = String::from_utf8_lossy(&head[..n]);
+    KEYS.iter().any(|k| text.contains(k))
+}
+
+/// One run. `Err` when `retain` was off but directory context turned up after all.
+fn run_inner(
+    sources: &[Source],
+    ruleset: &RuleSet,
+    catalog: &RoleCatalog,
+    opts: Options,
+    retain: bool,
+) -> Result<Outcome, ()> {
     let threads = match opts.threads {
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
         n => n,
@@ -271,7 +325,7 @@ fn run(sources: &[Source], ruleset: &RuleSet, catalog: &RoleCatalog, opts: Optio
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(source) = sources.get(i) else { break };
-                        done.push((i, process(i, source, ruleset, catalog, opts)));
+                        done.push((i, process(i, source, ruleset, catalog, opts, retain)));
                     }
                     done
                 })
@@ -311,6 +365,10 @@ fn run(sources: &[Source], ruleset: &RuleSet, catalog: &RoleCatalog, opts: Optio
         out.files.push(r.src);
     }
 
+    if !retain && !directory.is_empty() {
+        return Err(());
+    }
+
     // Join bare policies with the assignment lists of the run, on policy id.
     let mut late: Vec<Finding> = Vec::new();
     let by_policy: HashMap<&str, &Link> = links.iter().map(|l| (l.policy_id.as_str(), l)).collect();
@@ -331,7 +389,7 @@ fn run(sources: &[Source], ruleset: &RuleSet, catalog: &RoleCatalog, opts: Optio
             }
             classify(&mut p, catalog);
             late.extend(lint_policy(&p, ruleset));
-            if wants_context(&p) {
+            if retain && wants_context(&p) {
                 context.push(p.clone());
             }
             if opts.keep_policies {
@@ -365,9 +423,15 @@ fn run(sources: &[Source], ruleset: &RuleSet, catalog: &RoleCatalog, opts: Optio
     }
     out.directory = directory;
     out.context = context;
+    if out.directory.is_empty() {
+        // One PIM015 note per run: the first file's.
+        let mut seen = false;
+        out.findings
+            .retain(|f| f.code != "PIM015" || !std::mem::replace(&mut seen, true));
+    }
     out.linted_files = out.files.len();
     out.sort_findings();
-    out
+    Ok(out)
 }
 
 /// Reads, parses, normalises and lints one file. The tree borrows from the decoded text and is
@@ -378,6 +442,7 @@ fn process(
     ruleset: &RuleSet,
     catalog: &RoleCatalog,
     opts: Options,
+    retain: bool,
 ) -> FileResult {
     let empty = |src: SourceFile| FileResult {
         src,
@@ -390,6 +455,7 @@ fn process(
         error: None,
         directory: Directory::default(),
         context: Vec::new(),
+        noted: false,
     };
     let (name, explicit, syntax, bytes) = match source {
         Source::Path(input) => {
@@ -451,7 +517,7 @@ fn process(
             &mut |ptr, item| {
                 let doc = dialect::normalise_item(index, &item, &ptr);
                 recognised |= doc.recognised();
-                let mut new = absorb(doc, &mut r, ruleset, catalog, opts);
+                let mut new = absorb(doc, &mut r, ruleset, catalog, opts, retain);
                 locate_in(&item, &ptr, &src, &mut new);
                 r.findings.extend(new);
             },
@@ -535,7 +601,7 @@ fn process(
         Ok(root) => {
             let doc = dialect::normalise(index, root);
             recognised |= doc.recognised();
-            let mut new = absorb(doc, &mut r, ruleset, catalog, opts);
+            let mut new = absorb(doc, &mut r, ruleset, catalog, opts, retain);
             if !recognised {
                 if explicit {
                     new.extend(file_finding(
@@ -573,6 +639,7 @@ fn absorb(
     ruleset: &RuleSet,
     catalog: &RoleCatalog,
     opts: Options,
+    retain: bool,
 ) -> Vec<Finding> {
     let mut findings = Vec::new();
     r.links.extend(doc.links);
@@ -585,14 +652,52 @@ fn absorb(
         }
         classify(&mut p, catalog);
         findings.extend(lint_policy(&p, ruleset));
-        if wants_context(&p) {
+        if retain && wants_context(&p) {
             r.context.push(p.clone());
+        } else if !retain && !r.noted {
+            // Without directory context: the run's one PIM015 note, located like any finding.
+            if let Some(note) = context_note(&p, ruleset) {
+                r.noted = true;
+                findings.push(note);
+            }
         }
         if opts.keep_policies {
             r.policies.push(p);
         }
     }
     findings
+}
+
+/// The PIM015 note for a policy whose approvers the directory rules would have checked.
+fn context_note(p: &Policy, ruleset: &RuleSet) -> Option<Finding> {
+    let entries = crate::rules::context::approvers(p);
+    let first = entries.first()?;
+    let wanted = rules::REGISTRY
+        .iter()
+        .filter(|r| r.needs == Needs::Directory)
+        .any(|r| {
+            ruleset
+                .entries_for(r.code)
+                .any(|e| e.severity_for_policy(p).is_some())
+        });
+    if !wanted {
+        return None;
+    }
+    let mut f = file_finding(
+        "PIM015",
+        ruleset,
+        p.file,
+        0..0,
+        format!(
+            "Approver and assignment checks (PIM105–PIM108, PIM111, PIM310–PIM315 from schedules, PIM501) did not run: no directory context among the inputs. Export {}",
+            crate::rules::context::context_missing::FILES
+        ),
+        "Lint the directory exports together with the policies (same run); `pim-lint fetch` will write them.",
+        "approvers not checked",
+    )?;
+    f.pointer = Some(first.approver.pointer.clone());
+    f.identity = "PIM015|context-missing".into();
+    Some(f)
 }
 
 /// Policies the directory rules and the approver report need: those requiring approval, and

@@ -126,8 +126,11 @@ impl Entry {
 
     /// The severity for a file-level finding or a policy of this tier (no role selector).
     pub fn severity_for(&self, tier: Option<Tier>) -> Option<Severity> {
-        self.select
-            .severity(&self.severity, tier, self.rule.needs == Needs::Role)
+        self.select.severity(
+            &self.severity,
+            tier,
+            matches!(self.rule.needs, Needs::Role | Needs::Directory),
+        )
     }
 
     /// The severity for this policy, or `None` when the entry does not apply to it.
@@ -135,8 +138,11 @@ impl Entry {
         if !self.select.matches(p) {
             return None;
         }
-        self.select
-            .severity(&self.severity, p.tier(), self.rule.needs == Needs::Role)
+        self.select.severity(
+            &self.severity,
+            p.tier(),
+            matches!(self.rule.needs, Needs::Role | Needs::Directory),
+        )
     }
 }
 
