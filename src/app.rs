@@ -174,18 +174,7 @@ fn check(args: &CheckArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8
         }
     };
     let _ = stdout.write_all(text.as_bytes());
-    for e in &errors {
-        let _ = writeln!(
-            stderr,
-            "{}: {}{}",
-            if e.fatal { "error" } else { "warning" },
-            e.path
-                .as_deref()
-                .map(|p| format!("{p}: "))
-                .unwrap_or_default(),
-            e.message
-        );
-    }
+    print_run_errors(&errors, stderr);
     if errors.iter().any(|e| e.fatal) {
         return EXIT_FAILURE;
     }
@@ -501,21 +490,27 @@ fn approvers(
             crate::rules::context::context_missing::FILES
         );
     }
-    for e in &errors {
-        let _ = writeln!(
-            stderr,
-            "{}: {}{}",
-            if e.fatal { "error" } else { "warning" },
-            e.path
-                .as_deref()
-                .map(|p| format!("{p}: "))
-                .unwrap_or_default(),
-            e.message
-        );
-    }
+    print_run_errors(&errors, stderr);
     if errors.iter().any(|e| e.fatal) {
         EXIT_FAILURE
     } else {
         EXIT_CLEAN
+    }
+}
+
+/// Problems of the run itself (I/O, walking), errors or warnings, on stderr.
+fn print_run_errors(errors: &[lint::RunError], stderr: &mut dyn Write) {
+    for e in errors {
+        let path = e
+            .path
+            .as_deref()
+            .map(|p| format!("{p}: "))
+            .unwrap_or_default();
+        let _ = writeln!(
+            stderr,
+            "{}: {path}{}",
+            if e.fatal { "error" } else { "warning" },
+            e.message
+        );
     }
 }

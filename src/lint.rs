@@ -137,6 +137,46 @@ pub struct Finding {
     pub identity: String,
 }
 
+impl Finding {
+    /// A policy's finding from a rule's hit; located later.
+    #[allow(clippy::too_many_arguments)]
+    fn from_hit(
+        p: &Policy,
+        code: Cow<'static, str>,
+        rule: Cow<'static, str>,
+        severity: Severity,
+        hit: rules::Hit,
+        control: &Option<String>,
+        role: &Option<Arc<RoleRef>>,
+        subject: &Arc<str>,
+    ) -> Finding {
+        let identity = identity(&code, p, &hit.pointer);
+        Finding {
+            code,
+            rule,
+            severity: hit.severity.unwrap_or(severity),
+            message: hit.message,
+            help: hit.help,
+            label: hit.label,
+            file: p.file,
+            span: 0..0,
+            position: Position {
+                line: 1,
+                column: 1,
+                end_line: 1,
+                end_column: 1,
+            },
+            pointer: Some(hit.pointer),
+            policy_id: p.id.clone(),
+            scope: p.scope.clone(),
+            role: role.clone(),
+            subject: Some(subject.clone()),
+            control: control.clone(),
+            identity,
+        }
+    }
+}
+
 /// Everything a run produced.
 #[derive(Debug, Default)]
 pub struct Outcome {
@@ -783,30 +823,16 @@ fn lint_with_directory(
                 accounts: &ruleset.accounts,
             };
             for hit in (rule.check)(p, &ctx) {
-                let identity = identity(rule.code, p, &hit.pointer);
-                out.push(Finding {
-                    code: Cow::Borrowed(rule.code),
-                    rule: Cow::Borrowed(rule.name),
-                    severity: hit.severity.unwrap_or(severity),
-                    message: hit.message,
-                    help: hit.help,
-                    label: hit.label,
-                    file: p.file,
-                    span: 0..0,
-                    position: Position {
-                        line: 1,
-                        column: 1,
-                        end_line: 1,
-                        end_column: 1,
-                    },
-                    pointer: Some(hit.pointer),
-                    policy_id: p.id.clone(),
-                    scope: p.scope.clone(),
-                    role: role.clone(),
-                    subject: Some(subject.clone()),
-                    control: entry.control.clone(),
-                    identity,
-                });
+                out.push(Finding::from_hit(
+                    p,
+                    Cow::Borrowed(rule.code),
+                    Cow::Borrowed(rule.name),
+                    severity,
+                    hit,
+                    &entry.control,
+                    &role,
+                    &subject,
+                ));
             }
         }
     }
@@ -1091,30 +1117,9 @@ fn lint_policy(p: &Policy, ruleset: &RuleSet) -> Vec<Finding> {
                     severity: Severity,
                     hit: rules::Hit,
                     control: &Option<String>| {
-        let identity = identity(&code, p, &hit.pointer);
-        out.push(Finding {
-            code,
-            rule: name,
-            severity: hit.severity.unwrap_or(severity),
-            message: hit.message,
-            help: hit.help,
-            label: hit.label,
-            file: p.file,
-            span: 0..0,
-            position: Position {
-                line: 1,
-                column: 1,
-                end_line: 1,
-                end_column: 1,
-            },
-            pointer: Some(hit.pointer),
-            policy_id: p.id.clone(),
-            scope: p.scope.clone(),
-            role: role.clone(),
-            subject: Some(subject.clone()),
-            control: control.clone(),
-            identity,
-        });
+        out.push(Finding::from_hit(
+            p, code, name, severity, hit, control, &role, &subject,
+        ));
     };
     for rule in rules::REGISTRY {
         if matches!(rule.needs, Needs::File | Needs::Config | Needs::Directory)

@@ -329,71 +329,18 @@ impl<'a> Parser<'a> {
         &mut self,
         on_item: &mut dyn FnMut(String, Node<'a>),
     ) -> Result<Value<'a>, SyntaxError> {
-        self.pos += 1;
-        let mut members = Vec::new();
-        self.ws();
-        if self.s.get(self.pos) == Some(&b'}') {
-            self.pos += 1;
-            return Ok(Value::Object(members));
-        }
-        loop {
-            self.ws();
-            if self.s.get(self.pos) != Some(&b'"') {
-                let trailing = if self.s.get(self.pos) == Some(&b'}') {
-                    " (trailing commas are not allowed in JSON)"
-                } else {
-                    ""
-                };
-                return Err(self.err(format!(
-                    "expected a quoted key but found {}{trailing}",
-                    self.describe_here()
-                )));
-            }
-            let key_start = self.pos;
-            let key = self.string()?;
-            let key_span = key_start..self.pos;
-            self.ws();
-            if self.s.get(self.pos) != Some(&b':') {
-                return Err(self.err(format!(
-                    "expected ':' after the key \"{key}\" but found {}",
-                    self.describe_here()
-                )));
-            }
-            self.pos += 1;
-            self.ws();
-            let value = if key == "value" && self.s.get(self.pos) == Some(&b'[') {
-                let start = self.pos;
-                let v = self.stream_array(1, "/value", on_item)?;
-                Node {
-                    span: start..self.pos,
+        self.members(&mut |p, key| {
+            if key == "value" && p.s.get(p.pos) == Some(&b'[') {
+                let start = p.pos;
+                let v = p.stream_array(1, "/value", on_item)?;
+                Ok(Node {
+                    span: start..p.pos,
                     value: v,
-                }
+                })
             } else {
-                self.value(1)?
-            };
-            if members.iter().any(|x: &Member<'a>| x.key == key) {
-                self.duplicates.push((key.to_string(), key_span.clone()));
+                p.value(1)
             }
-            members.push(Member {
-                key,
-                key_span,
-                value,
-            });
-            self.ws();
-            match self.s.get(self.pos) {
-                Some(b',') => self.pos += 1,
-                Some(b'}') => {
-                    self.pos += 1;
-                    return Ok(Value::Object(members));
-                }
-                _ => {
-                    return Err(self.err(format!(
-                        "expected ',' or '}}' after an object member but found {}",
-                        self.describe_here()
-                    )));
-                }
-            }
-        }
+        })
     }
 
     fn array(&mut self, depth: usize) -> Result<Value<'a>, SyntaxError> {
@@ -425,6 +372,15 @@ impl<'a> Parser<'a> {
     }
 
     fn object(&mut self, depth: usize) -> Result<Value<'a>, SyntaxError> {
+        self.members(&mut |p, _| p.value(depth + 1))
+    }
+
+    /// An object's members; `value_of` parses each member's value (streaming or not). Repeated
+    /// keys are recorded in `duplicates`.
+    fn members(
+        &mut self,
+        value_of: &mut dyn FnMut(&mut Self, &str) -> Result<Node<'a>, SyntaxError>,
+    ) -> Result<Value<'a>, SyntaxError> {
         self.pos += 1;
         let mut members = Vec::new();
         self.ws();
@@ -457,7 +413,7 @@ impl<'a> Parser<'a> {
             }
             self.pos += 1;
             self.ws();
-            let value = self.value(depth + 1)?;
+            let value = value_of(self, &key)?;
             if members.iter().any(|x: &Member<'a>| x.key == key) {
                 self.duplicates.push((key.to_string(), key_span.clone()));
             }
