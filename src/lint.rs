@@ -757,44 +757,9 @@ fn lint_with_directory(
     catalog: &RoleCatalog,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
-    let wanted = |p: &Policy| {
-        rules::REGISTRY
-            .iter()
-            .filter(|r| r.needs == Needs::Directory)
-            .any(|r| {
-                ruleset
-                    .entries_for(r.code)
-                    .any(|e| e.severity_for_policy(p).is_some())
-            })
-    };
     if directory.is_empty() {
-        let Some(p) = context
-            .iter()
-            .find(|p| !crate::rules::context::approvers(p).is_empty() && wanted(p))
-        else {
-            return out;
-        };
-        let pointer = crate::rules::context::approvers(p)
-            .first()
-            .map(|e| e.approver.pointer.clone())
-            .unwrap_or_else(|| p.pointer.clone());
-        if let Some(mut f) = file_finding(
-            "PIM015",
-            ruleset,
-            p.file,
-            0..0,
-            format!(
-                "Approver and assignment checks (PIM105–PIM108, PIM111, PIM310–PIM315 from schedules, PIM501) did not run: no directory context among the inputs. Export {}",
-                crate::rules::context::context_missing::FILES
-            ),
-            "Lint the directory exports together with the policies (same run); `pim-lint fetch` will write them.",
-            "approvers not checked",
-        ) {
-            f.pointer = Some(pointer);
-            // One per run: the same finding whatever file it happens to point at.
-            f.identity = "PIM015|context-missing".into();
-            out.push(f);
-        }
+        // Context was expected (or the approver report asked for it) but none turned up.
+        out.extend(context.iter().find_map(|p| context_note(p, ruleset)));
         return out;
     }
     for original in context {
