@@ -109,3 +109,46 @@ pub fn show_duration(written: &str, d: IsoDuration) -> String {
         format!("{written} ({canonical})")
     }
 }
+
+/// A rule that requires one entry (`MultiFactorAuthentication`, `Justification`, `Ticketing`)
+/// in an enablement rule's `enabledRules`, with the words of its diagnostics.
+pub struct EnabledRequirement {
+    pub id: RuleId,
+    pub item: &'static str,
+    /// For a missing enablement rule: "nothing shows that {requires}".
+    pub requires: &'static str,
+    /// The message when the list lacks the item; the list and the item are appended.
+    pub lacking: &'static str,
+    /// The message when the enablement rule has no `enabledRules`, and its label.
+    pub no_list: &'static str,
+    pub no_list_label: Option<&'static str>,
+    pub help: &'static str,
+}
+
+/// Checks an [`EnabledRequirement`] (PIM202, PIM203, PIM305, PIM306).
+pub fn require_enabled(p: &Policy, r: &EnabledRequirement) -> Vec<Hit> {
+    match p.enabled_rules(r.id) {
+        None => missing(p, r.id, r.requires, r.help),
+        Some((_, Some(list))) if has(list, r.item) => Vec::new(),
+        Some((_, Some(list))) => vec![
+            Hit::new(
+                &list.pointer,
+                format!(
+                    "{}: enabledRules is {}; it should include {}",
+                    r.lacking,
+                    show_list(list),
+                    r.item
+                ),
+                r.help,
+            )
+            .label(format!("no {}", r.item)),
+        ],
+        Some((rule, None)) => {
+            let hit = Hit::new(&rule.pointer, r.no_list, r.help);
+            vec![match r.no_list_label {
+                Some(l) => hit.label(l),
+                None => hit,
+            }]
+        }
+    }
+}

@@ -14,20 +14,18 @@ pub static RULE: RuleDef = RuleDef {
 
 const HELP: &str = "Add \"Justification\" to `enabledRules` of Enablement_EndUser_Assignment (portal: Require justification on activation).";
 
+const REQUIREMENT: util::EnabledRequirement = util::EnabledRequirement {
+    id: RuleId::EnablementEndUserAssignment,
+    item: "Justification",
+    requires: "activation requires a justification",
+    lacking: "Activation does not require a justification",
+    no_list: "Activation does not require a justification",
+    no_list_label: Some("no enabledRules"),
+    help: HELP,
+};
+
 fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
-    match p.enabled_rules(RuleId::EnablementEndUserAssignment) {
-        None => util::missing(p, RuleId::EnablementEndUserAssignment, "activation requires a justification", HELP),
-        Some((_, Some(list))) if util::has(list, "Justification") => Vec::new(),
-        Some((_, Some(list))) => vec![
-            Hit::new(
-                &list.pointer,
-                format!("Activation does not require a justification: enabledRules is {}; it should include Justification", util::show_list(list)),
-                HELP,
-            )
-            .label("no Justification"),
-        ],
-        Some((rule, None)) => vec![Hit::new(&rule.pointer, "Activation does not require a justification", HELP).label("no enabledRules")],
-    }
+    util::require_enabled(p, &REQUIREMENT)
 }
 
 const DOC: &str = r##"## What it does

@@ -14,20 +14,18 @@ pub static RULE: RuleDef = RuleDef {
 
 const HELP: &str = "Add \"Ticketing\" to `enabledRules` of Enablement_EndUser_Assignment (portal: Require ticket information on activation).";
 
+const REQUIREMENT: util::EnabledRequirement = util::EnabledRequirement {
+    id: RuleId::EnablementEndUserAssignment,
+    item: "Ticketing",
+    requires: "activation requires ticket information",
+    lacking: "Activation does not require ticket information",
+    no_list: "Activation does not require ticket information",
+    no_list_label: Some("no enabledRules"),
+    help: HELP,
+};
+
 fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
-    match p.enabled_rules(RuleId::EnablementEndUserAssignment) {
-        None => util::missing(p, RuleId::EnablementEndUserAssignment, "activation requires ticket information", HELP),
-        Some((_, Some(list))) if util::has(list, "Ticketing") => Vec::new(),
-        Some((_, Some(list))) => vec![
-            Hit::new(
-                &list.pointer,
-                format!("Activation does not require ticket information: enabledRules is {}; it should include Ticketing", util::show_list(list)),
-                HELP,
-            )
-            .label("no Ticketing"),
-        ],
-        Some((rule, None)) => vec![Hit::new(&rule.pointer, "Activation does not require ticket information", HELP).label("no enabledRules")],
-    }
+    util::require_enabled(p, &REQUIREMENT)
 }
 
 const DOC: &str = r##"## What it does

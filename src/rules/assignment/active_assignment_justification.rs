@@ -15,20 +15,18 @@ pub static RULE: RuleDef = RuleDef {
 const HELP: &str = "Add \"Justification\" to `enabledRules` of Enablement_Admin_Assignment (portal: Assignment → Require \
                     justification on active assignment).";
 
+const REQUIREMENT: util::EnabledRequirement = util::EnabledRequirement {
+    id: RuleId::EnablementAdminAssignment,
+    item: "Justification",
+    requires: "active assignments require a justification",
+    lacking: "An admin can make an active assignment without a justification",
+    no_list: "Active assignments need no justification",
+    no_list_label: None,
+    help: HELP,
+};
+
 fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
-    match p.enabled_rules(RuleId::EnablementAdminAssignment) {
-        None => util::missing(p, RuleId::EnablementAdminAssignment, "active assignments require a justification", HELP),
-        Some((_, Some(list))) if util::has(list, "Justification") => Vec::new(),
-        Some((_, Some(list))) => vec![
-            Hit::new(
-                &list.pointer,
-                format!("An admin can make an active assignment without a justification: enabledRules is {}; it should include Justification", util::show_list(list)),
-                HELP,
-            )
-            .label("no Justification"),
-        ],
-        Some((rule, None)) => vec![Hit::new(&rule.pointer, "Active assignments need no justification", HELP)],
-    }
+    util::require_enabled(p, &REQUIREMENT)
 }
 
 const DOC: &str = r##"## What it does

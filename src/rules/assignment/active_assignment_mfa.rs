@@ -15,20 +15,18 @@ pub static RULE: RuleDef = RuleDef {
 const HELP: &str = "Add \"MultiFactorAuthentication\" to `enabledRules` of Enablement_Admin_Assignment (portal: Assignment → \
                     Require Azure Multi-Factor Authentication on active assignment).";
 
+const REQUIREMENT: util::EnabledRequirement = util::EnabledRequirement {
+    id: RuleId::EnablementAdminAssignment,
+    item: "MultiFactorAuthentication",
+    requires: "active assignments require MFA",
+    lacking: "An admin can make an active assignment without MFA",
+    no_list: "Active assignments are made without MFA",
+    no_list_label: None,
+    help: HELP,
+};
+
 fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
-    match p.enabled_rules(RuleId::EnablementAdminAssignment) {
-        None => util::missing(p, RuleId::EnablementAdminAssignment, "active assignments require MFA", HELP),
-        Some((_, Some(list))) if util::has(list, "MultiFactorAuthentication") => Vec::new(),
-        Some((_, Some(list))) => vec![
-            Hit::new(
-                &list.pointer,
-                format!("An admin can make an active assignment without MFA: enabledRules is {}; it should include MultiFactorAuthentication", util::show_list(list)),
-                HELP,
-            )
-            .label("no MultiFactorAuthentication"),
-        ],
-        Some((rule, None)) => vec![Hit::new(&rule.pointer, "Active assignments are made without MFA", HELP)],
-    }
+    util::require_enabled(p, &REQUIREMENT)
 }
 
 const DOC: &str = r##"## What it does

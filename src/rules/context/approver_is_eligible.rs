@@ -13,13 +13,9 @@ pub static RULE: RuleDef = RuleDef {
 };
 
 fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
-    let Some(dir) = cx.directory.filter(|d| d.has_schedules()) else {
+    let Some((dir, holders)) = super::holders(p, cx) else {
         return Vec::new();
     };
-    let Some(target) = super::target(p).filter(|t| dir.knows_holders_of(t)) else {
-        return Vec::new();
-    };
-    let holders = dir.holders(&target);
     let mut hits = Vec::new();
     for e in super::approvers(p) {
         let Some(reached) = super::reached(dir, e.approver) else {

@@ -75,6 +75,20 @@ pub(crate) fn target(p: &Policy) -> Option<Target> {
     }
 }
 
+/// The directory and everyone who holds the policy's role (eligible or active, groups expanded),
+/// when the run has schedules of that kind; `None` otherwise (nothing can be said).
+pub(crate) fn holders<'d>(
+    p: &Policy,
+    cx: &crate::rules::Ctx<'d>,
+) -> Option<(
+    &'d Directory,
+    Vec<(Reached, &'d crate::model::directory::Schedule)>,
+)> {
+    let dir = cx.directory.filter(|d| d.has_schedules())?;
+    let target = target(p).filter(|t| dir.knows_holders_of(t))?;
+    Some((dir, dir.holders(&target)))
+}
+
 /// "Alex Rivera <alex@contoso.example>" (or the id), and " via PIM-Approvers > Nested" when
 /// reached through groups.
 pub(crate) fn who(dir: &Directory, r: &Reached) -> String {
