@@ -714,7 +714,12 @@ fn context_note(p: &Policy, ruleset: &RuleSet) -> Option<Finding> {
     let first = entries.first()?;
     let wanted = rules::REGISTRY
         .iter()
-        .filter(|r| r.needs == Needs::Directory)
+        // Rules that check approvers (PIM501 compares group policies, not approvers).
+        .filter(|r| {
+            r.needs == Needs::Directory
+                && r.category == rules::Category::Approval
+                && r.code != "PIM501"
+        })
         .any(|r| {
             ruleset
                 .entries_for(r.code)
