@@ -1,13 +1,15 @@
 //! Runs a parsed command line: loads packs and roles, lints, renders, decides the exit code.
 
 use crate::cli::{CheckArgs, Cli, ColorChoice, Command, FailOn, Format, RulesArgs};
-use crate::lint;
+use crate::engine;
+use crate::finding::RunError;
+use crate::input;
 use crate::model::RoleCatalog;
 use crate::pack::config::{self, Config, Date};
-use crate::pack::suppress;
 use crate::pack::{self, ConfigError, Pack, RuleSet};
 use crate::report::{self, human::Style};
 use crate::rules::{self, Severity};
+use crate::suppress;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
@@ -95,7 +97,7 @@ fn find_config(args: &CheckArgs) -> Result<Option<Config>, ConfigError> {
                 .and_then(|abs| abs.strip_prefix(&cwd).ok().map(Path::to_path_buf))
         })
         .unwrap_or_else(|| path.clone());
-    config::load(&path, lint::display_name(&display)).map(Some)
+    config::load(&path, input::display_name(&display)).map(Some)
 }
 
 fn check(args: &CheckArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
@@ -119,17 +121,17 @@ fn check(args: &CheckArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8
         }
     };
     let mut errors = Vec::new();
-    let mut inputs = lint::discover(&args.paths, &mut errors);
+    let mut inputs = input::discover(&args.paths, &mut errors);
     if args.skip_unknown {
         inputs.iter_mut().for_each(|i| i.explicit = false);
     }
-    let opts = lint::Options {
+    let opts = engine::Options {
         keep_policies: false,
         keep_sources: args.format == Format::Human,
         threads: 0,
         keep_context: false,
     };
-    let mut outcome = lint::lint_with(&inputs, &ruleset, &catalog, opts);
+    let mut outcome = engine::lint_with(&inputs, &ruleset, &catalog, opts);
     if let Some(c) = &config {
         outcome.suppressed = suppress::apply(&mut outcome, c, &ruleset, Date::today());
     }
@@ -410,8 +412,8 @@ fn init(dir: &Path, force: bool, stdout: &mut dyn Write, stderr: &mut dyn Write)
 }
 
 fn test_packs(dirs: &[PathBuf], bless: bool, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
-    let run = || -> Result<pack::cases::Report, ConfigError> {
-        pack::cases::run(dirs, &pack::builtin_roles()?, bless)
+    let run = || -> Result<crate::packtest::Report, ConfigError> {
+        crate::packtest::run(dirs, &pack::builtin_roles()?, bless)
     };
     match run() {
         Ok(report) => {
@@ -467,14 +469,14 @@ fn approvers(
         }
     };
     let mut errors = Vec::new();
-    let inputs = lint::discover(paths, &mut errors);
-    let opts = lint::Options {
+    let inputs = input::discover(paths, &mut errors);
+    let opts = engine::Options {
         keep_policies: false,
         keep_sources: false,
         threads: 0,
         keep_context: true,
     };
-    let outcome = lint::lint_with(&inputs, &ruleset, &catalog, opts);
+    let outcome = engine::lint_with(&inputs, &ruleset, &catalog, opts);
     errors.extend(outcome.errors.iter().cloned());
     let rows = report::approvers::rows(&outcome);
     let text = match format {
@@ -499,7 +501,7 @@ fn approvers(
 }
 
 /// Problems of the run itself (I/O, walking), errors or warnings, on stderr.
-fn print_run_errors(errors: &[lint::RunError], stderr: &mut dyn Write) {
+fn print_run_errors(errors: &[RunError], stderr: &mut dyn Write) {
     for e in errors {
         let path = e
             .path

@@ -2,9 +2,13 @@
 pub mod app;
 pub mod cli;
 pub mod dialect;
-pub mod lint;
+pub mod engine;
+pub mod finding;
+pub mod input;
 pub mod model;
 pub mod pack;
+pub mod packtest;
 pub mod report;
 pub mod rules;
 pub mod source;
+pub mod suppress;

@@ -8,7 +8,8 @@
 
 mod common;
 
-use pim_lint::lint::{self, Outcome};
+use pim_lint::engine;
+use pim_lint::finding::Outcome;
 use pim_lint::pack::{self, RuleSet, config};
 use pim_lint::report;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -278,7 +279,7 @@ fn pipeline_never_panics_on_mutated_exports() {
             name.clone()
         };
         let result = catch_unwind(AssertUnwindSafe(|| {
-            let out = lint::lint_bytes(&[(name.clone(), input.clone())], &set, &catalog);
+            let out = engine::lint_bytes(&[(name.clone(), input.clone())], &set, &catalog);
             render_all(&out, &set);
         }));
         if result.is_err() {

@@ -5,7 +5,7 @@
 
 mod common;
 
-use pim_lint::lint::Outcome;
+use pim_lint::finding::Outcome;
 use pim_lint::report::human::{self, Style};
 use pim_lint::rules::REGISTRY;
 use std::collections::HashSet;

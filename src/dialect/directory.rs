@@ -14,7 +14,7 @@ pub fn classify(file: usize, f: &Field<'_>, dir: &mut Directory) -> bool {
     let o = Obj::new(f.clone());
     let at = At {
         file,
-        pointer: f.ptr.clone(),
+        pointer: f.at(),
     };
     let mut problems: Vec<Problem> = Vec::new();
 
@@ -170,11 +170,8 @@ fn schedule(o: &Obj<'_>, at: At, target: Target, principal: String) -> Schedule 
     let info = o.value("scheduleInfo");
     let expiration = info.as_ref().and_then(|i| i.field("expiration"));
     let date = |f: Option<Field<'_>>| {
-        f.filter(|f| !f.node.is_null()).and_then(|f| {
-            f.node
-                .as_str()
-                .map(|s| Loc::new(normalise_date(s), f.ptr.clone()))
-        })
+        f.filter(|f| !f.node.is_null())
+            .and_then(|f| f.node.as_str().map(|s| Loc::new(normalise_date(s), f.at())))
     };
     let start_field = o
         .get("startDateTime")
@@ -198,9 +195,7 @@ fn schedule(o: &Obj<'_>, at: At, target: Target, principal: String) -> Schedule 
         ends_by_duration.then(|| {
             Loc::new(
                 "after duration".to_owned(),
-                expiration
-                    .as_ref()
-                    .map_or(at.pointer.clone(), |e| e.ptr.clone()),
+                expiration.as_ref().map_or(at.pointer.clone(), |e| e.at()),
             )
         })
     });
@@ -209,11 +204,9 @@ fn schedule(o: &Obj<'_>, at: At, target: Target, principal: String) -> Schedule 
         .and_then(|p| p.field("@odata.type"))
         .and_then(|t| t.node.as_str().map(PrincipalKind::parse))
         .or_else(|| o.str("principalType").map(|t| PrincipalKind::parse(&t)));
-    let condition = o.value("condition").and_then(|c| {
-        c.node
-            .as_str()
-            .map(|s| Loc::new(s.to_owned(), c.ptr.clone()))
-    });
+    let condition = o
+        .value("condition")
+        .and_then(|c| c.node.as_str().map(|s| Loc::new(s.to_owned(), c.at())));
     Schedule {
         grant,
         target,
@@ -221,10 +214,10 @@ fn schedule(o: &Obj<'_>, at: At, target: Target, principal: String) -> Schedule 
         principal_kind,
         start,
         end,
-        start_pointer: start_field.map_or_else(|| at.pointer.clone(), |f| f.ptr),
+        start_pointer: start_field.map_or_else(|| at.pointer.clone(), |f| f.into_at()),
         end_pointer: end_field.map_or_else(
-            || expiration.map_or_else(|| at.pointer.clone(), |e| e.ptr),
-            |f| f.ptr,
+            || expiration.map_or_else(|| at.pointer.clone(), |e| e.into_at()),
+            |f| f.into_at(),
         ),
         assignment_type: o.str("assignmentType"),
         condition,

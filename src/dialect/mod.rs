@@ -51,15 +51,7 @@ const MAX_WALK_DEPTH: usize = 5;
 pub fn normalise_item(file: usize, item: &Node, pointer: &str) -> Document {
     let mut doc = Document::default();
     let depth = pointer.matches('/').count();
-    walk(
-        file,
-        Field {
-            node: item,
-            ptr: pointer.to_owned(),
-        },
-        depth,
-        &mut doc,
-    );
+    walk(file, Field::root(item, pointer.to_owned()), depth, &mut doc);
     doc.dialects.sort_by_key(|d| *d as u8);
     doc.dialects.dedup();
     doc
@@ -67,15 +59,7 @@ pub fn normalise_item(file: usize, item: &Node, pointer: &str) -> Document {
 
 pub fn normalise(file: usize, root: &Node) -> Document {
     let mut doc = Document::default();
-    walk(
-        file,
-        Field {
-            node: root,
-            ptr: String::new(),
-        },
-        0,
-        &mut doc,
-    );
+    walk(file, Field::root(root, String::new()), 0, &mut doc);
     scuba::attach_holders(root, &mut doc.policies);
     doc.dialects.sort_by_key(|d| *d as u8);
     doc.dialects.dedup();
@@ -111,6 +95,7 @@ fn walk(file: usize, f: Field<'_>, depth: usize, doc: &mut Document) {
                     Field {
                         node: &m.value,
                         ptr: child(&f.ptr, &m.key),
+                        span: read::report_span(&m.value, Some(&m.key_span)),
                     },
                     depth + 1,
                     doc,
@@ -281,7 +266,7 @@ fn classify(file: usize, f: &Field<'_>, doc: &mut Document) -> bool {
             .is_some_and(|d| !d.value.starts_with('#'));
         let p = Policy {
             file,
-            pointer: f.ptr.clone(),
+            pointer: f.at(),
             dialect: if arm { Dialect::Arm } else { Dialect::Graph },
             kind: if arm {
                 PolicyKind::AzureResource
@@ -292,7 +277,7 @@ fn classify(file: usize, f: &Field<'_>, doc: &mut Document) -> bool {
             display_name: None,
             scope: None,
             role: None,
-            rules_pointer: f.ptr.clone(),
+            rules_pointer: f.at(),
             rules_expanded: true,
             partial: true,
             last_modified: None,
@@ -355,7 +340,7 @@ fn policy(file: usize, f: Field<'_>, hint: Dialect, role: Option<RoleRef>) -> Po
                         Some(rule::rule(item, &mut problems))
                     } else {
                         problems.push(Problem {
-                            pointer: item.ptr.clone(),
+                            pointer: item.at(),
                             message: format!(
                                 "a rule must be an object, found {}",
                                 item.node.value.type_name()
@@ -365,28 +350,28 @@ fn policy(file: usize, f: Field<'_>, hint: Dialect, role: Option<RoleRef>) -> Po
                     }
                 })
                 .collect();
-            (rf.ptr.clone(), true, rules)
+            (rf.at(), true, rules)
         }
         Some(rf) => {
             problems.push(Problem {
-                pointer: rf.ptr.clone(),
+                pointer: rf.at(),
                 message: format!(
                     "`rules` must be an array, found {}",
                     rf.node.value.type_name()
                 ),
             });
-            (rf.ptr.clone(), true, Vec::new())
+            (rf.at(), true, Vec::new())
         }
-        None => (f.ptr.clone(), false, Vec::new()),
+        None => (f.at(), false, Vec::new()),
     };
 
     let id = top.str("id").or_else(|| top.str("name"));
     let mut dialect = hint;
     let any_ps = f.node.member("Rules").is_some()
         || f.node.member("Id").is_some()
-        || rules
-            .iter()
-            .any(|r| r.pointer.contains("/AdditionalProperties") || r.id.pointer.ends_with("/Id"));
+        || rules.iter().any(|r| {
+            r.pointer.path.contains("/AdditionalProperties") || r.id.pointer.path.ends_with("/Id")
+        });
     let any_arm = arm_props.is_some()
         || rules.iter().any(|r| {
             r.discriminator
@@ -420,7 +405,7 @@ fn policy(file: usize, f: Field<'_>, hint: Dialect, role: Option<RoleRef>) -> Po
     let partial = id.is_none() && dialect != Dialect::ScubaGear;
     Policy {
         file,
-        pointer: f.ptr.clone(),
+        pointer: f.at(),
         dialect,
         kind,
         id,

@@ -2,8 +2,9 @@
 //! PascalCase), rule data that may sit under `AdditionalProperties`, and typed reads that record
 //! a [`Problem`] instead of failing when a known field has the wrong type.
 
-use crate::model::{Loc, Problem};
+use crate::model::{Loc, Problem, Ptr, Strings};
 use crate::source::{Node, Value, escape_pointer_token};
+use std::ops::Range;
 
 pub fn child(ptr: &str, key: &str) -> String {
     format!("{ptr}/{}", escape_pointer_token(key))
@@ -13,19 +14,51 @@ pub fn index(ptr: &str, i: usize) -> String {
     format!("{ptr}/{i}")
 }
 
-/// An owned-pointer view, for walking.
+/// A node with its pointer and the span a report shows for it, for walking.
 #[derive(Clone)]
 pub struct Field<'a> {
     pub node: &'a Node<'a>,
     pub ptr: String,
+    /// What a finding about this node highlights: a scalar's value; a container's key (when it
+    /// has one) up to its opening bracket — as [`Node::locate`] resolves the same pointer.
+    pub span: Range<usize>,
+}
+
+/// The span a report shows for a node reached through `key_span` (a member) or not (an item).
+pub(crate) fn report_span(node: &Node<'_>, key_span: Option<&Range<usize>>) -> Range<usize> {
+    match (&node.value, key_span) {
+        (Value::Object(_) | Value::Array(_), Some(k)) => k.start..node.span.start + 1,
+        (Value::Object(_) | Value::Array(_), None) => node.span.start..node.span.start + 1,
+        _ => node.span.clone(),
+    }
 }
 
 impl<'a> Field<'a> {
+    /// A document root or a streamed list item at `ptr`.
+    pub fn root(node: &'a Node<'a>, ptr: String) -> Field<'a> {
+        Field {
+            node,
+            span: report_span(node, None),
+            ptr,
+        }
+    }
+
+    /// Where this node is, for the model.
+    pub fn at(&self) -> Ptr {
+        Ptr::new(self.ptr.clone(), self.span.clone())
+    }
+
+    /// Where this node is, consuming the field.
+    pub fn into_at(self) -> Ptr {
+        Ptr::new(self.ptr, self.span)
+    }
+
     pub fn field(&self, key: &str) -> Option<Field<'a>> {
         let m = self.node.member_ci(key)?;
         Some(Field {
             node: &m.value,
             ptr: child(&self.ptr, &m.key),
+            span: report_span(&m.value, Some(&m.key_span)),
         })
     }
 
@@ -37,6 +70,7 @@ impl<'a> Field<'a> {
                 .map(|(i, n)| Field {
                     node: n,
                     ptr: index(&self.ptr, i),
+                    span: report_span(n, None),
                 })
                 .collect(),
             _ => Vec::new(),
@@ -78,7 +112,7 @@ impl<'a> Obj<'a> {
     pub fn bool(&self, key: &str, problems: &mut Vec<Problem>) -> Option<Loc<bool>> {
         let f = self.value(key)?;
         match &f.node.value {
-            Value::Bool(b) => Some(Loc::new(*b, f.ptr)),
+            Value::Bool(b) => Some(Loc::new(*b, f.into_at())),
             other => {
                 let hint = match other {
                     Value::String(s)
@@ -89,7 +123,7 @@ impl<'a> Obj<'a> {
                     _ => String::new(),
                 };
                 problems.push(Problem {
-                    pointer: f.ptr,
+                    pointer: f.into_at(),
                     message: format!(
                         "`{key}` must be a boolean, found {}{hint}",
                         other.type_name()
@@ -103,10 +137,10 @@ impl<'a> Obj<'a> {
     pub fn string(&self, key: &str, problems: &mut Vec<Problem>) -> Option<Loc<String>> {
         let f = self.value(key)?;
         match &f.node.value {
-            Value::String(s) => Some(Loc::new(s.to_string(), f.ptr)),
+            Value::String(s) => Some(Loc::new(s.to_string(), f.into_at())),
             other => {
                 problems.push(Problem {
-                    pointer: f.ptr,
+                    pointer: f.into_at(),
                     message: format!("`{key}` must be a string, found {}", other.type_name()),
                 });
                 None
@@ -117,10 +151,10 @@ impl<'a> Obj<'a> {
     pub fn number(&self, key: &str, problems: &mut Vec<Problem>) -> Option<Loc<f64>> {
         let f = self.value(key)?;
         match &f.node.value {
-            Value::Number(n) => n.parse::<f64>().ok().map(|v| Loc::new(v, f.ptr)),
+            Value::Number(n) => n.parse::<f64>().ok().map(|v| Loc::new(v, f.at())),
             other => {
                 problems.push(Problem {
-                    pointer: f.ptr,
+                    pointer: f.into_at(),
                     message: format!("`{key}` must be a number, found {}", other.type_name()),
                 });
                 None
@@ -129,11 +163,11 @@ impl<'a> Obj<'a> {
     }
 
     /// An array of strings; `null` reads as absent.
-    pub fn strings(&self, key: &str, problems: &mut Vec<Problem>) -> Option<Loc<Vec<String>>> {
+    pub fn strings(&self, key: &str, problems: &mut Vec<Problem>) -> Option<Strings> {
         let f = self.value(key)?;
         let Some(items) = f.node.as_array() else {
             problems.push(Problem {
-                pointer: f.ptr.clone(),
+                pointer: f.at(),
                 message: format!(
                     "`{key}` must be an array of strings, found {}",
                     f.node.value.type_name()
@@ -142,11 +176,15 @@ impl<'a> Obj<'a> {
             return None;
         };
         let mut out = Vec::with_capacity(items.len());
+        let mut spans = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
             match item.as_str() {
-                Some(s) => out.push(s.to_owned()),
+                Some(s) => {
+                    out.push(s.to_owned());
+                    spans.push(item.span.clone());
+                }
                 None => problems.push(Problem {
-                    pointer: index(&f.ptr, i),
+                    pointer: Ptr::new(index(&f.ptr, i), report_span(item, None)),
                     message: format!(
                         "items of `{key}` must be strings, found {}",
                         item.value.type_name()
@@ -154,19 +192,19 @@ impl<'a> Obj<'a> {
                 }),
             }
         }
-        Some(Loc::new(out, f.ptr))
+        Some(Strings {
+            value: out,
+            pointer: f.into_at(),
+            items: spans,
+        })
     }
 
     /// An array of objects (null → absent), recording a problem for anything else.
-    pub fn objects(
-        &self,
-        key: &str,
-        problems: &mut Vec<Problem>,
-    ) -> Option<(String, Vec<Field<'a>>)> {
+    pub fn objects(&self, key: &str, problems: &mut Vec<Problem>) -> Option<(Ptr, Vec<Field<'a>>)> {
         let f = self.value(key)?;
         if f.node.as_array().is_none() {
             problems.push(Problem {
-                pointer: f.ptr.clone(),
+                pointer: f.at(),
                 message: format!(
                     "`{key}` must be an array, found {}",
                     f.node.value.type_name()
@@ -180,7 +218,7 @@ impl<'a> Obj<'a> {
                 out.push(item);
             } else {
                 problems.push(Problem {
-                    pointer: item.ptr.clone(),
+                    pointer: item.at(),
                     message: format!(
                         "items of `{key}` must be objects, found {}",
                         item.node.value.type_name()
@@ -188,7 +226,7 @@ impl<'a> Obj<'a> {
                 });
             }
         }
-        Some((f.ptr, out))
+        Some((f.into_at(), out))
     }
 
     /// An object-valued field; a non-object records a problem.
@@ -198,7 +236,7 @@ impl<'a> Obj<'a> {
             Some(f)
         } else {
             problems.push(Problem {
-                pointer: f.ptr.clone(),
+                pointer: f.at(),
                 message: format!(
                     "`{key}` must be an object, found {}",
                     f.node.value.type_name()

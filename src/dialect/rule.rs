@@ -10,10 +10,10 @@ pub fn rule(f: Field<'_>, problems: &mut Vec<Problem>) -> PolicyRule {
     let obj = Obj::new(f.clone());
     let id = obj
         .string("id", problems)
-        .unwrap_or_else(|| Loc::new(String::new(), f.ptr.clone()));
+        .unwrap_or_else(|| Loc::new(String::new(), f.at()));
     if id.value.is_empty() {
         problems.push(Problem {
-            pointer: f.ptr.clone(),
+            pointer: f.at(),
             message: "the rule has no `id`".into(),
         });
     }
@@ -40,7 +40,7 @@ pub fn rule(f: Field<'_>, problems: &mut Vec<Problem>) -> PolicyRule {
         .map_or_else(Target::default, |t| {
             let t = Obj::new(t);
             Target {
-                pointer: Some(t.this.ptr.clone()),
+                pointer: Some(t.this.at()),
                 caller: t.string("caller", problems),
                 level: t.string("level", problems),
             }
@@ -61,7 +61,7 @@ pub fn rule(f: Field<'_>, problems: &mut Vec<Problem>) -> PolicyRule {
         Some(RuleKind::AuthenticationContext) => Setting::AuthenticationContext {
             is_enabled: obj.bool("isEnabled", problems),
             claim_value: match obj.get("claimValue") {
-                Some(c) if c.node.is_null() => Some(Loc::new(None, c.ptr)),
+                Some(c) if c.node.is_null() => Some(Loc::new(None, c.into_at())),
                 Some(_) => obj
                     .string("claimValue", problems)
                     .map(|l| Loc::new(Some(l.value), l.pointer)),
@@ -79,7 +79,7 @@ pub fn rule(f: Field<'_>, problems: &mut Vec<Problem>) -> PolicyRule {
         _ => Setting::Other,
     };
     PolicyRule {
-        pointer: f.ptr.clone(),
+        pointer: f.at(),
         id,
         known,
         discriminator,
@@ -117,7 +117,7 @@ fn kind_name(k: RuleKind) -> &'static str {
 fn approval(rule: &Obj<'_>, problems: &mut Vec<Problem>) -> Approval {
     let Some(setting) = rule.object("setting", problems) else {
         return Approval {
-            setting_pointer: rule.this.ptr.clone(),
+            setting_pointer: rule.this.at(),
             is_approval_required: None,
             is_approval_required_for_extension: None,
             is_requestor_justification_required: None,
@@ -133,7 +133,7 @@ fn approval(rule: &Obj<'_>, problems: &mut Vec<Problem>) -> Approval {
                 .map(|st| {
                     let st = Obj::new(st);
                     ApprovalStage {
-                        pointer: st.this.ptr.clone(),
+                        pointer: st.this.at(),
                         is_approver_justification_required: st
                             .bool("isApproverJustificationRequired", problems),
                         is_escalation_enabled: st.bool("isEscalationEnabled", problems),
@@ -147,7 +147,7 @@ fn approval(rule: &Obj<'_>, problems: &mut Vec<Problem>) -> Approval {
         )
     });
     Approval {
-        setting_pointer: s.this.ptr.clone(),
+        setting_pointer: s.this.at(),
         is_approval_required: s.bool("isApprovalRequired", problems),
         is_approval_required_for_extension: s.bool("isApprovalRequiredForExtension", problems),
         is_requestor_justification_required: s.bool("isRequestorJustificationRequired", problems),
@@ -161,7 +161,7 @@ fn approval(rule: &Obj<'_>, problems: &mut Vec<Problem>) -> Approval {
 fn approvers(stage: &Obj<'_>, key: &str, problems: &mut Vec<Problem>) -> Loc<Vec<Approver>> {
     let array_ptr = stage
         .get(key)
-        .map_or_else(|| stage.this.ptr.clone(), |f| f.ptr);
+        .map_or_else(|| stage.this.at(), |f| f.into_at());
     let Some((ptr, items)) = stage.objects(key, problems) else {
         return Loc::new(Vec::new(), array_ptr);
     };
@@ -192,7 +192,7 @@ fn approvers(stage: &Obj<'_>, key: &str, problems: &mut Vec<Problem>) -> Loc<Vec
                 .or_else(|| a.str("groupId"))
                 .or_else(|| a.str("id"));
             Approver {
-                pointer: a.this.ptr.clone(),
+                pointer: a.this.at(),
                 kind,
                 id,
                 description: a.str("description"),

@@ -21,15 +21,12 @@ pub fn assignments(
                 return None;
             }
             let date = |key: &str| {
-                o.value(key).and_then(|f| {
-                    f.node
-                        .as_str()
-                        .map(|s| Loc::new(normalise_date(s), f.ptr.clone()))
-                })
+                o.value(key)
+                    .and_then(|f| f.node.as_str().map(|s| Loc::new(normalise_date(s), f.at())))
             };
-            let key_ptr = |key: &str| o.get(key).map_or_else(|| row.ptr.clone(), |f| f.ptr);
+            let key_ptr = |key: &str| o.get(key).map_or_else(|| row.at(), |f| f.into_at());
             Some(RoleAssignment {
-                pointer: row.ptr.clone(),
+                pointer: row.at(),
                 principal_id,
                 start: date("StartDateTime"),
                 end: date("EndDateTime"),
@@ -48,9 +45,16 @@ pub fn assignments(
 /// ScubaGear's `privileged_users` maps user ids to `{DisplayName, roles: [role names]}`; each
 /// ScubaGear role policy of the same document gets the names of the users holding it.
 pub fn attach_holders(root: &Node, policies: &mut [Policy]) {
-    let Some(users) = root.get("privileged_users").and_then(Node::as_object) else {
+    let Some(member) = root.member("privileged_users") else {
         return;
     };
+    let Some(users) = member.value.as_object() else {
+        return;
+    };
+    let at = crate::model::Ptr::new(
+        "/privileged_users",
+        member.key_span.start..member.value.span.start + 1,
+    );
     for p in policies
         .iter_mut()
         .filter(|p| p.dialect == Dialect::ScubaGear)
@@ -81,6 +85,6 @@ pub fn attach_holders(root: &Node, policies: &mut [Policy]) {
             .collect();
         names.sort();
         names.dedup();
-        p.holders = Some(Loc::new(names, "/privileged_users"));
+        p.holders = Some(Loc::new(names, &at));
     }
 }

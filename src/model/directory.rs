@@ -9,7 +9,7 @@ use std::collections::{BTreeSet, HashMap};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct At {
     pub file: usize,
-    pub pointer: String,
+    pub pointer: super::Ptr,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -107,8 +107,8 @@ pub struct Schedule {
     pub principal_kind: Option<PrincipalKind>,
     pub start: Option<Loc<String>>,
     pub end: Option<Loc<String>>,
-    pub start_pointer: String,
-    pub end_pointer: String,
+    pub start_pointer: super::Ptr,
+    pub end_pointer: super::Ptr,
     /// `Assigned` / `Activated` (active instances).
     pub assignment_type: Option<String>,
     /// ABAC condition (ARM).
@@ -168,6 +168,38 @@ impl Directory {
 
     pub fn has_groups(&self) -> bool {
         self.kinds.contains("groups")
+    }
+
+    /// The directory roles a principal (a PIM-for-Groups group) holds, eligible or active:
+    /// lower-case role ids, sorted and distinct.
+    pub fn roles_held_by(&self, principal_id: &str) -> Vec<String> {
+        let mut roles: Vec<String> = self
+            .schedules
+            .iter()
+            .filter(|s| {
+                s.principal_id
+                    .as_deref()
+                    .is_some_and(|id| id.eq_ignore_ascii_case(principal_id))
+            })
+            .filter(|s| matches!(s.grant, Grant::Eligible | Grant::Active))
+            .filter_map(|s| match &s.target {
+                Target::DirectoryRole(r) => Some(r.to_ascii_lowercase()),
+                _ => None,
+            })
+            .collect();
+        roles.sort();
+        roles.dedup();
+        roles
+    }
+
+    /// Where the first record is (users, then groups, then schedules).
+    pub fn first_at(&self) -> Option<&At> {
+        self.users
+            .values()
+            .map(|u| &u.at)
+            .chain(self.groups.values().map(|g| &g.at))
+            .chain(self.schedules.iter().map(|s| &s.at))
+            .min_by_key(|at| at.pointer.span.start)
     }
 
     pub fn has_schedules(&self) -> bool {

@@ -14,15 +14,84 @@ pub use role::{RoleCatalog, Tier};
 
 use serde::Serialize;
 
-/// A value and the JSON pointer it was read from.
+/// Where a value is in the user's file: its RFC 6901 pointer and the byte range a report
+/// highlights (a scalar's value; a container's key up to its opening bracket). Normalisers fill
+/// both from the span tree, so a finding is located the moment a rule names the value.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Ptr {
+    pub path: String,
+    pub span: std::ops::Range<usize>,
+}
+
+impl Ptr {
+    pub fn new(path: impl Into<String>, span: std::ops::Range<usize>) -> Ptr {
+        Ptr {
+            path: path.into(),
+            span,
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.path
+    }
+
+    /// This place or one inside it.
+    pub fn encloses(&self, other: &str) -> bool {
+        other == self.path
+            || (other.starts_with(&self.path)
+                && other.as_bytes().get(self.path.len()) == Some(&b'/'))
+    }
+}
+
+impl From<&Ptr> for Ptr {
+    fn from(p: &Ptr) -> Ptr {
+        p.clone()
+    }
+}
+
+impl std::fmt::Display for Ptr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.path)
+    }
+}
+
+impl Serialize for Ptr {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.path)
+    }
+}
+
+/// A list of strings, with where each item is (rules point at one item of `enabledRules`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Strings {
+    pub value: Vec<String>,
+    pub pointer: Ptr,
+    #[serde(skip)]
+    pub items: Vec<std::ops::Range<usize>>,
+}
+
+impl Strings {
+    /// Where item `i` is (the list itself when the item is unknown).
+    pub fn item(&self, i: usize) -> Ptr {
+        Ptr::new(
+            format!("{}/{i}", self.pointer.path),
+            self.items
+                .get(i)
+                .cloned()
+                .unwrap_or_else(|| self.pointer.span.clone()),
+        )
+    }
+}
+
+/// A value and where it was read from.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Loc<T> {
     pub value: T,
-    pub pointer: String,
+    pub pointer: Ptr,
 }
 
 impl<T> Loc<T> {
-    pub fn new(value: T, pointer: impl Into<String>) -> Loc<T> {
+    pub fn new(value: T, pointer: impl Into<Ptr>) -> Loc<T> {
         Loc {
             value,
             pointer: pointer.into(),
@@ -75,6 +144,17 @@ pub enum PolicyKind {
 }
 
 impl PolicyKind {
+    /// The name finding identities (and so SARIF fingerprints) use. Fixed strings: changing one
+    /// changes every fingerprint of that kind.
+    pub fn fingerprint_name(self) -> &'static str {
+        match self {
+            PolicyKind::DirectoryRole => "DirectoryRole",
+            PolicyKind::Group => "Group",
+            PolicyKind::AzureResource => "AzureResource",
+            PolicyKind::Unknown => "Unknown",
+        }
+    }
+
     pub fn describe(self) -> &'static str {
         match self {
             PolicyKind::DirectoryRole => "Entra directory role",
@@ -99,7 +179,7 @@ pub struct RoleRef {
 /// A problem found while normalising: a known field with the wrong type or value.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Problem {
-    pub pointer: String,
+    pub pointer: Ptr,
     pub message: String,
 }
 
@@ -110,7 +190,7 @@ pub struct Policy {
     #[serde(skip)]
     pub file: usize,
     /// Pointer to the policy object.
-    pub pointer: String,
+    pub pointer: Ptr,
     pub dialect: Dialect,
     pub kind: PolicyKind,
     pub id: Option<String>,
@@ -119,7 +199,7 @@ pub struct Policy {
     pub scope: Option<String>,
     pub role: Option<RoleRef>,
     /// Pointer to the rules array, or to the policy when it has none.
-    pub rules_pointer: String,
+    pub rules_pointer: Ptr,
     /// The document carries a rules array at all (`$expand=rules` was used).
     pub rules_expanded: bool,
     /// A request body or template: rules it does not mention are left as they are, not missing.
@@ -138,15 +218,15 @@ pub struct Policy {
 /// An active assignment of a role to a principal, as exported.
 #[derive(Debug, Clone, Serialize)]
 pub struct RoleAssignment {
-    pub pointer: String,
+    pub pointer: Ptr,
     pub principal_id: Option<String>,
     /// RFC 3339, or `None` when the export has no start (assigned outside PIM).
     pub start: Option<Loc<String>>,
     /// `None` when the assignment never ends (permanent).
     pub end: Option<Loc<String>>,
     /// Pointer of the `EndDateTime` key (present with a null value), or of the assignment.
-    pub end_pointer: String,
-    pub start_pointer: String,
+    pub end_pointer: Ptr,
+    pub start_pointer: Ptr,
     /// `Assigned` or `Activated`.
     pub assignment_type: Option<String>,
     pub grant: directory::Grant,
@@ -312,7 +392,7 @@ impl RuleId {
 #[derive(Debug, Clone, Serialize)]
 pub struct PolicyRule {
     /// Pointer to the rule object.
-    pub pointer: String,
+    pub pointer: Ptr,
     pub id: Loc<String>,
     /// `None` for an id the linter does not know (tolerated for forward compatibility).
     pub known: Option<RuleId>,
@@ -324,7 +404,7 @@ pub struct PolicyRule {
 
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Target {
-    pub pointer: Option<String>,
+    pub pointer: Option<Ptr>,
     pub caller: Option<Loc<String>>,
     pub level: Option<Loc<String>>,
 }
@@ -338,7 +418,7 @@ pub enum Setting {
         maximum_duration: Option<Loc<String>>,
     },
     Enablement {
-        enabled_rules: Option<Loc<Vec<String>>>,
+        enabled_rules: Option<Strings>,
     },
     AuthenticationContext {
         is_enabled: Option<Loc<bool>>,
@@ -352,7 +432,7 @@ pub enum Setting {
 #[derive(Debug, Clone, Serialize)]
 pub struct Approval {
     /// Pointer to the `setting` object (or the rule when it has none).
-    pub setting_pointer: String,
+    pub setting_pointer: Ptr,
     pub is_approval_required: Option<Loc<bool>>,
     pub is_approval_required_for_extension: Option<Loc<bool>>,
     pub is_requestor_justification_required: Option<Loc<bool>>,
@@ -363,7 +443,7 @@ pub struct Approval {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ApprovalStage {
-    pub pointer: String,
+    pub pointer: Ptr,
     pub is_approver_justification_required: Option<Loc<bool>>,
     pub is_escalation_enabled: Option<Loc<bool>>,
     pub escalation_time_in_minutes: Option<Loc<f64>>,
@@ -383,7 +463,7 @@ pub enum ApproverKind {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Approver {
-    pub pointer: String,
+    pub pointer: Ptr,
     pub kind: ApproverKind,
     /// `userId`/`groupId` (Graph v1.0) or `id` (beta, ARM).
     pub id: Option<String>,
@@ -397,7 +477,7 @@ pub struct Notification {
     pub recipient_type: Option<Loc<String>>,
     pub notification_level: Option<Loc<String>>,
     pub is_default_recipients_enabled: Option<Loc<bool>>,
-    pub notification_recipients: Option<Loc<Vec<String>>>,
+    pub notification_recipients: Option<Strings>,
 }
 
 /// An expiration rule with its `isExpirationRequired` and `maximumDuration`.
@@ -442,7 +522,7 @@ impl Policy {
         }
     }
 
-    pub fn enabled_rules(&self, id: RuleId) -> Option<(&PolicyRule, Option<&Loc<Vec<String>>>)> {
+    pub fn enabled_rules(&self, id: RuleId) -> Option<(&PolicyRule, Option<&Strings>)> {
         let rule = self.rule(id)?;
         match &rule.setting {
             Setting::Enablement { enabled_rules } => Some((rule, enabled_rules.as_ref())),

@@ -2,25 +2,25 @@
 //! (published as `schemas/policy.schema.json`) — with, for every field, the pointer into the
 //! user's source file it came from.
 
-use super::{Approver, ApproverKind, Dialect, IsoDuration, Loc, Policy, PolicyKind, Setting};
+use super::{Approver, ApproverKind, Dialect, IsoDuration, Loc, Policy, PolicyKind, Ptr, Setting};
 use serde_json::{Map, Value, json};
 
 /// The view and a map from view pointers to source pointers (most specific last).
 pub struct View {
     pub json: Value,
-    pub sources: Vec<(String, String)>,
+    pub sources: Vec<(String, Ptr)>,
 }
 
 impl View {
     /// The source pointer for a view pointer: the entry of the longest view prefix.
-    pub fn source_of(&self, view_pointer: &str) -> Option<&str> {
+    pub fn source_of(&self, view_pointer: &str) -> Option<&Ptr> {
         self.sources
             .iter()
             .filter(|(v, _)| {
                 view_pointer == v || view_pointer.starts_with(&format!("{v}/")) || v.is_empty()
             })
             .max_by_key(|(v, _)| v.len())
-            .map(|(_, s)| s.as_str())
+            .map(|(_, s)| s)
     }
 }
 
@@ -45,7 +45,7 @@ pub fn kind_name(k: PolicyKind) -> &'static str {
 }
 
 struct Builder {
-    sources: Vec<(String, String)>,
+    sources: Vec<(String, Ptr)>,
 }
 
 impl Builder {
@@ -61,6 +61,20 @@ impl Builder {
                 key.to_owned(),
                 serde_json::to_value(&l.value).unwrap_or(Value::Null),
             );
+            self.sources
+                .push((format!("{base}/{key}"), l.pointer.clone()));
+        }
+    }
+
+    fn put_strings(
+        &mut self,
+        obj: &mut Map<String, Value>,
+        base: &str,
+        key: &str,
+        list: &Option<super::Strings>,
+    ) {
+        if let Some(l) = list {
+            obj.insert(key.to_owned(), json!(l.value));
             self.sources
                 .push((format!("{base}/{key}"), l.pointer.clone()));
         }
@@ -142,7 +156,7 @@ pub fn view(p: &Policy) -> View {
                 }
             }
             Setting::Enablement { enabled_rules } => {
-                b.put(&mut o, &base, "enabledRules", enabled_rules)
+                b.put_strings(&mut o, &base, "enabledRules", enabled_rules)
             }
             Setting::AuthenticationContext {
                 is_enabled,
@@ -235,7 +249,7 @@ pub fn view(p: &Policy) -> View {
                     "isDefaultRecipientsEnabled",
                     &n.is_default_recipients_enabled,
                 );
-                b.put(
+                b.put_strings(
                     &mut o,
                     &base,
                     "notificationRecipients",

@@ -2,10 +2,8 @@
 //! Packs are YAML data (`rules/*.yaml`, embedded), read through the span-keeping tree so every
 //! error points into the pack file.
 
-pub mod cases;
 pub mod config;
 mod diag;
-pub mod suppress;
 
 pub use diag::ConfigError;
 

@@ -2,7 +2,7 @@
 //! (role, scope, approver user); roles that require approval without naming approvers are
 //! listed with the default approvers (directory roles) or none (Azure roles, PIM for Groups).
 
-use crate::lint::Outcome;
+use crate::finding::Outcome;
 use crate::model::directory::{Directory, Reached};
 use crate::model::{ApproverKind, PolicyKind};
 use crate::rules::context::{approvers, target};

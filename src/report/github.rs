@@ -1,7 +1,7 @@
 //! GitHub Actions workflow commands: one annotation per finding, most severe first, then a
 //! `::notice` with the totals.
 
-use crate::lint::Outcome;
+use crate::finding::Outcome;
 use crate::rules::Severity;
 
 /// Escaping of a command's message (data).

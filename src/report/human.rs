@@ -1,6 +1,6 @@
 //! Human output: one miette graphical report per finding, pointing at the value, then a summary.
 
-use crate::lint::{Finding, Outcome};
+use crate::finding::{Finding, Outcome};
 use crate::rules::Severity;
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report,

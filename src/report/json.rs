@@ -1,6 +1,6 @@
 //! The stable, versioned JSON report (PRODUCT.md section 4).
 
-use crate::lint::Outcome;
+use crate::finding::Outcome;
 use crate::rules::Severity;
 use serde::Serialize;
 

@@ -1,6 +1,6 @@
 //! A Markdown summary for a pull-request comment or `$GITHUB_STEP_SUMMARY`.
 
-use crate::lint::Outcome;
+use crate::finding::Outcome;
 use crate::rules::Severity;
 
 const MAX_ROWS: usize = 100;

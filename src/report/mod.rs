@@ -7,7 +7,7 @@ pub mod json;
 pub mod markdown;
 pub mod sarif;
 
-use crate::lint::Outcome;
+use crate::finding::Outcome;
 use crate::rules::Severity;
 
 /// "2 errors, 1 warning, 3 notes in 4 policies across 2 files".

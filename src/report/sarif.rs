@@ -1,6 +1,6 @@
 //! SARIF 2.1.0 for GitHub code scanning. Hand-written minimal types (serde_json values).
 
-use crate::lint::Outcome;
+use crate::finding::Outcome;
 use crate::pack::{RuleSet, SeveritySpec};
 use crate::rules::{REGISTRY, RuleDef, Severity};
 use serde_json::{Value, json};

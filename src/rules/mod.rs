@@ -104,6 +104,9 @@ pub enum Needs {
     Config,
     /// Runs on policies once the run's directory context (users, groups, schedules) is known.
     Directory,
+    /// Runs once every policy of the run is read, with the directory and the policies the run
+    /// kept for comparison (PIM501).
+    Run,
 }
 
 /// A rule: metadata, documentation and its check.
@@ -202,7 +205,8 @@ impl Ctx<'_> {
 /// What a rule reports: a place (pointer) and words. The engine adds code, severity, role, file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hit {
-    pub pointer: String,
+    /// The value the hit is about: its pointer and the span the normaliser recorded.
+    pub pointer: crate::model::Ptr,
     pub message: String,
     /// Mostly a constant of the rule: borrowed, so a finding costs no copy of it.
     pub help: std::borrow::Cow<'static, str>,
@@ -214,7 +218,7 @@ pub struct Hit {
 
 impl Hit {
     pub fn new(
-        pointer: impl Into<String>,
+        pointer: impl Into<crate::model::Ptr>,
         message: impl Into<String>,
         help: impl Into<std::borrow::Cow<'static, str>>,
     ) -> Hit {

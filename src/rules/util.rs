@@ -1,7 +1,7 @@
 //! Small helpers rules share. Pure functions of the model.
 
 use super::Hit;
-use crate::model::{IsoDuration, Loc, Notification, Policy, RuleId};
+use crate::model::{IsoDuration, Loc, Notification, Policy, Ptr, RuleId, Strings};
 
 /// For a complete policy that lacks `id`: a hit at the policy's `rules` key saying the setting
 /// cannot be in place. Partial documents (request bodies, templates) leave rules out on purpose.
@@ -24,12 +24,12 @@ pub fn missing(
     ]
 }
 
-pub fn has(list: &Loc<Vec<String>>, item: &str) -> bool {
+pub fn has(list: &Strings, item: &str) -> bool {
     list.value.iter().any(|v| v.eq_ignore_ascii_case(item))
 }
 
 /// "[MultiFactorAuthentication, Justification]" or "[]".
-pub fn show_list(list: &Loc<Vec<String>>) -> String {
+pub fn show_list(list: &Strings) -> String {
     format!("[{}]", list.value.join(", "))
 }
 
@@ -54,7 +54,7 @@ pub fn notifies(n: &Notification, additional_only: bool) -> bool {
 
 /// Where to point when a notification is off: the level when it is `None`, the recipients list
 /// when only additional recipients count, else the default recipients switch.
-pub fn notification_pointer(n: &Notification, rule_pointer: &str, additional_only: bool) -> String {
+pub fn notification_pointer(n: &Notification, rule_pointer: &Ptr, additional_only: bool) -> Ptr {
     if let Some(l) = n
         .notification_level
         .as_ref()
@@ -73,7 +73,7 @@ pub fn notification_pointer(n: &Notification, rule_pointer: &str, additional_onl
                 .as_ref()
                 .map(|r| r.pointer.clone())
         })
-        .unwrap_or_else(|| rule_pointer.to_owned())
+        .unwrap_or_else(|| rule_pointer.clone())
 }
 
 /// Describes why a notification reaches nobody (or no additional recipient).

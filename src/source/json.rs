@@ -17,6 +17,7 @@ pub fn parse(text: &str) -> Result<Node<'_>, SyntaxError> {
         text,
         pos: 0,
         duplicates: Vec::new(),
+        stop_after_first: false,
     };
     p.ws();
     if p.pos >= p.s.len() {
@@ -48,10 +49,34 @@ pub fn parse_streaming<'a>(
         text,
         pos: 0,
         duplicates: Vec::new(),
+        stop_after_first: false,
     };
     let result = parse_streaming_inner(&mut p, on_item);
     duplicates.append(&mut p.duplicates);
     result
+}
+
+/// What a document is, without reading all of it: the first item of its streamed list (with its
+/// pointer), or the whole root when it has no list to stream.
+pub fn first_item(text: &str) -> Result<(String, Node<'_>), SyntaxError> {
+    let mut p = Parser {
+        s: text.as_bytes(),
+        text,
+        pos: 0,
+        duplicates: Vec::new(),
+        stop_after_first: true,
+    };
+    let mut first = None;
+    let result = parse_streaming_inner(&mut p, &mut |ptr, item| {
+        if first.is_none() {
+            first = Some((ptr, item));
+        }
+    });
+    match (first, result) {
+        (Some(item), _) => Ok(item),
+        (None, Ok(root)) => Ok((String::new(), root)),
+        (None, Err(e)) => Err(e),
+    }
 }
 
 fn parse_streaming_inner<'a>(
@@ -92,6 +117,8 @@ struct Parser<'a> {
     text: &'a str,
     pos: usize,
     duplicates: Vec<(String, std::ops::Range<usize>)>,
+    /// Stop at the first streamed item ([`first_item`]).
+    stop_after_first: bool,
 }
 
 impl<'a> Parser<'a> {
@@ -306,6 +333,9 @@ impl<'a> Parser<'a> {
             self.ws();
             let item = self.value(depth + 1)?;
             on_item(format!("{base}/{i}"), item);
+            if self.stop_after_first {
+                return Err(self.err("stopped after the first item"));
+            }
             i += 1;
             self.ws();
             match self.s.get(self.pos) {

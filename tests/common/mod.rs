@@ -1,5 +1,7 @@
 #![allow(dead_code)]
-use pim_lint::lint::{self, Input, Outcome};
+use pim_lint::engine;
+use pim_lint::finding::Outcome;
+use pim_lint::input::Input;
 use pim_lint::model::RoleCatalog;
 use pim_lint::pack::{self, Entry, RuleSet, SeveritySpec};
 use pim_lint::rules::{self, Needs, Severity};
@@ -35,14 +37,8 @@ pub fn every_rule() -> RuleSet {
 }
 
 pub fn lint_paths(paths: &[PathBuf], set: &RuleSet) -> Outcome {
-    let inputs: Vec<Input> = paths
-        .iter()
-        .map(|p| Input {
-            path: p.clone(),
-            explicit: true,
-        })
-        .collect();
-    lint::lint(&inputs, set, &catalog())
+    let inputs: Vec<Input> = paths.iter().map(|p| Input::path(p.clone(), true)).collect();
+    engine::lint(&inputs, set, &catalog())
 }
 
 pub fn lint_one(path: &Path, set: &RuleSet) -> Outcome {

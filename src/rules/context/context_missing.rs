@@ -16,6 +16,20 @@ fn check(_: &Policy, _: &Ctx) -> Vec<Hit> {
     Vec::new()
 }
 
+/// Whether a rule is one whose skipping this note reports: the approver checks.
+pub fn counts(r: &RuleDef) -> bool {
+    r.needs == Needs::Directory && r.category == Category::Approval
+}
+
+pub fn message() -> String {
+    format!(
+        "Approver and assignment checks (PIM105–PIM108, PIM111, PIM310–PIM315 from schedules, PIM501) did not run: no directory context among the inputs. Export {FILES}"
+    )
+}
+
+pub const HELP: &str = "Lint the directory exports together with the policies (same run); `pim-lint fetch` will write them.";
+pub const LABEL: &str = "approvers not checked";
+
 pub const FILES: &str = "/users (accountEnabled, userType, employeeId), /groups?$expand=members, \
                          /roleManagement/directory/roleEligibilitySchedules and roleAssignmentScheduleInstances \
                          (and, for PIM for Groups, /identityGovernance/privilegedAccess/group/eligibilitySchedules)";

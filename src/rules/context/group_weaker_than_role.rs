@@ -1,5 +1,4 @@
-use crate::model::directory::{Grant, Target};
-use crate::model::{IsoDuration, Policy, PolicyKind, RuleId, Tier};
+use crate::model::{IsoDuration, Policy, PolicyKind, Ptr, RuleId, Tier};
 use crate::rules::{Category, Ctx, Hit, Needs, RuleDef};
 
 pub static RULE: RuleDef = RuleDef {
@@ -8,19 +7,19 @@ pub static RULE: RuleDef = RuleDef {
     category: Category::Approval,
     summary: "A PIM-for-Groups group holds a role, with weaker activation settings than the role's own policy",
     doc: DOC,
-    needs: Needs::Directory,
+    needs: Needs::Run,
     params: &[],
     check,
 };
 
 /// The settings "weaker" is judged on (PRODUCT.md section 6), with where each is read.
 struct Strength {
-    approval: (bool, String),
+    approval: (bool, Ptr),
     /// 0 none, 1 MFA, 2 authentication context.
-    auth: (u8, String),
-    justification: (bool, String),
-    ticket: (bool, String),
-    activation: (Option<IsoDuration>, String),
+    auth: (u8, Ptr),
+    justification: (bool, Ptr),
+    ticket: (bool, Ptr),
+    activation: (Option<IsoDuration>, Ptr),
 }
 
 fn strength(p: &Policy) -> Strength {
@@ -85,22 +84,7 @@ fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
         return Vec::new();
     };
     // Roles this group holds (the group is the principal of a directory role schedule).
-    let mut roles: Vec<String> = dir
-        .schedules
-        .iter()
-        .filter(|s| {
-            s.principal_id
-                .as_deref()
-                .is_some_and(|id| id.eq_ignore_ascii_case(group))
-        })
-        .filter(|s| matches!(s.grant, Grant::Eligible | Grant::Active))
-        .filter_map(|s| match &s.target {
-            Target::DirectoryRole(r) => Some(r.to_ascii_lowercase()),
-            _ => None,
-        })
-        .collect();
-    roles.sort();
-    roles.dedup();
+    let roles = dir.roles_held_by(group);
     let mine = strength(p);
     let mut hits = Vec::new();
     for role in roles {
@@ -118,7 +102,7 @@ fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
         }
         let theirs = strength(rp);
         let role_name = rp.role_label();
-        let mut weaker: Vec<(String, String)> = Vec::new();
+        let mut weaker: Vec<(Ptr, String)> = Vec::new();
         if theirs.approval.0 && !mine.approval.0 {
             weaker.push((
                 mine.approval.1.clone(),

@@ -27,7 +27,7 @@ fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
         .position(|r| r.eq_ignore_ascii_case("MultiFactorAuthentication"))
         .map(|i| {
             Hit::new(
-                format!("{}/{i}", list.pointer),
+                list.item(i),
                 "Activation requires MFA while an authentication context is enabled; Graph rejects this \
                  combination (MfaAndAcrsConflict)",
                 "Remove \"MultiFactorAuthentication\" from `enabledRules` of Enablement_EndUser_Assignment: the \

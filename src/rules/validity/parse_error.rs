@@ -16,6 +16,16 @@ fn check(_: &Policy, _: &Ctx) -> Vec<Hit> {
     Vec::new()
 }
 
+/// The finding's words; the engine places it at the error.
+pub fn message(syntax: &str, detail: &str) -> String {
+    format!("Not valid {syntax}: {detail}")
+}
+
+pub const HELP: &str = "Fix the syntax at this position (re-export the file if it was cut short); the other files of the run are still linted.";
+/// The label when reading stopped at the end of the file.
+pub const LABEL_AT_END: &str = "the file ends here";
+pub const LABEL: &str = "reading stopped here";
+
 const DOC: &str = r##"## What it does
 Reports a file that cannot be read: invalid JSON or YAML (truncated, a trailing comma, a comment,
 `NaN`), invalid UTF-8, UTF-16 without a byte order mark, or nesting deeper than 256 levels. The

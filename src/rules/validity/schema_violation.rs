@@ -1,4 +1,4 @@
-use crate::model::{Policy, Setting};
+use crate::model::{Policy, Ptr, Setting};
 use crate::rules::{Category, Ctx, Hit, Needs, RuleDef};
 
 pub static RULE: RuleDef = RuleDef {
@@ -20,7 +20,16 @@ const NOTIFICATION_TYPES: &[&str] = &["Email"];
 const APPROVAL_MODES: &[&str] = &["SingleStage", "Serial", "Parallel", "NoApproval"];
 const ENABLED_RULES: &[&str] = &["MultiFactorAuthentication", "Justification", "Ticketing"];
 
-fn one_of(hits: &mut Vec<Hit>, field: &str, value: &str, pointer: &str, allowed: &[&str]) {
+/// A key repeated in one object (found by the parser, reported under this rule).
+pub fn duplicate_key_message(key: &str) -> String {
+    format!(
+        "The key `{key}` appears twice in one object: JSON readers disagree on which value wins (pim-lint reads the last)"
+    )
+}
+pub const DUPLICATE_KEY_HELP: &str = "Keep one of the two keys; a reviewer may read the first value while Graph or a script uses the other.";
+pub const DUPLICATE_KEY_LABEL: &str = "duplicate key";
+
+fn one_of(hits: &mut Vec<Hit>, field: &str, value: &str, pointer: &Ptr, allowed: &[&str]) {
     // Graph and ARM compare enumeration values without regard to case.
     if !allowed.iter().any(|a| a.eq_ignore_ascii_case(value)) {
         hits.push(
@@ -102,13 +111,7 @@ fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
                 enabled_rules: Some(list),
             } => {
                 for (i, v) in list.value.iter().enumerate() {
-                    one_of(
-                        &mut hits,
-                        "enabledRules",
-                        v,
-                        &format!("{}/{i}", list.pointer),
-                        ENABLED_RULES,
-                    );
+                    one_of(&mut hits, "enabledRules", v, &list.item(i), ENABLED_RULES);
                 }
             }
             _ => {}

@@ -16,6 +16,22 @@ fn check(_: &Policy, _: &Ctx) -> Vec<Hit> {
     Vec::new()
 }
 
+pub const MESSAGE: &str = "The file holds no role management policy, policy assignment or policy rule pim-lint recognises";
+pub const HELP: &str = "Export policies with `$expand=rules` or policy assignments with `$expand=policy($expand=rules)` \
+                        (Graph), or `roleManagementPolicies`/`roleManagementPolicyAssignments` (ARM).";
+pub const LABEL: &str = "unrecognised document";
+
+/// A Terraform file named explicitly.
+pub const TERRAFORM_MESSAGE: &str = "Terraform HCL is not read directly";
+pub const TERRAFORM_HELP: &str =
+    "Lint the plan instead: `terraform show -json plan.out > plan.json` and pass plan.json.";
+pub const TERRAFORM_LABEL: &str = "HCL";
+
+/// Directory records that follow other documents in one file (context is read before the lint).
+pub const LATE_CONTEXT_MESSAGE: &str = "The file mixes directory records (users, groups, role schedules) with policies after its first item; they were not used";
+pub const LATE_CONTEXT_HELP: &str = "Export directory context in files of its own (one Graph list response per file), so it is read before the policies are checked.";
+pub const LATE_CONTEXT_LABEL: &str = "directory records here";
+
 const DOC: &str = r##"## What it does
 Reports a file given on the command line that parses but holds nothing pim-lint recognises: no
 role management policy (Graph, ARM, PowerShell SDK or ScubaGear shape), policy assignment or

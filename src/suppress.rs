@@ -1,8 +1,8 @@
 //! Applies the config's `ignore` entries to a run's findings.
 
-use super::config::{Config, Date, Ignore};
-use crate::lint::{Finding, Outcome};
+use crate::finding::{Finding, Outcome};
 use crate::model::RoleCatalog;
+use crate::pack::config::{Config, Date, Ignore};
 use crate::rules::{self, Severity};
 
 fn eq(a: &str, b: &str) -> bool {
@@ -97,7 +97,7 @@ fn config_finding(
 
 /// Removes suppressed findings (returns how many), and adds a note per expired entry (its
 /// findings are back, which is what fails the run) and per unused one, located in the config file.
-pub fn apply(out: &mut Outcome, config: &Config, set: &super::RuleSet, today: Date) -> usize {
+pub fn apply(out: &mut Outcome, config: &Config, set: &crate::pack::RuleSet, today: Date) -> usize {
     let level = |code: &str| set.entry(code).and_then(|e| e.severity_for(None));
     let names: Vec<String> = out.files.iter().map(|f| f.name.clone()).collect();
     let mut used = vec![false; config.ignores.len()];

@@ -6,9 +6,11 @@
 //! `{code, line, severity}` (and optionally `message`, a substring). `--bless` writes the
 //! expectations from what the run finds.
 
-use super::{ConfigError, RuleSet, load_specs};
-use crate::lint::{self, Input, Outcome};
+use crate::engine;
+use crate::finding::Outcome;
+use crate::input::{Input, display_name};
 use crate::model::RoleCatalog;
+use crate::pack::{ConfigError, RuleSet, load_specs};
 use crate::source::{Node, SourceFile, Syntax};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -250,17 +252,10 @@ fn run_case(
     bless: bool,
     report: &mut Report,
 ) {
-    let out = lint::lint(
-        &[Input {
-            path: input.to_path_buf(),
-            explicit: true,
-        }],
-        set,
-        catalog,
-    );
+    let out = engine::lint(&[Input::path(input, true)], set, catalog);
     let found = actual(&out);
     let exp_path = expectation_path(input);
-    let name = lint::display_name(input);
+    let name = display_name(input);
     if bless {
         match write_expectations(&exp_path, &found) {
             Ok(()) => {
@@ -307,7 +302,7 @@ fn run_case(
     let _ = writeln!(
         report.text,
         "FAIL {name} [{pack}]: findings differ from {}",
-        lint::display_name(&exp_path)
+        display_name(&exp_path)
     );
     for m in &missing {
         let _ = writeln!(report.text, "  - expected {}", m.show());

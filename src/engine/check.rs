@@ -1,0 +1,262 @@
+//! The check stage: runs the rules a pack enables on a resolved policy (policy rules, and the
+//! directory rules once the run has directory context), and turns hits into findings that carry
+//! their span from birth.
+
+use crate::finding::{Finding, UNLOCATED, identity};
+use crate::model::directory::Directory;
+use crate::model::{Policy, Tier};
+use crate::pack::{Entry, RuleSet};
+use crate::rules::{self, Ctx, Hit, Needs, Severity};
+use std::borrow::Cow;
+use std::ops::Range;
+use std::sync::Arc;
+
+/// What the findings of one policy share.
+struct Subject<'p> {
+    policy: &'p Policy,
+    role: Option<Arc<crate::model::RoleRef>>,
+    label: Arc<str>,
+}
+
+impl<'p> Subject<'p> {
+    fn new(policy: &'p Policy) -> Subject<'p> {
+        Subject {
+            policy,
+            role: policy.role.clone().map(Arc::new),
+            label: Arc::from(rules::subject(policy)),
+        }
+    }
+
+    fn finding(
+        &self,
+        code: Cow<'static, str>,
+        rule: Cow<'static, str>,
+        severity: Severity,
+        control: &Option<String>,
+        hit: Hit,
+    ) -> Finding {
+        let p = self.policy;
+        Finding {
+            identity: identity(&code, p, &hit.pointer.path),
+            code,
+            rule,
+            severity: hit.severity.unwrap_or(severity),
+            message: hit.message,
+            help: hit.help,
+            label: hit.label,
+            file: p.file,
+            span: hit.pointer.span,
+            position: UNLOCATED,
+            pointer: Some(hit.pointer.path),
+            policy_id: p.id.clone(),
+            scope: p.scope.clone(),
+            role: self.role.clone(),
+            subject: Some(self.label.clone()),
+            control: control.clone(),
+        }
+    }
+}
+
+/// The first entry of a rule whose selector takes this policy, with its severity.
+fn entry_for<'a>(
+    ruleset: &'a RuleSet,
+    code: &'static str,
+    p: &Policy,
+) -> Option<(&'a Entry, Severity)> {
+    ruleset
+        .entries_for(code)
+        .find_map(|e| e.severity_for_policy(p).map(|s| (e, s)))
+}
+
+/// Runs the policy rules (and, with a directory, the directory rules) on one policy. `uplifted`
+/// is the tier the directory rules use for a group that holds a stronger role.
+pub(crate) fn policy(
+    p: &Policy,
+    ruleset: &RuleSet,
+    directory: Option<&Directory>,
+    uplifted: Option<&Policy>,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let subject = Subject::new(p);
+    let tier: Option<Tier> = p.tier();
+    for rule in rules::REGISTRY {
+        let runs = match rule.needs {
+            Needs::Policy => true,
+            Needs::Role => tier.is_some(),
+            _ => false,
+        };
+        if !runs {
+            continue;
+        }
+        let Some((entry, severity)) = entry_for(ruleset, rule.code, p) else {
+            continue;
+        };
+        let ctx = Ctx::new(tier, &entry.params);
+        for hit in (rule.check)(p, &ctx) {
+            out.push(subject.finding(
+                Cow::Borrowed(rule.code),
+                Cow::Borrowed(rule.name),
+                severity,
+                &entry.control,
+                hit,
+            ));
+        }
+    }
+    if let Some(directory) = directory {
+        let q = uplifted.unwrap_or(p);
+        let subject = Subject::new(q);
+        out.extend(with_context(
+            &subject,
+            ruleset,
+            directory,
+            &[],
+            Needs::Directory,
+        ));
+    }
+    if !ruleset.user_rules.is_empty() {
+        let view = crate::model::view::view(p);
+        for u in &ruleset.user_rules {
+            let Some(severity) = u.severity_for_policy(p) else {
+                continue;
+            };
+            for hit in user_rule_hits(u, &view) {
+                out.push(subject.finding(
+                    Cow::Owned(u.code.clone()),
+                    Cow::Owned(u.name.clone()),
+                    severity,
+                    &u.control,
+                    hit,
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// Runs the rules of one level (`Directory`, or `Run` with the run's policies) on a policy.
+fn with_context(
+    subject: &Subject<'_>,
+    ruleset: &RuleSet,
+    directory: &Directory,
+    policies: &[Policy],
+    level: Needs,
+) -> Vec<Finding> {
+    let p = subject.policy;
+    let mut out = Vec::new();
+    for rule in rules::REGISTRY.iter().filter(|r| r.needs == level) {
+        let Some((entry, severity)) = entry_for(ruleset, rule.code, p) else {
+            continue;
+        };
+        let ctx = Ctx {
+            tier: p.tier(),
+            params: &entry.params,
+            directory: Some(directory),
+            policies,
+            accounts: &ruleset.accounts,
+        };
+        for hit in (rule.check)(p, &ctx) {
+            out.push(subject.finding(
+                Cow::Borrowed(rule.code),
+                Cow::Borrowed(rule.name),
+                severity,
+                &entry.control,
+                hit,
+            ));
+        }
+    }
+    out
+}
+
+/// The run-level rules (PIM501 compares a group's policy with the roles it grants) on one
+/// subject, comparing with the policies the run kept.
+pub(crate) fn run_level(
+    subject: &Policy,
+    policies: &[Policy],
+    ruleset: &RuleSet,
+    directory: &Directory,
+) -> Vec<Finding> {
+    with_context(
+        &Subject::new(subject),
+        ruleset,
+        directory,
+        policies,
+        Needs::Run,
+    )
+}
+
+/// A finding about a whole file (or a place in it) from a file-level rule, when a pack enables it.
+pub(crate) fn file_finding(
+    code: &str,
+    ruleset: &RuleSet,
+    file: usize,
+    span: Range<usize>,
+    message: String,
+    help: &'static str,
+    label: &str,
+) -> Option<Finding> {
+    let entry = ruleset.entry(code)?;
+    let severity = entry.severity_for(None)?;
+    Some(Finding {
+        code: Cow::Borrowed(entry.rule.code),
+        rule: Cow::Borrowed(entry.rule.name),
+        severity,
+        message,
+        help: Cow::Borrowed(help),
+        label: Some(label.to_owned()),
+        file,
+        span,
+        position: UNLOCATED,
+        pointer: None,
+        policy_id: None,
+        scope: None,
+        role: None,
+        subject: None,
+        control: entry.control.clone(),
+        identity: String::new(),
+    })
+}
+
+/// The PIM015 note for a policy whose approvers the directory rules would have checked.
+pub(crate) fn context_note(p: &Policy, ruleset: &RuleSet) -> Option<Finding> {
+    use rules::context::context_missing as pim015;
+    let first = rules::context::approvers(p).into_iter().next()?;
+    let wanted = rules::REGISTRY
+        .iter()
+        .filter(|r| pim015::counts(r))
+        .any(|r| {
+            ruleset
+                .entries_for(r.code)
+                .any(|e| e.severity_for_policy(p).is_some())
+        });
+    if !wanted {
+        return None;
+    }
+    let mut f = file_finding(
+        pim015::RULE.code,
+        ruleset,
+        p.file,
+        first.approver.pointer.span.clone(),
+        pim015::message(),
+        pim015::HELP,
+        pim015::LABEL,
+    )?;
+    f.pointer = Some(first.approver.pointer.path.clone());
+    f.identity = "PIM015|context-missing".into();
+    Some(f)
+}
+
+/// Each schema failure of a user rule, located at the source of the failing field.
+fn user_rule_hits(u: &crate::pack::UserRule, view: &crate::model::view::View) -> Vec<Hit> {
+    u.schema
+        .iter_errors(&view.json)
+        .map(|e| {
+            let at = e.instance_path().to_string();
+            let pointer = view.source_of(&at).cloned().unwrap_or_default();
+            let mut detail = e.to_string();
+            if detail.chars().count() > 120 {
+                detail = detail.chars().take(117).collect::<String>() + "...";
+            }
+            Hit::new(pointer, u.message.clone(), u.help.clone()).label(detail)
+        })
+        .collect()
+}

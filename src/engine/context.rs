@@ -1,0 +1,95 @@
+//! The context stage: a pass over the inputs that reads the directory context (users, groups,
+//! role definitions, role schedules) before any policy is checked. A document is context when
+//! its first item is (Graph list responses hold one kind of entity), so a policy export is read
+//! only as far as its first item here; a context file is read whole, once.
+
+use super::par_map;
+use crate::dialect;
+use crate::finding::Finding;
+use crate::input::Input;
+use crate::model::directory::Directory;
+use crate::source::{SourceFile, Syntax, decode, json, parse_text};
+use std::sync::Arc;
+
+/// A file read whole by this pass.
+pub(crate) struct ContextFile {
+    pub src: SourceFile,
+    /// It also holds policies or assignments: the lint pass reads it for those.
+    pub mixed: bool,
+}
+
+/// What the pass found.
+#[derive(Default)]
+pub(crate) struct Context {
+    pub directory: Directory,
+    /// Per input: `Some` for a context file.
+    pub files: Vec<Option<ContextFile>>,
+    /// Type errors in directory records (PIM003), located.
+    pub findings: Vec<Finding>,
+}
+
+/// Reads the directory context of the run. Files that cannot be read or parsed are left to the
+/// lint pass, which reports them.
+pub(crate) fn gather(inputs: &[Input], threads: usize) -> Context {
+    let results = par_map(inputs, threads, read_context);
+    let mut ctx = Context::default();
+    for r in results {
+        match r {
+            Ok(Some((file, directory))) => {
+                ctx.directory.merge(directory);
+                ctx.files.push(Some(file));
+            }
+            _ => ctx.files.push(None),
+        }
+    }
+    ctx
+}
+
+fn read_context(index: usize, input: &Input) -> Option<(ContextFile, Directory)> {
+    let bytes = input.read().ok()?;
+    let syntax = Syntax::from_path(input.syntax_path());
+    let (text, encoding) = decode(&bytes).ok()?;
+    drop(bytes);
+    if syntax == Syntax::Json {
+        // Only the first item, to tell what the file is.
+        let (ptr, item) = json::first_item(&text).ok()?;
+        let doc = if ptr.is_empty() {
+            dialect::normalise(index, &item)
+        } else {
+            dialect::normalise_item(index, &item, &ptr)
+        };
+        if doc.directory.is_empty() {
+            return None;
+        }
+    }
+    let text: Arc<str> = Arc::from(text);
+    let mut directory = Directory::default();
+    let mut mixed = false;
+    let parsed = match syntax {
+        Syntax::Json => json::parse_streaming(
+            &text,
+            &mut |ptr, item| {
+                let doc = dialect::normalise_item(index, &item, &ptr);
+                mixed |= !doc.policies.is_empty() || !doc.links.is_empty();
+                directory.merge(doc.directory);
+            },
+            &mut Vec::new(),
+        )
+        .map(|root| {
+            let doc = dialect::normalise(index, &root);
+            mixed |= !doc.policies.is_empty() || !doc.links.is_empty();
+            directory.merge(doc.directory);
+        }),
+        Syntax::Yaml => parse_text(&text, syntax).map(|root| {
+            let doc = dialect::normalise(index, &root);
+            mixed |= !doc.policies.is_empty() || !doc.links.is_empty();
+            directory.merge(doc.directory);
+        }),
+    };
+    // A file that does not parse, or holds no context after all, is the lint pass's to report.
+    if parsed.is_err() || directory.is_empty() {
+        return None;
+    }
+    let src = SourceFile::from_text(input.name(), text, encoding, syntax, None);
+    Some((ContextFile { src, mixed }, directory))
+}

@@ -1,0 +1,262 @@
+//! One input through parse → normalise → resolve → check → locate, in a worker thread. The
+//! file's tree borrows from its decoded text and is dropped before the worker moves on.
+
+use super::{Run, check, resolve};
+use crate::dialect::{self, Link};
+use crate::finding::{Finding, RunError};
+use crate::input::Input;
+use crate::model::Policy;
+use crate::rules::validity::{parse_error, schema_violation, unrecognized_document as pim002};
+use crate::source::{Encoding, SourceFile, Syntax, SyntaxError, decode, json, parse_text};
+use std::sync::Arc;
+
+/// What a worker returns for one file.
+pub(crate) struct FileResult {
+    pub src: SourceFile,
+    pub findings: Vec<Finding>,
+    pub links: Vec<Link>,
+    /// Bare policies waiting for the assignment lists of the whole run.
+    pub deferred: Vec<Policy>,
+    /// Every policy, when the run keeps them.
+    pub policies: Vec<Policy>,
+    /// Slim copies for the run-level rules and the approver report.
+    pub kept: Vec<Policy>,
+    pub policy_count: usize,
+    pub skipped: bool,
+    pub error: Option<RunError>,
+    /// The file already carries a PIM015 note.
+    noted: bool,
+    /// Directory records found after other documents (reported once).
+    late_context: bool,
+}
+
+impl FileResult {
+    pub fn new(src: SourceFile) -> FileResult {
+        FileResult {
+            src,
+            findings: Vec::new(),
+            links: Vec::new(),
+            deferred: Vec::new(),
+            policies: Vec::new(),
+            kept: Vec::new(),
+            policy_count: 0,
+            skipped: false,
+            error: None,
+            noted: false,
+            late_context: false,
+        }
+    }
+
+    /// Whether the file's text is still needed once the whole run is read (late findings).
+    pub fn waiting(&self) -> bool {
+        !self.deferred.is_empty() || !self.kept.is_empty()
+    }
+}
+
+/// A file that could not be read: a run error, nothing else.
+pub(crate) fn unreadable(name: String, message: String) -> FileResult {
+    let mut r = FileResult::new(SourceFile::from_text(
+        name.clone(),
+        Arc::from(""),
+        Encoding::Utf8,
+        Syntax::Json,
+        None,
+    ));
+    r.error = Some(RunError::fatal(Some(name), message));
+    r
+}
+
+/// Reads, parses, normalises, checks and locates one file.
+pub(crate) fn process(index: usize, input: &Input, run: &Run) -> FileResult {
+    let name = input.name();
+    let bytes = match input.read() {
+        Ok(b) => b,
+        Err(message) => return unreadable(name, message),
+    };
+    let syntax = Syntax::from_path(input.syntax_path());
+    let is_terraform = name.ends_with(".tf");
+    let (text, encoding, decode_error) = match decode(&bytes) {
+        Ok((t, e)) => (t, e, None),
+        Err(e) => (e.lossy_text, e.encoding, Some(e.error)),
+    };
+    drop(bytes);
+    let text: Arc<str> = Arc::from(text);
+    let mut r = FileResult::new(SourceFile::from_text(
+        name,
+        text.clone(),
+        encoding,
+        syntax,
+        None,
+    ));
+    let mut recognised = false;
+    let mut duplicates = Vec::new();
+    // JSON lists are streamed item by item: only one item's tree exists at a time.
+    let parsed = match (decode_error, syntax) {
+        (Some(e), _) => Err(e),
+        (None, Syntax::Json) => json::parse_streaming(
+            &text,
+            &mut |ptr, item| {
+                let doc = dialect::normalise_item(index, &item, &ptr);
+                recognised |= doc.recognised();
+                absorb(index, doc, &mut r, run);
+            },
+            &mut duplicates,
+        ),
+        (None, Syntax::Yaml) => parse_text(&text, syntax),
+    };
+    match &parsed {
+        Err(e) => {
+            // A file that does not parse is one finding: what its first items said is dropped.
+            let src = std::mem::replace(
+                &mut r.src,
+                SourceFile::from_text(String::new(), Arc::from(""), encoding, syntax, None),
+            );
+            r = FileResult::new(src);
+            r.src.root = Err(e.clone());
+            r.findings
+                .extend(syntax_finding(index, &text, e, syntax, is_terraform, run));
+        }
+        Ok(root) => {
+            for (key, span) in duplicates {
+                let f = check::file_finding(
+                    schema_violation::RULE.code,
+                    run.ruleset,
+                    index,
+                    span,
+                    schema_violation::duplicate_key_message(&key),
+                    schema_violation::DUPLICATE_KEY_HELP,
+                    schema_violation::DUPLICATE_KEY_LABEL,
+                );
+                r.findings.extend(f.map(|mut f| {
+                    f.position = r.src.position(&f.span);
+                    f.identity =
+                        format!("PIM003|{}|duplicate|{key}|{}", r.src.name, f.position.line);
+                    f
+                }));
+            }
+            let doc = dialect::normalise(index, root);
+            recognised |= doc.recognised();
+            absorb(index, doc, &mut r, run);
+            if !recognised {
+                if input.explicit {
+                    r.findings.extend(check::file_finding(
+                        pim002::RULE.code,
+                        run.ruleset,
+                        index,
+                        root.span.start..root.span.start + 1,
+                        pim002::MESSAGE.to_owned(),
+                        pim002::HELP,
+                        pim002::LABEL,
+                    ));
+                } else {
+                    r.skipped = true;
+                }
+            }
+        }
+    }
+    drop(parsed);
+    drop(text);
+    locate(&r.src, &mut r.findings);
+    if !r.waiting() {
+        finish(&mut r.src, !r.findings.is_empty() && run.opts.keep_sources);
+    }
+    r
+}
+
+/// PIM001 at the error (or PIM002 for a Terraform file named explicitly).
+fn syntax_finding(
+    index: usize,
+    text: &str,
+    e: &SyntaxError,
+    syntax: Syntax,
+    is_terraform: bool,
+    run: &Run,
+) -> Option<Finding> {
+    if is_terraform {
+        return check::file_finding(
+            pim002::RULE.code,
+            run.ruleset,
+            index,
+            0..0,
+            pim002::TERRAFORM_MESSAGE.into(),
+            pim002::TERRAFORM_HELP,
+            pim002::TERRAFORM_LABEL,
+        );
+    }
+    // At the end of the file, point at the last character there is, not past it.
+    let end = text.trim_end().len();
+    let (span, label) = if e.offset >= end && end > 0 {
+        let last = text[..end].char_indices().last().map_or(0, |(i, _)| i);
+        (last..end, parse_error::LABEL_AT_END)
+    } else {
+        (e.offset..e.offset, parse_error::LABEL)
+    };
+    let what = if syntax == Syntax::Yaml {
+        "YAML"
+    } else {
+        "JSON"
+    };
+    check::file_finding(
+        parse_error::RULE.code,
+        run.ruleset,
+        index,
+        span,
+        parse_error::message(what, &e.message),
+        parse_error::HELP,
+        label,
+    )
+}
+
+/// Takes a normalised document into the file's result: links, policies checked now, bare
+/// policies kept until every file's links are known.
+fn absorb(index: usize, doc: dialect::Document, r: &mut FileResult, run: &Run) {
+    r.links.extend(doc.links);
+    if !doc.directory.is_empty() && !run.is_context_file(index) && !r.late_context {
+        // Directory context is read in its own pass, from files whose first item is context.
+        r.late_context = true;
+        if let Some(at) = doc.directory.first_at() {
+            r.findings.extend(check::file_finding(
+                pim002::RULE.code,
+                run.ruleset,
+                at.file,
+                at.pointer.span.clone(),
+                pim002::LATE_CONTEXT_MESSAGE.into(),
+                pim002::LATE_CONTEXT_HELP,
+                pim002::LATE_CONTEXT_LABEL,
+            ));
+        }
+    }
+    r.policy_count += doc.policies.len();
+    for mut p in doc.policies {
+        if p.role.is_none() && p.id.is_some() {
+            r.deferred.push(p);
+            continue;
+        }
+        resolve::classify(&mut p, run.catalog);
+        let (findings, kept, note) = run.check(&p, !r.noted);
+        r.noted |= note;
+        r.findings.extend(findings);
+        r.kept.extend(kept);
+        if run.opts.keep_policies {
+            r.policies.push(p);
+        }
+    }
+}
+
+/// Turns spans into line and column in the file (and names file-level findings).
+pub(crate) fn locate(src: &SourceFile, findings: &mut [Finding]) {
+    for f in findings {
+        if f.identity.is_empty() {
+            f.identity = format!("{}|{}", f.code, src.name);
+        }
+        f.position = src.position(&f.span);
+    }
+}
+
+/// Drops what a file no longer needs once its findings are located.
+pub(crate) fn finish(src: &mut SourceFile, keep_text: bool) {
+    src.forget_tree();
+    if !keep_text {
+        src.forget_text();
+    }
+}

@@ -1,0 +1,285 @@
+//! One run, in stages with data flowing one way:
+//!
+//! inputs ([`crate::input`]) → **context** (directory records, read first) → per file in worker
+//! threads: **parse** (decode, span tree) → **normalise** ([`crate::dialect`]) → **resolve** (role
+//! identity and tier, group uplift) → **check** (rules) → **locate** (span → line/column) → then,
+//! once every file is read: policies joined with assignment lists of other files and the
+//! run-level rules. Suppression and rendering come after, outside the engine.
+
+mod check;
+mod context;
+mod file;
+mod resolve;
+
+use crate::finding::{Finding, Outcome, RunError};
+use crate::input::Input;
+use crate::model::directory::Directory;
+use crate::model::{Policy, RoleCatalog};
+use crate::pack::RuleSet;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// How a run keeps what it read.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Keep the normalised policies in the outcome (tests, tools); off, a run holds only findings.
+    pub keep_policies: bool,
+    /// Keep the text of files with findings (the human renderer shows their lines).
+    pub keep_sources: bool,
+    /// Worker threads; 0 means one per available core.
+    pub threads: usize,
+    /// Keep the policies the approver report reads even without directory context.
+    pub keep_context: bool,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            keep_policies: true,
+            keep_sources: true,
+            threads: 0,
+            keep_context: false,
+        }
+    }
+}
+
+/// What every stage of a run shares.
+pub(crate) struct Run<'a> {
+    ruleset: &'a RuleSet,
+    catalog: &'a RoleCatalog,
+    opts: Options,
+    /// The run's directory context, when it has any.
+    directory: Option<&'a Directory>,
+    context_files: Vec<bool>,
+}
+
+impl Run<'_> {
+    fn is_context_file(&self, index: usize) -> bool {
+        self.context_files.get(index).copied().unwrap_or(false)
+    }
+
+    /// Checks one resolved policy. Returns its findings, the slim copy the run keeps for the
+    /// run-level rules and the approver report, and whether a PIM015 note was added.
+    fn check(&self, p: &Policy, may_note: bool) -> (Vec<Finding>, Option<Policy>, bool) {
+        let uplifted = self
+            .directory
+            .and_then(|d| resolve::group_uplift(p, d, self.catalog));
+        let mut findings = check::policy(p, self.ruleset, self.directory, uplifted.as_ref());
+        let kept = (resolve::wants_context(p)
+            && (self.opts.keep_context || self.directory.is_some()))
+        .then(|| resolve::slim(p));
+        let mut noted = false;
+        if self.directory.is_none()
+            && may_note
+            && let Some(note) = check::context_note(p, self.ruleset)
+        {
+            findings.push(note);
+            noted = true;
+        }
+        (findings, kept, noted)
+    }
+}
+
+/// Lints inputs with the default options.
+pub fn lint(inputs: &[Input], ruleset: &RuleSet, catalog: &RoleCatalog) -> Outcome {
+    lint_with(inputs, ruleset, catalog, Options::default())
+}
+
+/// Lints in-memory documents (tests and `pim-lint test` use this).
+pub fn lint_bytes(docs: &[(String, Vec<u8>)], ruleset: &RuleSet, catalog: &RoleCatalog) -> Outcome {
+    let inputs: Vec<Input> = docs
+        .iter()
+        .map(|(n, b)| Input::memory(n.clone(), b.clone()))
+        .collect();
+    lint(&inputs, ruleset, catalog)
+}
+
+/// Runs `f` on every input in worker threads; results in input order. A panic while handling
+/// one input is that input's `Err` (the message), never a lost file.
+pub(crate) fn par_map<T: Send>(
+    inputs: &[Input],
+    threads: usize,
+    f: impl Fn(usize, &Input) -> T + Sync,
+) -> Vec<Result<T, String>> {
+    let threads = match threads {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    }
+    .clamp(1, inputs.len().max(1));
+    let next = AtomicUsize::new(0);
+    let mut done: Vec<(usize, Result<T, String>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(input) = inputs.get(i) else { break };
+                        let r =
+                            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(i, input)))
+                                .map_err(|e| panic_message(e.as_ref()));
+                        done.push((i, r));
+                    }
+                    done
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_default())
+            .collect()
+    });
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, r)| r).collect()
+}
+
+fn panic_message(e: &(dyn std::any::Any + Send)) -> String {
+    e.downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| e.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into())
+}
+
+/// Lints in parallel. Each file is read, parsed, normalised, checked and located by one worker,
+/// which then drops the file's tree (and, unless asked to keep it, its text): memory follows the
+/// files in flight, not the estate.
+pub fn lint_with(
+    inputs: &[Input],
+    ruleset: &RuleSet,
+    catalog: &RoleCatalog,
+    opts: Options,
+) -> Outcome {
+    let ctx = context::gather(inputs, opts.threads);
+    let directory = ctx.directory;
+    let mut run = Run {
+        ruleset,
+        catalog,
+        opts,
+        directory: (!directory.is_empty()).then_some(&directory),
+        context_files: ctx.files.iter().map(Option::is_some).collect(),
+    };
+    let mut out = Outcome::default();
+    let mut late: Vec<Finding> = ctx.findings;
+
+    // The directory's role schedules are checked like ScubaGear's `Assignments`.
+    let mut stub_findings = Vec::new();
+    if run.directory.is_some() {
+        for mut stub in resolve::schedule_policies(&directory) {
+            resolve::classify(&mut stub, catalog);
+            stub_findings.extend(check::policy(&stub, ruleset, None, None));
+        }
+    }
+
+    // Context files read whole by the context pass are not read again (unless they also hold
+    // policies).
+    let mut context_files = ctx.files;
+    let results = par_map(inputs, opts.threads, |i, input| {
+        match context_files.get(i).and_then(Option::as_ref) {
+            Some(c) if !c.mixed => None,
+            _ => Some(file::process(i, input, &run)),
+        }
+    });
+
+    let mut links = Vec::new();
+    let mut deferred: Vec<Policy> = Vec::new();
+    let mut kept: Vec<Policy> = Vec::new();
+    let mut waiting: Vec<bool> = Vec::new();
+    for (i, r) in results.into_iter().enumerate() {
+        let name = inputs.get(i).map(Input::name).unwrap_or_default();
+        let r = match r {
+            Ok(Some(r)) => r,
+            Ok(None) => {
+                // A context file: its text stays until its findings are located.
+                let c = context_files.get_mut(i).and_then(Option::take);
+                let src = c
+                    .map(|c| c.src)
+                    .unwrap_or_else(|| file::unreadable(name, String::new()).src);
+                waiting.push(true);
+                out.files.push(src);
+                continue;
+            }
+            Err(panic) => file::unreadable(
+                name,
+                format!("internal error while linting this file (please report it): {panic}"),
+            ),
+        };
+        out.findings.extend(r.findings);
+        links.extend(r.links);
+        out.policy_count += r.policy_count;
+        out.policies.extend(r.policies);
+        if r.skipped {
+            out.skipped.push(r.src.name.clone());
+        }
+        if let Some(e) = r.error {
+            out.errors.push(e);
+        }
+        waiting.push(!r.deferred.is_empty() || !r.kept.is_empty());
+        deferred.extend(r.deferred);
+        kept.extend(r.kept);
+        out.files.push(r.src);
+    }
+    late.extend(stub_findings);
+
+    // Bare policies get their role from the assignment lists of the whole run.
+    let by_policy: HashMap<&str, &crate::dialect::Link> =
+        links.iter().map(|l| (l.policy_id.as_str(), l)).collect();
+    let mut noted = out.findings.iter().any(|f| f.code == "PIM015");
+    for mut p in deferred {
+        resolve::join(&mut p, &by_policy);
+        resolve::classify(&mut p, catalog);
+        let (findings, k, note) = run.check(&p, !noted);
+        noted |= note;
+        late.extend(findings);
+        kept.extend(k);
+        if opts.keep_policies {
+            out.policies.push(p);
+        }
+    }
+
+    // Run-level rules compare the kept policies (a group's with the roles it grants).
+    if let Some(dir) = run.directory {
+        for p in &kept {
+            let uplifted = resolve::group_uplift(p, dir, catalog);
+            late.extend(check::run_level(
+                uplifted.as_ref().unwrap_or(p),
+                &kept,
+                ruleset,
+                dir,
+            ));
+        }
+    }
+    run.directory = None;
+
+    // Locate the late findings in their files, then release what was kept.
+    let mut by_file: Vec<Vec<Finding>> = (0..out.files.len()).map(|_| Vec::new()).collect();
+    for f in late {
+        if let Some(v) = by_file.get_mut(f.file) {
+            v.push(f);
+        }
+    }
+    for (i, mut findings) in by_file.into_iter().enumerate() {
+        let Some(src) = out.files.get_mut(i) else {
+            continue;
+        };
+        file::locate(src, &mut findings);
+        if waiting.get(i).copied().unwrap_or(false) {
+            let has_findings = !findings.is_empty() || out.findings.iter().any(|f| f.file == i);
+            file::finish(src, has_findings && opts.keep_sources);
+        }
+        out.findings.extend(findings);
+    }
+    out.directory = directory;
+    out.context = kept;
+    // One PIM015 note per run: the first in report order.
+    out.linted_files = out.files.len();
+    out.sort_findings();
+    let mut seen = false;
+    out.findings
+        .retain(|f| f.code != "PIM015" || !std::mem::replace(&mut seen, true));
+    out
+}
+
+/// A run error for a file, for callers outside the engine.
+pub fn run_error(path: Option<String>, message: impl Into<String>) -> RunError {
+    RunError::fatal(path, message)
+}

@@ -1,0 +1,235 @@
+//! The resolve stage: what a normalised policy is about — its role's name and tier, the role a
+//! bare policy gets from an assignment exported beside it, the tier a PIM-for-Groups group takes
+//! from the roles it holds — and the directory's role schedules as policy-shaped records.
+
+use crate::dialect::Link;
+use crate::model::directory::{Directory, Schedule, Target};
+use crate::model::{
+    Dialect, Loc, Policy, PolicyKind, RoleAssignment, RoleCatalog, RoleRef, RuleId, RuleKind, Tier,
+};
+use std::collections::HashMap;
+
+fn group_role_name(role_id: &str) -> Option<String> {
+    match role_id {
+        "member" => Some("Group membership".into()),
+        "owner" => Some("Group ownership".into()),
+        _ => None,
+    }
+}
+
+/// Fills in the role's tier (and name, when the source gave only an id).
+pub(crate) fn classify(p: &mut Policy, catalog: &RoleCatalog) {
+    let scope = if p.kind == PolicyKind::Group {
+        p.scope.clone()
+    } else {
+        None
+    };
+    if let Some(role) = &mut p.role {
+        let (tier, known_name) =
+            catalog.classify(role.id.as_deref(), role.name.as_deref(), scope.as_deref());
+        role.tier = tier;
+        if role.name.is_none() {
+            role.name = known_name.or_else(|| role.id.as_deref().and_then(group_role_name));
+        }
+        if let Some(id) = &role.id
+            && id.contains('/')
+        {
+            role.id = Some(RoleCatalog::normalise_id(id));
+        }
+    }
+}
+
+/// Gives a bare policy (a policy list exported without its assignments) the role an assignment
+/// list of the same run names for its id.
+pub(crate) fn join(p: &mut Policy, links: &HashMap<&str, &Link>) {
+    let Some(link) = p.id.as_deref().and_then(|id| links.get(id)) else {
+        return;
+    };
+    p.role = Some(RoleRef {
+        id: Some(link.role_id.clone()),
+        name: link.role_name.clone(),
+        tier: None,
+    });
+    if p.kind == PolicyKind::Unknown {
+        p.kind = link.kind;
+    }
+    if p.scope.is_none() {
+        p.scope = link.scope.clone();
+    }
+}
+
+/// For a group's member policy: a copy with the tier of the strongest role the group holds
+/// (eligible or active), when that is stronger than the group's own tier.
+pub(crate) fn group_uplift(
+    p: &Policy,
+    directory: &Directory,
+    catalog: &RoleCatalog,
+) -> Option<Policy> {
+    if p.kind != PolicyKind::Group
+        || p.role.as_ref().and_then(|r| r.id.as_deref()) != Some("member")
+    {
+        return None;
+    }
+    let strongest = directory
+        .roles_held_by(p.scope.as_deref()?)
+        .iter()
+        .filter_map(|r| catalog.classify(Some(r), None, None).0)
+        .min()?; // Tier orders tier0 < privileged < standard
+    let current = p.tier().unwrap_or(Tier::Standard);
+    (strongest < current).then(|| {
+        let mut q = p.clone();
+        if let Some(r) = q.role.as_mut() {
+            r.tier = Some(strongest);
+        }
+        q
+    })
+}
+
+/// Policies the directory rules and the approver report look at: those requiring approval, and
+/// every directory-role and PIM-for-Groups policy (PIM501 compares them).
+pub(crate) fn wants_context(p: &Policy) -> bool {
+    matches!(p.kind, PolicyKind::DirectoryRole | PolicyKind::Group)
+        || p.approval()
+            .is_some_and(|(_, a)| a.is_approval_required.as_ref().is_some_and(|r| r.value))
+}
+
+/// A copy with only what the run-level rules and the approver report read: approval,
+/// authentication context and the activation (end user) rules.
+pub(crate) fn slim(p: &Policy) -> Policy {
+    Policy {
+        file: p.file,
+        pointer: p.pointer.clone(),
+        dialect: p.dialect,
+        kind: p.kind,
+        id: p.id.clone(),
+        display_name: p.display_name.clone(),
+        scope: p.scope.clone(),
+        role: p.role.clone(),
+        rules_pointer: p.rules_pointer.clone(),
+        rules_expanded: p.rules_expanded,
+        partial: p.partial,
+        last_modified: p.last_modified.clone(),
+        problems: Vec::new(),
+        assignments: None,
+        holders: None,
+        rules: p
+            .rules
+            .iter()
+            .filter(|r| {
+                r.known.is_some_and(|k| {
+                    matches!(
+                        k.kind(),
+                        RuleKind::Approval | RuleKind::AuthenticationContext
+                    ) || k == RuleId::EnablementEndUserAssignment
+                        || k == RuleId::ExpirationEndUserAssignment
+                })
+            })
+            .cloned()
+            .collect(),
+    }
+}
+
+/// The directory's role schedules as policy-shaped records, one per (role, file), so the
+/// assignment-data rules (PIM310–PIM315) read them like ScubaGear's `Assignments`.
+pub(crate) fn schedule_policies(directory: &Directory) -> Vec<Policy> {
+    let mut groups: Vec<((Target, usize), Vec<&Schedule>)> = Vec::new();
+    let mut index: HashMap<(Target, usize), usize> = HashMap::new();
+    for s in &directory.schedules {
+        let key = (s.target.clone(), s.at.file);
+        match index.get(&key) {
+            Some(&i) => groups[i].1.push(s),
+            None => {
+                index.insert(key.clone(), groups.len());
+                groups.push((key, vec![s]));
+            }
+        }
+    }
+    let mut ga_done = false;
+    groups
+        .into_iter()
+        .map(|((target, file), schedules)| {
+            let (kind, role_id, scope, dialect) = match &target {
+                Target::DirectoryRole(r) => (
+                    PolicyKind::DirectoryRole,
+                    r.clone(),
+                    "/".to_owned(),
+                    Dialect::Graph,
+                ),
+                Target::Group { group, access } => (
+                    PolicyKind::Group,
+                    access.clone(),
+                    group.clone(),
+                    Dialect::Graph,
+                ),
+                Target::AzureRole { role, scope } => (
+                    PolicyKind::AzureResource,
+                    role.clone(),
+                    scope.clone(),
+                    Dialect::Arm,
+                ),
+            };
+            let first = schedules
+                .first()
+                .map(|s| s.at.pointer.clone())
+                .unwrap_or_default();
+            let name = directory
+                .role_names
+                .get(&RoleCatalog::normalise_id(&role_id))
+                .cloned();
+            let is_ga =
+                RoleCatalog::normalise_id(&role_id) == "62e90394-69f5-4237-9190-012177145e10";
+            let holders = (is_ga && !ga_done).then(|| {
+                ga_done = true;
+                let mut names: Vec<String> = directory
+                    .holders(&target)
+                    .into_iter()
+                    .map(|(r, _)| {
+                        directory
+                            .user(&r.user_id)
+                            .map_or_else(|| r.user_id.clone(), |u| u.label())
+                    })
+                    .collect();
+                names.sort();
+                names.dedup();
+                Loc::new(names, &first)
+            });
+            let assignments = schedules
+                .iter()
+                .map(|s| RoleAssignment {
+                    pointer: s.at.pointer.clone(),
+                    principal_id: s.principal_id.clone(),
+                    start: s.start.clone(),
+                    end: s.end.clone(),
+                    end_pointer: s.end_pointer.clone(),
+                    start_pointer: s.start_pointer.clone(),
+                    assignment_type: s.assignment_type.clone(),
+                    grant: s.grant,
+                    principal_kind: s.principal_kind,
+                    condition: s.condition.clone(),
+                })
+                .collect();
+            Policy {
+                file,
+                pointer: first.clone(),
+                dialect,
+                kind,
+                id: None,
+                display_name: None,
+                scope: Some(scope),
+                role: Some(RoleRef {
+                    id: Some(role_id),
+                    name,
+                    tier: None,
+                }),
+                rules_pointer: first.clone(),
+                rules_expanded: false,
+                partial: true,
+                last_modified: None,
+                rules: Vec::new(),
+                problems: Vec::new(),
+                assignments: Some(Loc::new(assignments, first)),
+                holders,
+            }
+        })
+        .collect()
+}

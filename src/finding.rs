@@ -1,0 +1,146 @@
+//! What a run produces: located findings, the run's own errors, and the outcome renderers read.
+//! Plain data shared by the engine, suppression and the renderers (none of which import each
+//! other through it).
+
+use crate::model::directory::Directory;
+use crate::model::{Policy, RoleRef};
+use crate::rules::Severity;
+use crate::source::{Position, SourceFile};
+use std::borrow::Cow;
+use std::ops::Range;
+use std::sync::Arc;
+
+/// A problem with the run itself (exit 2), not with a user's policy.
+#[derive(Debug, Clone)]
+pub struct RunError {
+    pub path: Option<String>,
+    pub message: String,
+    /// A warning (e.g. a symlink loop, whose files are linted through the other path) does not
+    /// fail the run; everything else does.
+    pub fatal: bool,
+}
+
+impl RunError {
+    pub fn fatal(path: Option<String>, message: impl Into<String>) -> RunError {
+        RunError {
+            path,
+            message: message.into(),
+            fatal: true,
+        }
+    }
+}
+
+/// A located finding, ready for any renderer. It is born with its span (the normaliser recorded
+/// it beside the pointer); the locate stage only turns the span into line and column.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub code: Cow<'static, str>,
+    pub rule: Cow<'static, str>,
+    pub severity: Severity,
+    pub message: String,
+    pub help: Cow<'static, str>,
+    pub label: Option<String>,
+    /// Index into [`Outcome::files`].
+    pub file: usize,
+    pub span: Range<usize>,
+    pub position: Position,
+    pub pointer: Option<String>,
+    pub policy_id: Option<String>,
+    pub scope: Option<String>,
+    /// Shared by the findings of one policy.
+    pub role: Option<Arc<RoleRef>>,
+    /// "Global Administrator (tier0)" with its scope, for renderers that show one line.
+    pub subject: Option<Arc<str>>,
+    /// The framework control of the pack entry that produced it.
+    pub control: Option<String>,
+    /// What stays the same when the export is reformatted or re-fetched: rule, the policy's
+    /// role and scope (ARM policy names change on every update), and the place inside the rule.
+    pub identity: String,
+}
+
+/// The position of a finding not yet located.
+pub const UNLOCATED: Position = Position {
+    line: 1,
+    column: 1,
+    end_line: 1,
+    end_column: 1,
+};
+
+/// Everything a run produced.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// The input files (names; text only where a renderer needs it), then the config file when
+    /// suppressions reported something.
+    pub files: Vec<SourceFile>,
+    /// The policies, only when the run was asked to keep them.
+    pub policies: Vec<Policy>,
+    pub policy_count: usize,
+    pub findings: Vec<Finding>,
+    /// Files found while walking that hold no known dialect (shown with `--verbose`).
+    pub skipped: Vec<String>,
+    pub errors: Vec<RunError>,
+    /// Files read as inputs (`files` may also hold the config file, for its diagnostics).
+    pub linted_files: usize,
+    /// Findings removed by `ignore` entries.
+    pub suppressed: usize,
+    /// The directory context the run read (empty without context files).
+    pub directory: Directory,
+    /// The policies directory rules and the approver report look at (only their approval,
+    /// activation and authentication-context rules are kept).
+    pub context: Vec<Policy>,
+}
+
+impl Outcome {
+    pub fn count(&self, s: Severity) -> usize {
+        self.findings.iter().filter(|f| f.severity == s).count()
+    }
+
+    /// Sorts by file, line, column, code (the order every renderer shows).
+    pub fn sort_findings(&mut self) {
+        let files = &self.files;
+        self.findings.sort_by(|a, b| {
+            let fa = files.get(a.file).map(|s| s.name.as_str());
+            let fb = files.get(b.file).map(|s| s.name.as_str());
+            (fa, a.position.line, a.position.column, &a.code).cmp(&(
+                fb,
+                b.position.line,
+                b.position.column,
+                &b.code,
+            ))
+        });
+    }
+}
+
+/// The identity of a policy's finding, independent of formatting, array order and ARM policy
+/// names: `code | kind | role | scope | rule id + path inside the rule`. Built from explicit,
+/// stable strings (SARIF fingerprints depend on it).
+pub fn identity(code: &str, p: &Policy, pointer: &str) -> String {
+    let who = match &p.role {
+        Some(r) => format!(
+            "{}|{}|{}",
+            p.kind.fingerprint_name(),
+            r.id.as_deref()
+                .or(r.name.as_deref())
+                .unwrap_or_default()
+                .to_ascii_lowercase(),
+            p.scope.as_deref().unwrap_or_default().to_ascii_lowercase()
+        ),
+        None => format!("policy|{}", p.id.as_deref().unwrap_or_default()),
+    };
+    let inner = p
+        .rules
+        .iter()
+        .find(|r| r.pointer.encloses(pointer))
+        .map(|r| format!("{}{}", r.id.value, &pointer[r.pointer.path.len()..]))
+        .unwrap_or_else(|| {
+            if pointer == p.rules_pointer.path {
+                "rules".into()
+            } else {
+                pointer
+                    .strip_prefix(p.pointer.path.as_str())
+                    .unwrap_or(pointer)
+                    .to_owned()
+            }
+        });
+    format!("{code}|{who}|{inner}")
+}

@@ -1,0 +1,192 @@
+//! The input stage: which documents a run reads and how their bytes are obtained. A key is a
+//! local path today (a file named or found by walking, or standard input); a live fetch adds
+//! documents held in memory under a remote key. Nothing after this stage knows which it was.
+
+use crate::finding::RunError;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// Where a document comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InputKey {
+    /// A file on disk (named on the command line or found while walking).
+    Local(PathBuf),
+    /// Standard input (`-`).
+    Stdin,
+    /// A document already in memory (tests, `pim-lint test`, a live fetch): its name as shown
+    /// in reports and its bytes.
+    Memory { name: String, bytes: Vec<u8> },
+}
+
+/// A document to lint and how it was found.
+#[derive(Debug, Clone)]
+pub struct Input {
+    pub key: InputKey,
+    /// Named on the command line (an unrecognised file is then an error, not skipped).
+    pub explicit: bool,
+}
+
+/// The largest input read (a bigger file is a run error, never a partial read).
+pub const MAX_INPUT_BYTES: u64 = 1 << 30;
+
+impl Input {
+    pub fn path(path: impl Into<PathBuf>, explicit: bool) -> Input {
+        Input {
+            key: InputKey::Local(path.into()),
+            explicit,
+        }
+    }
+
+    pub fn memory(name: impl Into<String>, bytes: Vec<u8>) -> Input {
+        Input {
+            key: InputKey::Memory {
+                name: name.into(),
+                bytes,
+            },
+            explicit: true,
+        }
+    }
+
+    /// The name reports show: the path as given, with `/` separators.
+    pub fn name(&self) -> String {
+        match &self.key {
+            InputKey::Local(p) => display_name(p),
+            InputKey::Stdin => "<stdin>".into(),
+            InputKey::Memory { name, .. } => name.clone(),
+        }
+    }
+
+    /// The file name used to choose the syntax (`.yaml`/`.yml` are YAML).
+    pub fn syntax_path(&self) -> &Path {
+        match &self.key {
+            InputKey::Local(p) => p,
+            InputKey::Stdin => Path::new("stdin.json"),
+            InputKey::Memory { name, .. } => Path::new(name),
+        }
+    }
+
+    /// The document's bytes, read with a size bound; only regular files and pipes are read.
+    pub fn read(&self) -> Result<std::borrow::Cow<'_, [u8]>, String> {
+        match &self.key {
+            InputKey::Memory { bytes, .. } => Ok(std::borrow::Cow::Borrowed(bytes)),
+            InputKey::Stdin => read_bounded(std::io::stdin().lock()).map(std::borrow::Cow::Owned),
+            InputKey::Local(p) => read_file(p).map(std::borrow::Cow::Owned),
+        }
+    }
+}
+
+/// Reads a regular file or a pipe (process substitution), at most [`MAX_INPUT_BYTES`].
+pub fn read_file(path: &Path) -> Result<Vec<u8>, String> {
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
+    let meta = file.metadata().map_err(|e| format!("cannot read: {e}"))?;
+    let kind = meta.file_type();
+    #[cfg(unix)]
+    let pipe = std::os::unix::fs::FileTypeExt::is_fifo(&kind);
+    #[cfg(not(unix))]
+    let pipe = false;
+    if !kind.is_file() && !pipe {
+        return Err("cannot read: not a regular file".into());
+    }
+    read_bounded(file)
+}
+
+fn read_bounded(r: impl Read) -> Result<Vec<u8>, String> {
+    let mut buf = Vec::new();
+    r.take(MAX_INPUT_BYTES + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| format!("cannot read: {e}"))?;
+    if buf.len() as u64 > MAX_INPUT_BYTES {
+        return Err(format!(
+            "cannot read: larger than {} MiB",
+            MAX_INPUT_BYTES >> 20
+        ));
+    }
+    Ok(buf)
+}
+
+/// Display name of a path: as given, with `/` separators.
+pub fn display_name(path: &Path) -> String {
+    let s = path.to_string_lossy().replace('\\', "/");
+    s.strip_prefix("./").map(str::to_owned).unwrap_or(s)
+}
+
+/// A symbolic link loop met while walking: the files are reached another way.
+fn is_loop(e: &ignore::Error) -> bool {
+    match e {
+        ignore::Error::Loop { .. } => true,
+        ignore::Error::WithPath { err, .. }
+        | ignore::Error::WithDepth { err, .. }
+        | ignore::Error::WithLineNumber { err, .. } => is_loop(err),
+        ignore::Error::Partial(errs) => errs.iter().all(is_loop),
+        _ => false,
+    }
+}
+
+/// Finds the `.json`, `.yaml` and `.yml` files under `paths`, honouring `.gitignore`. A named
+/// file is taken whatever its extension; `-` is standard input. Results are sorted per path for
+/// stable output.
+pub fn discover(paths: &[PathBuf], errors: &mut Vec<RunError>) -> Vec<Input> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.as_os_str() == "-" {
+            out.push(Input {
+                key: InputKey::Stdin,
+                explicit: true,
+            });
+            continue;
+        }
+        // A named file is read whatever it is: a regular file, or a pipe such as a process
+        // substitution (`<(az rest …)`); anything else is reported when it is read.
+        if p.exists() && !p.is_dir() {
+            out.push(Input::path(p.clone(), true));
+            continue;
+        }
+        if !p.exists() {
+            errors.push(RunError::fatal(
+                Some(p.display().to_string()),
+                "no such file or directory",
+            ));
+            continue;
+        }
+        let mut found = Vec::new();
+        let walker = ignore::WalkBuilder::new(p)
+            .follow_links(true)
+            .require_git(false)
+            .build();
+        for entry in walker {
+            match entry {
+                Ok(e) => {
+                    let path = e.path();
+                    if e.file_type().is_some_and(|t| t.is_file()) && is_candidate(path) {
+                        found.push(path.to_path_buf());
+                    }
+                }
+                Err(e) => errors.push(RunError {
+                    path: Some(p.display().to_string()),
+                    message: format!("while walking: {e}"),
+                    fatal: !is_loop(&e),
+                }),
+            }
+        }
+        found.sort();
+        out.extend(found.into_iter().map(|f| Input::path(f, false)));
+    }
+    out
+}
+
+fn is_candidate(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    if name.starts_with(".pim-lint") {
+        return false;
+    }
+    matches!(
+        path.extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref(),
+        Some("json" | "yaml" | "yml")
+    )
+}
