@@ -7,7 +7,12 @@
 //! - the same with a pack that turns off every policy rule, so only reading, parsing and
 //!   normalising remain (memory of the pipeline itself, not of 50,000 findings);
 //! - a bare `serde_json::from_slice::<serde_json::Value>` over the same files (median of 3),
-//!   single-threaded, in this process.
+//!   single-threaded, in this process;
+//! - the same with the SIMD parser sonic-rs, `sonic_rs::from_slice::<sonic_rs::Value>` (a full
+//!   tree with unescaped strings, the counterpart of `serde_json::Value`; not its `LazyValue`,
+//!   which only delimits raw text). sonic-rs picks its SIMD code at compile time: without
+//!   `RUSTFLAGS="-C target-cpu=native"` (which also rebuilds pim-lint) it runs its SSE2 path, the
+//!   same baseline target the measured binary is built for. The output says which.
 //!
 //! Prints MB/s, policies/s and the ratios. Numbers, not assertions.
 
@@ -49,6 +54,23 @@ fn children_max_rss_kib() -> i64 {
     }
     // SAFETY: initialised by the successful call above.
     unsafe { usage.assume_init() }.ru_maxrss
+}
+
+/// The instruction set sonic-rs was compiled for (it selects its kernels with `cfg`).
+fn sonic_simd() -> &'static str {
+    if cfg!(all(
+        target_arch = "x86_64",
+        target_feature = "avx2",
+        target_feature = "pclmulqdq"
+    )) {
+        "avx2+pclmulqdq"
+    } else if cfg!(all(target_arch = "aarch64", target_feature = "neon")) {
+        "neon"
+    } else if cfg!(target_feature = "sse2") {
+        "sse2 only: built without target-cpu=native"
+    } else {
+        "no SIMD"
+    }
 }
 
 fn run_check(bin: &str, dir: &Path, extra: &[&str]) -> (Duration, i32) {
@@ -120,10 +142,21 @@ fn main() {
         }
         serde_times.push(t.elapsed());
     }
-    let (c, q, s) = (
+    let mut sonic_times = Vec::new();
+    for _ in 0..3 {
+        let t = Instant::now();
+        for p in &all {
+            let b = std::fs::read(p).expect("read");
+            let v: sonic_rs::Value = sonic_rs::from_slice(&b).expect("parses");
+            std::hint::black_box(v);
+        }
+        sonic_times.push(t.elapsed());
+    }
+    let (c, q, s, k) = (
         median(check).as_secs_f64(),
         median(quiet).as_secs_f64(),
         median(serde_times).as_secs_f64(),
+        median(sonic_times).as_secs_f64(),
     );
     println!(
         "machine: {cpus} cores; estate: {n} policies in {nfiles} files, {mb:.1} MB, largest file {:.1} KB",
@@ -146,9 +179,19 @@ fn main() {
         mb / s
     );
     println!(
+        "sonic_rs::Value parse, 1 thread:          {k:.3} s  {:.1} MB/s  (full tree, not LazyValue; sonic-rs SIMD: {})",
+        mb / k,
+        sonic_simd()
+    );
+    println!(
         "ratio check / serde_json::Value:          {:.2} (baseline pack), {:.2} (no policy rules)",
         c / s,
         q / s
+    );
+    println!(
+        "ratio check / sonic_rs::Value:            {:.2} (baseline pack), {:.2} (no policy rules)",
+        c / k,
+        q / k
     );
     println!(
         "peak RSS: {:.1} MB reading and normalising (largest file {:.1} KB); {:.1} MB with the findings held for sorting and the summary",

@@ -7,9 +7,14 @@
 use super::SyntaxError;
 use super::node::{Member, Node, Value};
 use std::borrow::Cow;
+use std::collections::HashSet;
 
 /// Deeper documents are rejected with a diagnostic (real exports nest about 10 levels).
 pub const MAX_DEPTH: usize = 256;
+
+/// Objects with up to this many members look for a repeated key by scanning the members (no
+/// allocation); larger ones switch to a hash set of their keys, so the check stays linear.
+const KEY_SCAN_LIMIT: usize = 16;
 
 pub fn parse(text: &str) -> Result<Node<'_>, SyntaxError> {
     let mut p = Parser {
@@ -406,13 +411,15 @@ impl<'a> Parser<'a> {
     }
 
     /// An object's members; `value_of` parses each member's value (streaming or not). Repeated
-    /// keys are recorded in `duplicates`.
+    /// keys are recorded in `duplicates`, compared exactly (after unescaping, case-sensitive).
     fn members(
         &mut self,
         value_of: &mut dyn FnMut(&mut Self, &str) -> Result<Node<'a>, SyntaxError>,
     ) -> Result<Value<'a>, SyntaxError> {
         self.pos += 1;
-        let mut members = Vec::new();
+        let mut members: Vec<Member<'a>> = Vec::new();
+        // The keys so far, once the object has more than `KEY_SCAN_LIMIT` members.
+        let mut keys: Option<HashSet<Cow<'a, str>>> = None;
         self.ws();
         if self.s.get(self.pos) == Some(&b'}') {
             self.pos += 1;
@@ -444,7 +451,18 @@ impl<'a> Parser<'a> {
             self.pos += 1;
             self.ws();
             let value = value_of(self, &key)?;
-            if members.iter().any(|x: &Member<'a>| x.key == key) {
+            let repeated = match &mut keys {
+                Some(set) => !set.insert(key.clone()),
+                None if members.len() < KEY_SCAN_LIMIT => members.iter().any(|x| x.key == key),
+                None => {
+                    let mut set: HashSet<Cow<'a, str>> = HashSet::with_capacity(2 * members.len());
+                    set.extend(members.iter().map(|x| x.key.clone()));
+                    let repeated = !set.insert(key.clone());
+                    keys = Some(set);
+                    repeated
+                }
+            };
+            if repeated {
                 self.duplicates.push((key.to_string(), key_span.clone()));
             }
             members.push(Member {

@@ -122,3 +122,133 @@ fn yaml_alias_bomb_is_bounded() {
     }
     assert!(yaml::parse(&text).unwrap_err().message.contains("alias"));
 }
+
+/// The duplicate-key reports of `text` (key, span), in the order the parser makes them.
+fn json_duplicates(text: &str) -> Vec<(String, std::ops::Range<usize>)> {
+    let mut duplicates = Vec::new();
+    if let Err(e) = json::parse_streaming(text, &mut |_, _| {}, &mut duplicates) {
+        panic!("{e:?}");
+    }
+    duplicates
+}
+
+/// `{"k0": 0, "K0": 0, "k1": 1, ...}` with `n` keys in all, plus `extra` inserted after the
+/// member at `at`; returns the text and the span of the inserted key.
+fn wide_object(n: usize, at: usize, extra: &str) -> (String, std::ops::Range<usize>) {
+    let mut text = String::from("{");
+    let mut span = 0..0;
+    for i in 0..n {
+        let first = if i % 2 == 0 { 'k' } else { 'K' };
+        text.push_str(&format!("\n  \"{first}{}\": {i},", i / 2));
+        if i == at {
+            text.push_str("\n  ");
+            let start = text.len();
+            text.push_str(&format!("\"{extra}\""));
+            span = start..text.len();
+            text.push_str(": true,");
+        }
+    }
+    text.pop();
+    text.push_str("\n}");
+    (text, span)
+}
+
+#[test]
+fn json_duplicate_keys_in_a_wide_object_are_found_in_linear_time() {
+    // 200,000 distinct keys, half of them differing from the other half only in case.
+    let (text, _) = wide_object(200_000, usize::MAX, "");
+    assert_eq!(json_duplicates(&text), []);
+    let root = json(&text);
+    assert_eq!(root.as_object().map(<[_]>::len), Some(200_000));
+
+    // One repeat among 200,000 keys, at the root and nested in a streamed item.
+    let (text, span) = wide_object(200_000, 150_000, "k12345");
+    assert_eq!(&text[span.clone()], "\"k12345\"");
+    assert_eq!(
+        json_duplicates(&text),
+        [("k12345".to_string(), span.clone())]
+    );
+    let nested = format!("[{text}]");
+    assert_eq!(
+        json_duplicates(&nested),
+        [("k12345".to_string(), span.start + 1..span.end + 1)]
+    );
+    // Written with an escape, it is still the same key.
+    let (text, span) = wide_object(200_000, 199_998, "\\u006b99");
+    assert_eq!(json_duplicates(&text), [("k99".to_string(), span)]);
+}
+
+#[test]
+fn json_duplicate_keys_are_case_sensitive() {
+    assert_eq!(json_duplicates(r#"{"a": 1, "A": 2}"#), []);
+    let text = r#"{"a": 1, "A": 2, "a": 3}"#;
+    assert_eq!(json_duplicates(text), [("a".to_string(), 17..20)]);
+    // Past the member count where the parser switches to a hash set.
+    let (text, span) = wide_object(64, 40, "K7");
+    assert_eq!(json_duplicates(&text), [("K7".to_string(), span)]);
+    let (text, _) = wide_object(63, 40, "K31");
+    assert!(text.contains("\"k31\""));
+    assert_eq!(json_duplicates(&text), []);
+}
+
+/// Duplicate reports computed the plain way: each member's value first (it is parsed before
+/// its key is checked), then its key against every earlier key of the object.
+fn reference_duplicates(node: &Node<'_>, out: &mut Vec<(String, std::ops::Range<usize>)>) {
+    match &node.value {
+        Value::Array(items) => items.iter().for_each(|n| reference_duplicates(n, out)),
+        Value::Object(members) => {
+            for (i, m) in members.iter().enumerate() {
+                reference_duplicates(&m.value, out);
+                if members[..i].iter().any(|x| x.key == m.key) {
+                    out.push((m.key.to_string(), m.key_span.clone()));
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn json_duplicate_reports_match_a_plain_scan_for_objects_of_every_size() {
+    // Objects of 0 to 80 members (either side of the switch to a hash set), keys from a small
+    // alphabet so that repeats (also third and fourth occurrences) are common, some nested.
+    let keys = ["a", "A", "b", "\\u0061", "ab", "aB", "value", "c"];
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    let mut next = |bound: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % bound as u64) as usize
+    };
+    for size in 0..=80 {
+        let mut text = String::from("{\"root\": [");
+        for item in 0..3 {
+            if item > 0 {
+                text.push(',');
+            }
+            text.push('{');
+            for m in 0..size {
+                if m > 0 {
+                    text.push_str(", ");
+                }
+                let key = keys[next(keys.len())];
+                let suffix = if next(4) == 0 {
+                    next(30).to_string()
+                } else {
+                    String::new()
+                };
+                text.push_str(&format!("\"{key}{suffix}\": "));
+                if next(10) == 0 {
+                    text.push_str(r#"{"x": 1, "x": 2}"#);
+                } else {
+                    text.push_str(&m.to_string());
+                }
+            }
+            text.push('}');
+        }
+        text.push_str("], \"root\": null}");
+        let mut expected = Vec::new();
+        reference_duplicates(&json(&text), &mut expected);
+        assert_eq!(json_duplicates(&text), expected, "{text}");
+    }
+}
