@@ -272,7 +272,7 @@ fn list_rules(args: &RulesArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) 
         .map(|p| p.name.as_str())
         .collect::<Vec<_>>()
         .join(" + ");
-    let rows: Vec<[String; 5]> = rules::REGISTRY
+    let rows: Vec<[String; 5]> = rules::registry()
         .iter()
         .map(|r| {
             [

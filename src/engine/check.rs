@@ -79,7 +79,7 @@ pub(crate) fn policy(
     let mut out = Vec::new();
     let subject = Subject::new(p);
     let tier: Option<Tier> = p.tier();
-    for rule in rules::REGISTRY {
+    for rule in rules::registry() {
         let runs = match rule.needs {
             Needs::Policy => true,
             Needs::Role => tier.is_some(),
@@ -143,7 +143,7 @@ fn with_context(
 ) -> Vec<Finding> {
     let p = subject.policy;
     let mut out = Vec::new();
-    for rule in rules::REGISTRY.iter().filter(|r| r.needs == level) {
+    for rule in rules::registry().iter().filter(|r| r.needs == level) {
         let Some((entry, severity)) = entry_for(ruleset, rule.code, p) else {
             continue;
         };
@@ -220,7 +220,7 @@ pub(crate) fn file_finding(
 pub(crate) fn context_note(p: &Policy, ruleset: &RuleSet) -> Option<Finding> {
     use rules::context::context_missing as pim015;
     let first = rules::context::approvers(p).into_iter().next()?;
-    let wanted = rules::REGISTRY
+    let wanted = rules::registry()
         .iter()
         .filter(|r| pim015::counts(r))
         .any(|r| {

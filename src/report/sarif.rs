@@ -2,7 +2,7 @@
 
 use crate::finding::Outcome;
 use crate::pack::{RuleSet, SeveritySpec};
-use crate::rules::{REGISTRY, RuleDef, Severity};
+use crate::rules::{RuleDef, Severity, registry};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 
@@ -140,7 +140,7 @@ pub fn render(out: &Outcome, set: &RuleSet) -> String {
             }
             json!({
                 "ruleId": f.code,
-                "ruleIndex": REGISTRY.iter().position(|r| r.code == f.code),
+                "ruleIndex": registry().iter().position(|r| r.code == f.code),
                 "level": level(f.severity),
                 "message": {"text": format!("{text}\n\nHelp: {}", f.help)},
                 "locations": [{
@@ -168,7 +168,7 @@ pub fn render(out: &Outcome, set: &RuleSet) -> String {
                 "version": env!("CARGO_PKG_VERSION"),
                 "semanticVersion": env!("CARGO_PKG_VERSION"),
                 "informationUri": "https://github.com/pim-lint/pim-lint",
-                "rules": REGISTRY.iter().map(|r| rule_descriptor(r, set)).collect::<Vec<_>>(),
+                "rules": registry().iter().map(|r| rule_descriptor(r, set)).collect::<Vec<_>>(),
             }},
             "columnKind": "unicodeCodePoints",
             "results": results,

@@ -1,6 +1,44 @@
 //! The rule engine and registry. Rules are pure: a typed policy and a context in, hits out.
 //! They never see spans, files or dialects — a hit names the JSON pointer of the value it is about.
 
+/// Declares a rule: its metadata as the `RULE` static, with the file's `DOC` and `check`.
+/// `params` lists `(name, kind, doc)` of the parameters packs may set.
+macro_rules! declare_rule {
+    (
+        code: $code:literal,
+        name: $name:literal,
+        category: $category:ident,
+        needs: $needs:ident,
+        summary: $summary:expr,
+        $(params: [$(($pname:literal, $pkind:ident, $pdoc:expr)),* $(,)?],)?
+    ) => {
+        pub static RULE: $crate::rules::RuleDef = $crate::rules::RuleDef {
+            code: $code,
+            name: $name,
+            category: $crate::rules::Category::$category,
+            summary: $summary,
+            doc: DOC,
+            needs: $crate::rules::Needs::$needs,
+            params: &[$($($crate::rules::ParamSpec {
+                name: $pname,
+                kind: $crate::rules::ParamKind::$pkind,
+                doc: $pdoc,
+            }),*)?],
+            check,
+        };
+    };
+}
+
+/// The rule modules of a category, one line each, and the category's list for the registry.
+macro_rules! category {
+    ($($rule:ident),* $(,)?) => {
+        $(pub mod $rule;)*
+
+        /// The rules of this category.
+        pub(crate) static RULES: &[&$crate::rules::RuleDef] = &[$(&$rule::RULE),*];
+    };
+}
+
 pub mod activation;
 pub mod approval;
 pub mod assignment;
@@ -262,60 +300,29 @@ pub fn subject(p: &Policy) -> String {
     }
 }
 
-/// Every rule, in code order. Codes and names are unique (tested).
-pub static REGISTRY: &[&RuleDef] = &[
-    &validity::parse_error::RULE,
-    &validity::unrecognized_document::RULE,
-    &validity::schema_violation::RULE,
-    &validity::invalid_duration::RULE,
-    &validity::rules_not_expanded::RULE,
-    &validity::missing_rule::RULE,
-    &validity::mfa_authcontext_conflict::RULE,
-    &validity::approval_without_stage::RULE,
-    &validity::rule_target_mismatch::RULE,
-    &validity::duration_out_of_range::RULE,
-    &validity::invalid_auth_context::RULE,
-    &validity::unknown_role::RULE,
-    &validity::expired_ignore::RULE,
-    &validity::unused_ignore::RULE,
-    &context::context_missing::RULE,
-    &approval::approval_required::RULE,
-    &approval::approvers_missing::RULE,
-    &approval::too_few_approvers::RULE,
-    &approval::too_many_approvers::RULE,
-    &context::approver_is_eligible::RULE,
-    &context::guest_approver::RULE,
-    &context::inactive_approver::RULE,
-    &context::approver_group_not_role_assignable::RULE,
-    &approval::approver_justification::RULE,
-    &approval::escalation_without_approvers::RULE,
-    &context::approver_linked_account::RULE,
-    &activation::activation_mfa::RULE,
-    &activation::activation_justification::RULE,
-    &activation::activation_ticket::RULE,
-    &activation::activation_duration_cap::RULE,
-    &activation::activation_auth_context::RULE,
-    &assignment::eligible_expiration_required::RULE,
-    &assignment::eligible_duration_cap::RULE,
-    &assignment::active_expiration_required::RULE,
-    &assignment::active_duration_cap::RULE,
-    &assignment::active_assignment_mfa::RULE,
-    &assignment::active_assignment_justification::RULE,
-    &assignment::permanent_active_assignment::RULE,
-    &assignment::assigned_outside_pim::RULE,
-    &assignment::global_admin_count::RULE,
-    &assignment::permanent_eligibility::RULE,
-    &assignment::eligible_service_principal::RULE,
-    &assignment::role_assignment_admin_without_condition::RULE,
-    &notification::assignment_alert::RULE,
-    &notification::activation_alert::RULE,
-    &notification::approver_notification::RULE,
-    &context::group_weaker_than_role::RULE,
-];
+static REGISTRY: std::sync::LazyLock<Vec<&'static RuleDef>> = std::sync::LazyLock::new(|| {
+    let mut all: Vec<&'static RuleDef> = [
+        validity::RULES,
+        approval::RULES,
+        activation::RULES,
+        assignment::RULES,
+        notification::RULES,
+        context::RULES,
+    ]
+    .concat();
+    all.sort_by_key(|r| r.code);
+    all
+});
+
+/// Every built-in rule, in code order. Codes and names are unique (tested). A rule is one file
+/// with `declare_rule!` and one line in its category's `category!` list.
+pub fn registry() -> &'static [&'static RuleDef] {
+    &REGISTRY
+}
 
 /// Finds a rule by code (`PIM007`, case-insensitive) or name (`mfa-authcontext-conflict`).
 pub fn lookup(code_or_name: &str) -> Option<&'static RuleDef> {
-    REGISTRY
+    registry()
         .iter()
         .copied()
         .find(|r| r.code.eq_ignore_ascii_case(code_or_name) || r.name == code_or_name)

@@ -12,7 +12,7 @@ fn lookup_by_code_and_name() {
 
 #[test]
 fn registry_is_in_code_order() {
-    let codes: Vec<&str> = REGISTRY.iter().map(|r| r.code).collect();
+    let codes: Vec<&str> = registry().iter().map(|r| r.code).collect();
     let mut sorted = codes.clone();
     sorted.sort_unstable();
     assert_eq!(codes, sorted);

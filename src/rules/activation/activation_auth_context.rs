@@ -1,16 +1,13 @@
 use crate::model::Policy;
-use crate::rules::{Category, Ctx, Hit, Needs, RuleDef, util};
+use crate::rules::{Ctx, Hit, util};
 
-pub static RULE: RuleDef = RuleDef {
+declare_rule! {
     code: "PIM205",
     name: "activation-auth-context",
-    category: Category::Activation,
+    category: Activation,
+    needs: Role,
     summary: "Activation uses a Conditional Access authentication context, not plain MFA",
-    doc: DOC,
-    needs: Needs::Role,
-    params: &[],
-    check,
-};
+}
 
 const HELP: &str = "Enable AuthenticationContext_EndUser_Assignment (`isEnabled: true`, `claimValue`: an authentication \
                     context such as c1) bound to a Conditional Access policy requiring phishing-resistant MFA, and remove \

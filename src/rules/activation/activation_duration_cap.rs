@@ -1,20 +1,16 @@
 use crate::model::{IsoDuration, Policy, RuleId};
-use crate::rules::{Category, Ctx, Hit, Needs, ParamKind, ParamSpec, RuleDef, util};
+use crate::rules::{Ctx, Hit, util};
 
-pub static RULE: RuleDef = RuleDef {
+declare_rule! {
     code: "PIM204",
     name: "activation-duration-cap",
-    category: Category::Activation,
+    category: Activation,
+    needs: Role,
     summary: "Maximum activation duration is at most the tier's cap (tier0 PT4H, privileged PT8H)",
-    doc: DOC,
-    needs: Needs::Role,
-    params: &[ParamSpec {
-        name: "caps",
-        kind: ParamKind::DurationByTier,
-        doc: "Cap per tier, e.g. {tier0: PT4H, privileged: PT8H}; tiers without a cap are not checked.",
-    }],
-    check,
-};
+    params: [
+        ("caps", DurationByTier, "Cap per tier, e.g. {tier0: PT4H, privileged: PT8H}; tiers without a cap are not checked."),
+    ],
+}
 
 fn default_cap(tier: Option<crate::model::Tier>) -> Option<IsoDuration> {
     match tier? {

@@ -1,16 +1,13 @@
 use crate::model::{Policy, RuleId};
-use crate::rules::{Category, Ctx, Hit, Needs, RuleDef, util};
+use crate::rules::{Ctx, Hit, util};
 
-pub static RULE: RuleDef = RuleDef {
+declare_rule! {
     code: "PIM202",
     name: "activation-justification",
-    category: Category::Activation,
+    category: Activation,
+    needs: Role,
     summary: "Activation requires a justification",
-    doc: DOC,
-    needs: Needs::Role,
-    params: &[],
-    check,
-};
+}
 
 const HELP: &str = "Add \"Justification\" to `enabledRules` of Enablement_EndUser_Assignment (portal: Require justification on activation).";
 

@@ -1,16 +1,13 @@
 use crate::model::{Policy, RuleId};
-use crate::rules::{Category, Ctx, Hit, Needs, RuleDef, util};
+use crate::rules::{Ctx, Hit, util};
 
-pub static RULE: RuleDef = RuleDef {
+declare_rule! {
     code: "PIM201",
     name: "activation-mfa",
-    category: Category::Activation,
+    category: Activation,
+    needs: Role,
     summary: "Activation requires MFA or an enabled authentication context",
-    doc: DOC,
-    needs: Needs::Role,
-    params: &[],
-    check,
-};
+}
 
 const HELP: &str = "Add \"MultiFactorAuthentication\" to `enabledRules` of Enablement_EndUser_Assignment (portal: On \
                     activation, require Azure MFA), or enable AuthenticationContext_EndUser_Assignment with a Conditional \

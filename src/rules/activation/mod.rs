@@ -1,9 +1,11 @@
 //! PIM2xx: what activation requires — MFA or authentication context, justification, ticket, how long.
-pub mod activation_auth_context;
-pub mod activation_duration_cap;
-pub mod activation_justification;
-pub mod activation_mfa;
-pub mod activation_ticket;
+category![
+    activation_auth_context,
+    activation_duration_cap,
+    activation_justification,
+    activation_mfa,
+    activation_ticket,
+];
 
 use crate::model::Policy;
 

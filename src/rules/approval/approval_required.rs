@@ -1,16 +1,13 @@
 use crate::model::{Policy, RuleId};
-use crate::rules::{Category, Ctx, Hit, Needs, RuleDef, util};
+use crate::rules::{Ctx, Hit, util};
 
-pub static RULE: RuleDef = RuleDef {
+declare_rule! {
     code: "PIM101",
     name: "approval-required",
-    category: Category::Approval,
+    category: Approval,
+    needs: Role,
     summary: "Activation requires approval",
-    doc: DOC,
-    needs: Needs::Role,
-    params: &[],
-    check,
-};
+}
 
 const HELP: &str = "Set `setting.isApprovalRequired` to true in Approval_EndUser_Assignment (portal: Role settings → \
                     Activation → Require approval to activate) and name approvers in `approvalStages[0].primaryApprovers`.";

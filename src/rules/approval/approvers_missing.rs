@@ -1,20 +1,16 @@
 use crate::model::{Policy, PolicyKind};
-use crate::rules::{Category, Ctx, Hit, Needs, ParamKind, ParamSpec, RuleDef, Severity};
+use crate::rules::{Ctx, Hit, Severity};
 
-pub static RULE: RuleDef = RuleDef {
+declare_rule! {
     code: "PIM102",
     name: "approvers-missing",
-    category: Category::Approval,
+    category: Approval,
+    needs: Policy,
     summary: "Approval is required but no primary approver is named",
-    doc: DOC,
-    needs: Needs::Policy,
-    params: &[ParamSpec {
-        name: "directory_severity",
-        kind: ParamKind::Severity,
-        doc: "Severity for directory roles, which fall back to default approvers (default: warning).",
-    }],
-    check,
-};
+    params: [
+        ("directory_severity", Severity, "Severity for directory roles, which fall back to default approvers (default: warning)."),
+    ],
+}
 
 fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
     if !super::approval_required(p) {

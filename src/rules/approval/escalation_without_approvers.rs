@@ -1,16 +1,13 @@
 use crate::model::Policy;
-use crate::rules::{Category, Ctx, Hit, Needs, RuleDef};
+use crate::rules::{Ctx, Hit};
 
-pub static RULE: RuleDef = RuleDef {
+declare_rule! {
     code: "PIM110",
     name: "escalation-without-approvers",
-    category: Category::Approval,
+    category: Approval,
+    needs: Policy,
     summary: "Escalation is enabled but no escalation approver is named",
-    doc: DOC,
-    needs: Needs::Policy,
-    params: &[],
-    check,
-};
+}
 
 fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
     let Some(stages) = p.approval().and_then(|(_, a)| a.stages.as_ref()) else {

@@ -1,10 +1,12 @@
 //! PIM1xx: approval of activation and who approves.
-pub mod approval_required;
-pub mod approver_justification;
-pub mod approvers_missing;
-pub mod escalation_without_approvers;
-pub mod too_few_approvers;
-pub mod too_many_approvers;
+category![
+    approval_required,
+    approver_justification,
+    approvers_missing,
+    escalation_without_approvers,
+    too_few_approvers,
+    too_many_approvers,
+];
 
 use crate::model::{Approver, ApproverKind, Policy};
 

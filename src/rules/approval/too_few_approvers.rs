@@ -1,20 +1,16 @@
 use crate::model::Policy;
-use crate::rules::{Category, Ctx, Hit, Needs, ParamKind, ParamSpec, RuleDef};
+use crate::rules::{Ctx, Hit};
 
-pub static RULE: RuleDef = RuleDef {
+declare_rule! {
     code: "PIM103",
     name: "too-few-approvers",
-    category: Category::Approval,
+    category: Approval,
+    needs: Role,
     summary: "Fewer distinct approvers than `min` (2); groups count as at least one",
-    doc: DOC,
-    needs: Needs::Role,
-    params: &[ParamSpec {
-        name: "min",
-        kind: ParamKind::Count,
-        doc: "Fewest distinct approvers (default 2).",
-    }],
-    check,
-};
+    params: [
+        ("min", Count, "Fewest distinct approvers (default 2)."),
+    ],
+}
 
 fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
     if !super::approval_required(p) {

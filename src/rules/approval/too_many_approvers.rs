@@ -1,20 +1,16 @@
 use crate::model::Policy;
-use crate::rules::{Category, Ctx, Hit, Needs, ParamKind, ParamSpec, RuleDef};
+use crate::rules::{Ctx, Hit};
 
-pub static RULE: RuleDef = RuleDef {
+declare_rule! {
     code: "PIM104",
     name: "too-many-approvers",
-    category: Category::Approval,
+    category: Approval,
+    needs: Role,
     summary: "More distinct approvers than `max` (10)",
-    doc: DOC,
-    needs: Needs::Role,
-    params: &[ParamSpec {
-        name: "max",
-        kind: ParamKind::Count,
-        doc: "Most distinct approvers (default 10).",
-    }],
-    check,
-};
+    params: [
+        ("max", Count, "Most distinct approvers (default 10)."),
+    ],
+}
 
 fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
     if !super::approval_required(p) {

@@ -1,16 +1,13 @@
 use crate::model::{Policy, RuleId};
-use crate::rules::{Category, Ctx, Hit, Needs, RuleDef, util};
+use crate::rules::{Ctx, Hit, util};
 
-pub static RULE: RuleDef = RuleDef {
+declare_rule! {
     code: "PIM306",
     name: "active-assignment-justification",
-    category: Category::Assignment,
+    category: Assignment,
+    needs: Role,
     summary: "Creating an active assignment requires a justification",
-    doc: DOC,
-    needs: Needs::Role,
-    params: &[],
-    check,
-};
+}
 
 const HELP: &str = "Add \"Justification\" to `enabledRules` of Enablement_Admin_Assignment (portal: Assignment → Require \
                     justification on active assignment).";

@@ -1,16 +1,13 @@
 use crate::model::{Policy, RuleId};
-use crate::rules::{Category, Ctx, Hit, Needs, RuleDef, util};
+use crate::rules::{Ctx, Hit, util};
 
-pub static RULE: RuleDef = RuleDef {
+declare_rule! {
     code: "PIM305",
     name: "active-assignment-mfa",
-    category: Category::Assignment,
+    category: Assignment,
+    needs: Role,
     summary: "Creating an active assignment requires MFA",
-    doc: DOC,
-    needs: Needs::Role,
-    params: &[],
-    check,
-};
+}
 
 const HELP: &str = "Add \"MultiFactorAuthentication\" to `enabledRules` of Enablement_Admin_Assignment (portal: Assignment → \
                     Require Azure Multi-Factor Authentication on active assignment).";

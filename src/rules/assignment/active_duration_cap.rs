@@ -1,20 +1,16 @@
 use crate::model::{IsoDuration, Policy, RuleId};
-use crate::rules::{Category, Ctx, Hit, Needs, ParamKind, ParamSpec, RuleDef};
+use crate::rules::{Ctx, Hit};
 
-pub static RULE: RuleDef = RuleDef {
+declare_rule! {
     code: "PIM304",
     name: "active-duration-cap",
-    category: Category::Assignment,
+    category: Assignment,
+    needs: Role,
     summary: "Active assignments expire within `cap` (P180D)",
-    doc: DOC,
-    needs: Needs::Role,
-    params: &[ParamSpec {
-        name: "cap",
-        kind: ParamKind::Duration,
-        doc: "Longest active assignment (default P180D).",
-    }],
-    check,
-};
+    params: [
+        ("cap", Duration, "Longest active assignment (default P180D)."),
+    ],
+}
 
 fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
     super::duration_cap(

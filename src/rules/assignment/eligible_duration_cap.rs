@@ -1,20 +1,16 @@
 use crate::model::{IsoDuration, Policy, RuleId};
-use crate::rules::{Category, Ctx, Hit, Needs, ParamKind, ParamSpec, RuleDef};
+use crate::rules::{Ctx, Hit};
 
-pub static RULE: RuleDef = RuleDef {
+declare_rule! {
     code: "PIM302",
     name: "eligible-duration-cap",
-    category: Category::Assignment,
+    category: Assignment,
+    needs: Role,
     summary: "Eligible assignments expire within `cap` (P365D)",
-    doc: DOC,
-    needs: Needs::Role,
-    params: &[ParamSpec {
-        name: "cap",
-        kind: ParamKind::Duration,
-        doc: "Longest eligible assignment (default P365D).",
-    }],
-    check,
-};
+    params: [
+        ("cap", Duration, "Longest eligible assignment (default P365D)."),
+    ],
+}
 
 fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
     super::duration_cap(

@@ -1,16 +1,13 @@
 use crate::model::{Policy, RuleId};
-use crate::rules::{Category, Ctx, Hit, Needs, RuleDef};
+use crate::rules::{Ctx, Hit};
 
-pub static RULE: RuleDef = RuleDef {
+declare_rule! {
     code: "PIM301",
     name: "eligible-expiration-required",
-    category: Category::Assignment,
+    category: Assignment,
+    needs: Role,
     summary: "Eligible assignments must expire (no permanent eligibility)",
-    doc: DOC,
-    needs: Needs::Role,
-    params: &[],
-    check,
-};
+}
 
 fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
     super::expiration_required(

@@ -1,17 +1,14 @@
 use crate::model::Policy;
 use crate::model::directory::{Grant, PrincipalKind};
-use crate::rules::{Category, Ctx, Hit, Needs, RuleDef};
+use crate::rules::{Ctx, Hit};
 
-pub static RULE: RuleDef = RuleDef {
+declare_rule! {
     code: "PIM314",
     name: "eligible-service-principal",
-    category: Category::Assignment,
+    category: Assignment,
+    needs: Role,
     summary: "(assignment data) A service principal is eligible for the role (PIM cannot activate it)",
-    doc: DOC,
-    needs: Needs::Role,
-    params: &[],
-    check,
-};
+}
 
 fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
     let Some(list) = &p.assignments else {

@@ -1,27 +1,17 @@
 use crate::model::Policy;
-use crate::rules::{Category, Ctx, Hit, Needs, ParamKind, ParamSpec, RuleDef};
+use crate::rules::{Ctx, Hit};
 
-pub static RULE: RuleDef = RuleDef {
+declare_rule! {
     code: "PIM312",
     name: "global-admin-count",
-    category: Category::Assignment,
+    category: Assignment,
+    needs: Role,
     summary: "(assignment data) Global Administrator is held by between `min` (2) and `max` (8) users",
-    doc: DOC,
-    needs: Needs::Role,
-    params: &[
-        ParamSpec {
-            name: "min",
-            kind: ParamKind::Count,
-            doc: "Fewest Global Administrators (default 2).",
-        },
-        ParamSpec {
-            name: "max",
-            kind: ParamKind::Count,
-            doc: "Most Global Administrators (default 8).",
-        },
+    params: [
+        ("min", Count, "Fewest Global Administrators (default 2)."),
+        ("max", Count, "Most Global Administrators (default 8)."),
     ],
-    check,
-};
+}
 
 const GLOBAL_ADMINISTRATOR: &str = "62e90394-69f5-4237-9190-012177145e10";
 

@@ -1,16 +1,18 @@
 //! PIM3xx: how long eligible and active assignments may last, and what creating one requires.
-pub mod active_assignment_justification;
-pub mod active_assignment_mfa;
-pub mod active_duration_cap;
-pub mod active_expiration_required;
-pub mod assigned_outside_pim;
-pub mod eligible_duration_cap;
-pub mod eligible_expiration_required;
-pub mod eligible_service_principal;
-pub mod global_admin_count;
-pub mod permanent_active_assignment;
-pub mod permanent_eligibility;
-pub mod role_assignment_admin_without_condition;
+category![
+    active_assignment_justification,
+    active_assignment_mfa,
+    active_duration_cap,
+    active_expiration_required,
+    assigned_outside_pim,
+    eligible_duration_cap,
+    eligible_expiration_required,
+    eligible_service_principal,
+    global_admin_count,
+    permanent_active_assignment,
+    permanent_eligibility,
+    role_assignment_admin_without_condition,
+];
 
 use crate::model::{IsoDuration, Policy, RuleId};
 use crate::rules::{Ctx, Hit, util};

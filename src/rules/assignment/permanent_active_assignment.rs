@@ -1,16 +1,13 @@
 use crate::model::Policy;
-use crate::rules::{Category, Ctx, Hit, Needs, RuleDef};
+use crate::rules::{Ctx, Hit};
 
-pub static RULE: RuleDef = RuleDef {
+declare_rule! {
     code: "PIM310",
     name: "permanent-active-assignment",
-    category: Category::Assignment,
+    category: Assignment,
+    needs: Role,
     summary: "(assignment data) An active assignment of the role has no end date",
-    doc: DOC,
-    needs: Needs::Role,
-    params: &[],
-    check,
-};
+}
 
 fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
     let Some(list) = &p.assignments else {

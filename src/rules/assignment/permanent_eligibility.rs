@@ -1,17 +1,14 @@
 use crate::model::Policy;
 use crate::model::directory::Grant;
-use crate::rules::{Category, Ctx, Hit, Needs, RuleDef};
+use crate::rules::{Ctx, Hit};
 
-pub static RULE: RuleDef = RuleDef {
+declare_rule! {
     code: "PIM313",
     name: "permanent-eligibility",
-    category: Category::Assignment,
+    category: Assignment,
+    needs: Role,
     summary: "(assignment data) An eligibility for the role has no end date",
-    doc: DOC,
-    needs: Needs::Role,
-    params: &[],
-    check,
-};
+}
 
 fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
     let Some(list) = &p.assignments else {

@@ -1,16 +1,13 @@
 use crate::model::Policy;
-use crate::rules::{Category, Ctx, Hit, Needs, RuleDef};
+use crate::rules::{Ctx, Hit};
 
-pub static RULE: RuleDef = RuleDef {
+declare_rule! {
     code: "PIM315",
     name: "role-assignment-admin-without-condition",
-    category: Category::Assignment,
+    category: Assignment,
+    needs: Role,
     summary: "(ARM assignments/requests) User Access Administrator or RBAC Administrator without an ABAC condition",
-    doc: DOC,
-    needs: Needs::Role,
-    params: &[],
-    check,
-};
+}
 
 const USER_ACCESS_ADMINISTRATOR: &str = "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9";
 const RBAC_ADMINISTRATOR: &str = "f58310d9-a9f6-439a-9e8d-f62e7b41a168";

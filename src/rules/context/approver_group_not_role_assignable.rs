@@ -1,16 +1,13 @@
 use crate::model::{ApproverKind, Policy};
-use crate::rules::{Category, Ctx, Hit, Needs, RuleDef};
+use crate::rules::{Ctx, Hit};
 
-pub static RULE: RuleDef = RuleDef {
+declare_rule! {
     code: "PIM108",
     name: "approver-group-not-role-assignable",
-    category: Category::Approval,
+    category: Approval,
+    needs: Directory,
     summary: "An approver group is not role-assignable, so group admins can change who approves",
-    doc: DOC,
-    needs: Needs::Directory,
-    params: &[],
-    check,
-};
+}
 
 fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
     let Some(dir) = cx.directory.filter(|d| d.has_groups()) else {

@@ -1,16 +1,13 @@
 use crate::model::Policy;
-use crate::rules::{Category, Ctx, Hit, Needs, RuleDef};
+use crate::rules::{Ctx, Hit};
 
-pub static RULE: RuleDef = RuleDef {
+declare_rule! {
     code: "PIM105",
     name: "approver-is-eligible",
-    category: Category::Approval,
+    category: Approval,
+    needs: Directory,
     summary: "An approver (or a member of an approver group) is eligible for or assigned the same role",
-    doc: DOC,
-    needs: Needs::Directory,
-    params: &[],
-    check,
-};
+}
 
 fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
     let Some((dir, holders)) = super::holders(p, cx) else {

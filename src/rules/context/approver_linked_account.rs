@@ -1,17 +1,14 @@
 use crate::model::Policy;
 use crate::model::directory::Directory;
-use crate::rules::{Category, Ctx, Hit, Needs, RuleDef};
+use crate::rules::{Ctx, Hit};
 
-pub static RULE: RuleDef = RuleDef {
+declare_rule! {
     code: "PIM111",
     name: "approver-linked-account",
-    category: Category::Approval,
+    category: Approval,
+    needs: Directory,
     summary: "An approver is the same person as an eligible principal (same employeeId, or a configured account mapping)",
-    doc: DOC,
-    needs: Needs::Directory,
-    params: &[],
-    check,
-};
+}
 
 /// The person an account belongs to: the account mapping first, then `employeeId`.
 fn person(dir: &Directory, cx: &Ctx, user_id: &str) -> Option<String> {

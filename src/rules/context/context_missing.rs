@@ -1,16 +1,13 @@
 use crate::model::Policy;
 use crate::rules::{Category, Ctx, Hit, Needs, RuleDef};
 
-pub static RULE: RuleDef = RuleDef {
+declare_rule! {
     code: "PIM015",
     name: "context-missing",
-    category: Category::Validity,
+    category: Validity,
+    needs: File,
     summary: "Approver and assignment checks were skipped: no directory context was given",
-    doc: DOC,
-    needs: Needs::File,
-    params: &[],
-    check,
-};
+}
 
 fn check(_: &Policy, _: &Ctx) -> Vec<Hit> {
     Vec::new()

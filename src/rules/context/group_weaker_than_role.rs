@@ -1,16 +1,13 @@
 use crate::model::{IsoDuration, Policy, PolicyKind, Ptr, RuleId, Tier};
-use crate::rules::{Category, Ctx, Hit, Needs, RuleDef};
+use crate::rules::{Ctx, Hit};
 
-pub static RULE: RuleDef = RuleDef {
+declare_rule! {
     code: "PIM501",
     name: "group-weaker-than-role",
-    category: Category::Approval,
+    category: Approval,
+    needs: Run,
     summary: "A PIM-for-Groups group holds a role, with weaker activation settings than the role's own policy",
-    doc: DOC,
-    needs: Needs::Run,
-    params: &[],
-    check,
-};
+}
 
 /// The settings "weaker" is judged on (PRODUCT.md section 6), with where each is read.
 struct Strength {

@@ -1,16 +1,13 @@
 use crate::model::Policy;
-use crate::rules::{Category, Ctx, Hit, Needs, RuleDef};
+use crate::rules::{Ctx, Hit};
 
-pub static RULE: RuleDef = RuleDef {
+declare_rule! {
     code: "PIM106",
     name: "guest-approver",
-    category: Category::Approval,
+    category: Approval,
+    needs: Directory,
     summary: "An approver is a guest account, or an approver group contains guests",
-    doc: DOC,
-    needs: Needs::Directory,
-    params: &[],
-    check,
-};
+}
 
 fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
     let Some(dir) = cx.directory.filter(|d| d.has_users()) else {

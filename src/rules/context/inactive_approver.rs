@@ -1,16 +1,13 @@
 use crate::model::{ApproverKind, Policy};
-use crate::rules::{Category, Ctx, Hit, Needs, RuleDef};
+use crate::rules::{Ctx, Hit};
 
-pub static RULE: RuleDef = RuleDef {
+declare_rule! {
     code: "PIM107",
     name: "inactive-approver",
-    category: Category::Approval,
+    category: Approval,
+    needs: Directory,
     summary: "An approver is disabled or deleted, or an approver group is empty",
-    doc: DOC,
-    needs: Needs::Directory,
-    params: &[],
-    check,
-};
+}
 
 const HELP: &str = "Replace the approver with an active account or a populated group; approval requests sent to \
                     nobody expire after 24 hours and push people towards permanent assignments.";

@@ -2,13 +2,15 @@
 //! eligible for or assigned the role (PIM105–PIM108, PIM111, PIM501). They run after every file
 //! of the run is read; without context they are skipped with one PIM015 note.
 
-pub mod approver_group_not_role_assignable;
-pub mod approver_is_eligible;
-pub mod approver_linked_account;
-pub mod context_missing;
-pub mod group_weaker_than_role;
-pub mod guest_approver;
-pub mod inactive_approver;
+category![
+    approver_group_not_role_assignable,
+    approver_is_eligible,
+    approver_linked_account,
+    context_missing,
+    group_weaker_than_role,
+    guest_approver,
+    inactive_approver,
+];
 
 use crate::model::directory::{Directory, Reached, Target};
 use crate::model::{Approver, ApproverKind, Policy, PolicyKind};

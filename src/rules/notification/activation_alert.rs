@@ -1,20 +1,16 @@
 use crate::model::{Policy, RuleId};
-use crate::rules::{Category, Ctx, Hit, Needs, ParamKind, ParamSpec, RuleDef};
+use crate::rules::{Ctx, Hit};
 
-pub static RULE: RuleDef = RuleDef {
+declare_rule! {
     code: "PIM402",
     name: "activation-alert",
-    category: Category::Notification,
+    category: Notification,
+    needs: Role,
     summary: "Admins are notified when the role is activated",
-    doc: DOC,
-    needs: Needs::Role,
-    params: &[ParamSpec {
-        name: "additional_recipients",
-        kind: ParamKind::Bool,
-        doc: "Require additional recipients (a monitored mailbox), not only the default ones (CISA MS.AAD.7.8/7.9).",
-    }],
-    check,
-};
+    params: [
+        ("additional_recipients", Bool, "Require additional recipients (a monitored mailbox), not only the default ones (CISA MS.AAD.7.8/7.9)."),
+    ],
+}
 
 fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
     super::must_notify(

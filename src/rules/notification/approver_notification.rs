@@ -1,16 +1,13 @@
 use crate::model::{Policy, RuleId};
-use crate::rules::{Category, Ctx, Hit, Needs, RuleDef};
+use crate::rules::{Ctx, Hit};
 
-pub static RULE: RuleDef = RuleDef {
+declare_rule! {
     code: "PIM403",
     name: "approver-notification",
-    category: Category::Notification,
+    category: Notification,
+    needs: Policy,
     summary: "Approval is required but approvers are not notified of requests",
-    doc: DOC,
-    needs: Needs::Policy,
-    params: &[],
-    check,
-};
+}
 
 fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
     if !crate::rules::approval::approval_required(p) {

@@ -1,20 +1,16 @@
 use crate::model::{Policy, RuleId};
-use crate::rules::{Category, Ctx, Hit, Needs, ParamKind, ParamSpec, RuleDef};
+use crate::rules::{Ctx, Hit};
 
-pub static RULE: RuleDef = RuleDef {
+declare_rule! {
     code: "PIM401",
     name: "assignment-alert",
-    category: Category::Notification,
+    category: Notification,
+    needs: Role,
     summary: "Admins are notified of eligible and active assignments",
-    doc: DOC,
-    needs: Needs::Role,
-    params: &[ParamSpec {
-        name: "additional_recipients",
-        kind: ParamKind::Bool,
-        doc: "Require additional recipients (a monitored mailbox), not only the default ones (CISA MS.AAD.7.7).",
-    }],
-    check,
-};
+    params: [
+        ("additional_recipients", Bool, "Require additional recipients (a monitored mailbox), not only the default ones (CISA MS.AAD.7.7)."),
+    ],
+}
 
 const HELP: &str = "In Notification_Admin_Admin_Eligibility and Notification_Admin_Admin_Assignment set \
                     `isDefaultRecipientsEnabled` to true or add `notificationRecipients` (e.g. the security team's mailbox), \

@@ -1,7 +1,5 @@
 //! PIM4xx: who is told when a role is assigned, activated or awaits approval.
-pub mod activation_alert;
-pub mod approver_notification;
-pub mod assignment_alert;
+category![activation_alert, approver_notification, assignment_alert,];
 
 use crate::model::{Policy, RuleId};
 use crate::rules::{Hit, util};

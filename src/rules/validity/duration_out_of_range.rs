@@ -1,16 +1,13 @@
 use crate::model::{IsoDuration, Policy, RuleId, Setting};
-use crate::rules::{Category, Ctx, Hit, Needs, RuleDef};
+use crate::rules::{Ctx, Hit};
 
-pub static RULE: RuleDef = RuleDef {
+declare_rule! {
     code: "PIM010",
     name: "duration-out-of-range",
-    category: Category::Validity,
+    category: Validity,
+    needs: Policy,
     summary: "Activation maximum not in (0, 24h], or expiration required with a zero duration",
-    doc: DOC,
-    needs: Needs::Policy,
-    params: &[],
-    check,
-};
+}
 
 fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
     let mut hits = Vec::new();

@@ -1,16 +1,13 @@
 use crate::model::Policy;
-use crate::rules::{Category, Ctx, Hit, Needs, RuleDef};
+use crate::rules::{Ctx, Hit};
 
-pub static RULE: RuleDef = RuleDef {
+declare_rule! {
     code: "PIM011",
     name: "invalid-auth-context",
-    category: Category::Validity,
+    category: Validity,
+    needs: Policy,
     summary: "Authentication context enabled with an empty claim or one outside c1…c99",
-    doc: DOC,
-    needs: Needs::Policy,
-    params: &[],
-    check,
-};
+}
 
 /// Conditional Access authentication context ids are `c1` … `c99`.
 pub fn is_valid_claim(s: &str) -> bool {

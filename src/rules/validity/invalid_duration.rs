@@ -1,16 +1,13 @@
 use crate::model::{IsoDuration, Policy, Setting};
-use crate::rules::{Category, Ctx, Hit, Needs, RuleDef};
+use crate::rules::{Ctx, Hit};
 
-pub static RULE: RuleDef = RuleDef {
+declare_rule! {
     code: "PIM004",
     name: "invalid-duration",
-    category: Category::Validity,
+    category: Validity,
+    needs: Policy,
     summary: "`maximumDuration` is not an ISO 8601 duration Graph/ARM accepts",
-    doc: DOC,
-    needs: Needs::Policy,
-    params: &[],
-    check,
-};
+}
 
 fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
     p.rules

@@ -1,16 +1,13 @@
 use crate::model::{Policy, RuleId};
-use crate::rules::{Category, Ctx, Hit, Needs, RuleDef};
+use crate::rules::{Ctx, Hit};
 
-pub static RULE: RuleDef = RuleDef {
+declare_rule! {
     code: "PIM007",
     name: "mfa-authcontext-conflict",
-    category: Category::Validity,
+    category: Validity,
+    needs: Policy,
     summary: "MFA on activation while an authentication context is enabled (Graph rejects: MfaAndAcrsConflict)",
-    doc: DOC,
-    needs: Needs::Policy,
-    params: &[],
-    check,
-};
+}
 
 fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
     let Some((_, Some(enabled), _)) = p.auth_context() else {

@@ -1,16 +1,13 @@
 use crate::model::{Policy, RuleId};
-use crate::rules::{Category, Ctx, Hit, Needs, RuleDef};
+use crate::rules::{Ctx, Hit};
 
-pub static RULE: RuleDef = RuleDef {
+declare_rule! {
     code: "PIM006",
     name: "missing-rule",
-    category: Category::Validity,
+    category: Validity,
+    needs: Policy,
     summary: "One of the 17 standard rule ids is absent from a complete policy",
-    doc: DOC,
-    needs: Needs::Policy,
-    params: &[],
-    check,
-};
+}
 
 fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
     if p.partial || p.rules.is_empty() {

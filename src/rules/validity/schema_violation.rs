@@ -1,16 +1,13 @@
 use crate::model::{Policy, Ptr, Setting};
-use crate::rules::{Category, Ctx, Hit, Needs, RuleDef};
+use crate::rules::{Ctx, Hit};
 
-pub static RULE: RuleDef = RuleDef {
+declare_rule! {
     code: "PIM003",
     name: "schema-violation",
-    category: Category::Validity,
+    category: Validity,
+    needs: Policy,
     summary: "A known field has the wrong type or a value Graph/ARM does not accept",
-    doc: DOC,
-    needs: Needs::Policy,
-    params: &[],
-    check,
-};
+}
 
 const CALLERS: &[&str] = &["Admin", "EndUser"];
 const LEVELS: &[&str] = &["Eligibility", "Assignment"];

@@ -1,16 +1,13 @@
 use crate::model::{Dialect, Policy, PolicyKind};
-use crate::rules::{Category, Ctx, Hit, Needs, RuleDef};
+use crate::rules::{Ctx, Hit};
 
-pub static RULE: RuleDef = RuleDef {
+declare_rule! {
     code: "PIM012",
     name: "unknown-role",
-    category: Category::Validity,
+    category: Validity,
+    needs: Policy,
     summary: "The policy's role cannot be determined, so role-specific rules did not run",
-    doc: DOC,
-    needs: Needs::Policy,
-    params: &[],
-    check,
-};
+}
 
 fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
     if p.tier().is_some() {

@@ -1,16 +1,13 @@
 use crate::model::Policy;
-use crate::rules::{Category, Ctx, Hit, Needs, RuleDef};
+use crate::rules::{Ctx, Hit};
 
-pub static RULE: RuleDef = RuleDef {
+declare_rule! {
     code: "PIM002",
     name: "unrecognized-document",
-    category: Category::Validity,
+    category: Validity,
+    needs: File,
     summary: "A file named explicitly is no known PIM export",
-    doc: DOC,
-    needs: Needs::File,
-    params: &[],
-    check,
-};
+}
 
 fn check(_: &Policy, _: &Ctx) -> Vec<Hit> {
     Vec::new()

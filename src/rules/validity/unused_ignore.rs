@@ -1,16 +1,13 @@
 use crate::model::Policy;
-use crate::rules::{Category, Ctx, Hit, Needs, RuleDef};
+use crate::rules::{Ctx, Hit};
 
-pub static RULE: RuleDef = RuleDef {
+declare_rule! {
     code: "PIM014",
     name: "unused-ignore",
-    category: Category::Validity,
+    category: Validity,
+    needs: Config,
     summary: "An ignore entry in .pim-lint.yaml matched no finding",
-    doc: DOC,
-    needs: Needs::Config,
-    params: &[],
-    check,
-};
+}
 
 fn check(_: &Policy, _: &Ctx) -> Vec<Hit> {
     Vec::new()
