@@ -109,6 +109,8 @@ fn seeds(dirs: &[PathBuf], exts: &[&str]) -> Vec<(String, Vec<u8>)> {
         }
     }
     out.sort();
+    // A folder can lie inside another (fixtures/corpus in fixtures): each file once.
+    out.dedup_by(|a, b| a.0 == b.0);
     out
 }
 

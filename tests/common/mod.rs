@@ -49,11 +49,8 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// `../shared/corpus/public`, beside the repository.
+/// The public corpus vendored in the repository (`fixtures/corpus`, with its PROVENANCE.md and
+/// LICENSES/).
 pub fn corpus() -> PathBuf {
-    repo()
-        .join("..")
-        .join("shared")
-        .join("corpus")
-        .join("public")
+    repo().join("fixtures").join("corpus")
 }

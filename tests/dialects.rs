@@ -1,0 +1,102 @@
+//! Samples of the public corpus (fixtures/corpus) read as the dialect and policy kind they are,
+//! and an assignment list of one file joined to the policies of another.
+
+mod common;
+
+use pim_lint::model::{Dialect, PolicyKind};
+use std::path::PathBuf;
+
+#[test]
+fn dialects_are_detected() {
+    let set = common::baseline();
+    let cases: &[(&str, Dialect, PolicyKind, Option<&str>)] = &[
+        (
+            "own_graph_v1_list_roleManagementPolicyAssignments_DirectoryRole_expand_policy_rules.json",
+            Dialect::GraphAssignment,
+            PolicyKind::DirectoryRole,
+            Some("tier0"),
+        ),
+        (
+            "own_graph_v1_list_roleManagementPolicyAssignments_Group_owner_expand_policy_rules.json",
+            Dialect::GraphAssignment,
+            PolicyKind::Group,
+            Some("standard"),
+        ),
+        (
+            "own_graph_v1_get_unifiedRoleManagementPolicy_DirectoryRole_expand_effectiveRules_rules.json",
+            Dialect::Graph,
+            PolicyKind::DirectoryRole,
+            None,
+        ),
+        (
+            "arm_GetRoleManagementPolicyByName.json",
+            Dialect::Arm,
+            PolicyKind::AzureResource,
+            None,
+        ),
+        (
+            "arm_GetRoleManagementPolicyAssignmentByName.json",
+            Dialect::ArmAssignment,
+            PolicyKind::AzureResource,
+            Some("standard"),
+        ),
+        (
+            "psrec_arm_roleManagementPolicy_org_default.json",
+            Dialect::Arm,
+            PolicyKind::AzureResource,
+            None,
+        ),
+        (
+            "scubagear_sample_ProviderSettingsExport.json",
+            Dialect::ScubaGear,
+            PolicyKind::DirectoryRole,
+            Some("tier0"),
+        ),
+        (
+            "tmf_ruleTemplate_AzureResource_arm_rules.json",
+            Dialect::Arm,
+            PolicyKind::AzureResource,
+            None,
+        ),
+    ];
+    for (name, dialect, kind, tier) in cases {
+        let out = common::lint_one(&common::corpus().join(name), &set);
+        let p = out
+            .policies
+            .first()
+            .unwrap_or_else(|| panic!("{name}: no policy"));
+        assert_eq!((p.dialect, p.kind), (*dialect, *kind), "{name}");
+        assert_eq!(p.tier().map(|t| t.as_str()), *tier, "{name}");
+        assert!(p.rules.len() >= 16, "{name}: {} rules", p.rules.len());
+    }
+}
+
+#[test]
+fn a_policy_list_joins_its_assignment_list() {
+    // The group policies of one file are linked to their roles by the assignment list of another.
+    let set = common::baseline();
+    let out = common::lint_paths(
+        &[
+            common::corpus()
+                .join("own_graph_v1_list_roleManagementPolicyAssignments_Group_member_owner.json"),
+            PathBuf::from("fixtures/join/group_policies_without_role.json"),
+        ],
+        &set,
+    );
+    assert_eq!(out.policies.len(), 2);
+    for p in &out.policies {
+        let role = p
+            .role
+            .as_ref()
+            .unwrap_or_else(|| panic!("{:?} not joined", p.id));
+        assert!(
+            matches!(role.id.as_deref(), Some("member" | "owner")),
+            "{role:?}"
+        );
+        assert_eq!(
+            p.scope.as_deref(),
+            Some("60bba733-f09d-49b7-8445-32369aa066b3")
+        );
+    }
+    assert!(!out.findings.iter().any(|f| f.code == "PIM012"));
+}
