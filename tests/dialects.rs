@@ -3,6 +3,7 @@
 
 mod common;
 
+use pim_lint::dialect;
 use pim_lint::model::{Dialect, PolicyKind};
 use std::path::PathBuf;
 
@@ -12,49 +13,49 @@ fn dialects_are_detected() {
     let cases: &[(&str, Dialect, PolicyKind, Option<&str>)] = &[
         (
             "own_graph_v1_list_roleManagementPolicyAssignments_DirectoryRole_expand_policy_rules.json",
-            Dialect::GraphAssignment,
+            dialect::GRAPH_ASSIGNMENT,
             PolicyKind::DirectoryRole,
             Some("tier0"),
         ),
         (
             "own_graph_v1_list_roleManagementPolicyAssignments_Group_owner_expand_policy_rules.json",
-            Dialect::GraphAssignment,
+            dialect::GRAPH_ASSIGNMENT,
             PolicyKind::Group,
             Some("standard"),
         ),
         (
             "own_graph_v1_get_unifiedRoleManagementPolicy_DirectoryRole_expand_effectiveRules_rules.json",
-            Dialect::Graph,
+            dialect::GRAPH,
             PolicyKind::DirectoryRole,
             None,
         ),
         (
             "arm_GetRoleManagementPolicyByName.json",
-            Dialect::Arm,
+            dialect::ARM,
             PolicyKind::AzureResource,
             None,
         ),
         (
             "arm_GetRoleManagementPolicyAssignmentByName.json",
-            Dialect::ArmAssignment,
+            dialect::ARM_ASSIGNMENT,
             PolicyKind::AzureResource,
             Some("standard"),
         ),
         (
             "psrec_arm_roleManagementPolicy_org_default.json",
-            Dialect::Arm,
+            dialect::ARM,
             PolicyKind::AzureResource,
             None,
         ),
         (
             "scubagear_sample_ProviderSettingsExport.json",
-            Dialect::ScubaGear,
+            dialect::SCUBAGEAR,
             PolicyKind::DirectoryRole,
             Some("tier0"),
         ),
         (
             "tmf_ruleTemplate_AzureResource_arm_rules.json",
-            Dialect::Arm,
+            dialect::ARM,
             PolicyKind::AzureResource,
             None,
         ),

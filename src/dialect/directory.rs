@@ -3,20 +3,30 @@
 //! ARM role eligibility/assignment schedules and requests. Recognised by item shape, so a list
 //! exported with `az rest`, `Invoke-MgGraphRequest` or `pim-lint fetch` reads the same.
 
+use super::Reader;
 use super::read::{Field, Obj, normalise_date};
 use crate::model::directory::{
     At, Directory, Grant, Group, GroupMember, PrincipalKind, Schedule, Target, User,
 };
 use crate::model::{Loc, Problem};
 
+/// Users, groups, role definitions and role schedules.
+pub struct DirectoryRecords;
+
+impl Reader for DirectoryRecords {
+    fn read(&self, file: usize, f: &Field<'_>, doc: &mut super::Document) -> bool {
+        classify(file, f, &mut doc.directory, &mut doc.problems)
+    }
+}
+
 /// Recognises one object as a directory record; false when it is none.
-pub fn classify(file: usize, f: &Field<'_>, dir: &mut Directory) -> bool {
+fn classify(file: usize, f: &Field<'_>, dir: &mut Directory, out: &mut Vec<Problem>) -> bool {
     let o = Obj::new(f.clone());
     let at = At {
         file,
         pointer: f.at(),
     };
-    let mut problems: Vec<Problem> = Vec::new();
+    let problems = out;
 
     // Users.
     if o.get("userPrincipalName").is_some()
@@ -26,12 +36,10 @@ pub fn classify(file: usize, f: &Field<'_>, dir: &mut Directory) -> bool {
         let user = User {
             display_name: o.str("displayName"),
             upn: o.str("userPrincipalName"),
-            account_enabled: o.bool("accountEnabled", &mut problems).map(|l| l.value),
+            account_enabled: o.bool("accountEnabled", problems).map(|l| l.value),
             user_type: o.str("userType"),
             employee_id: o.str("employeeId").filter(|e| !e.trim().is_empty()),
-            on_premises_sync: o
-                .bool("onPremisesSyncEnabled", &mut problems)
-                .map(|l| l.value),
+            on_premises_sync: o.bool("onPremisesSyncEnabled", problems).map(|l| l.value),
             at,
             id: id.clone(),
         };
@@ -67,7 +75,7 @@ pub fn classify(file: usize, f: &Field<'_>, dir: &mut Directory) -> bool {
         });
         let group = Group {
             display_name: o.str("displayName"),
-            is_assignable_to_role: o.bool("isAssignableToRole", &mut problems).map(|l| l.value),
+            is_assignable_to_role: o.bool("isAssignableToRole", problems).map(|l| l.value),
             membership_rule: o.str("membershipRule").filter(|r| !r.trim().is_empty()),
             members,
             at,

@@ -1,9 +1,11 @@
 //! One rule object → [`PolicyRule`], whatever the dialect.
 
+use super::policy::{ARM, GRAPH};
 use super::read::{Field, Obj};
+use super::{Document, Reader};
 use crate::model::{
-    Approval, ApprovalStage, Approver, ApproverKind, Loc, Notification, PolicyRule, Problem,
-    RuleId, RuleKind, Setting, Target,
+    Approval, ApprovalStage, Approver, ApproverKind, Loc, Notification, Policy, PolicyKind,
+    PolicyRule, Problem, RuleId, RuleKind, Setting, Target,
 };
 
 pub fn rule(f: Field<'_>, problems: &mut Vec<Problem>) -> PolicyRule {
@@ -204,4 +206,54 @@ fn approvers(stage: &Obj<'_>, key: &str, problems: &mut Vec<Problem>) -> Loc<Vec
         })
         .collect();
     Loc::new(list, ptr)
+}
+
+/// A single rule (a PATCH body for one rule): a partial policy of one rule, in the Graph or ARM
+/// shape (whose dialects [`super::policy::Policies`] names).
+pub struct SingleRule;
+
+impl Reader for SingleRule {
+    fn read(&self, file: usize, f: &Field<'_>, doc: &mut Document) -> bool {
+        let obj = Obj::new(f.clone());
+        // A single rule (a PATCH body for one rule): a partial policy of one rule.
+        if obj
+            .str("id")
+            .as_deref()
+            .and_then(crate::model::RuleId::parse)
+            .is_some()
+            && (obj.value("@odata.type").is_some() || obj.value("ruleType").is_some())
+        {
+            let mut problems = Vec::new();
+            let r = rule(f.clone(), &mut problems);
+            let arm = r
+                .discriminator
+                .as_ref()
+                .is_some_and(|d| !d.value.starts_with('#'));
+            let p = Policy {
+                file,
+                pointer: f.at(),
+                dialect: if arm { ARM } else { GRAPH },
+                kind: if arm {
+                    PolicyKind::AzureResource
+                } else {
+                    PolicyKind::Unknown
+                },
+                id: None,
+                display_name: None,
+                scope: None,
+                role: None,
+                rules_pointer: f.at(),
+                rules_expanded: true,
+                partial: true,
+                last_modified: None,
+                rules: vec![r],
+                problems,
+                assignments: None,
+                holders: None,
+            };
+            doc.policies.push(p);
+            return true;
+        }
+        false
+    }
 }

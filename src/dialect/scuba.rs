@@ -1,16 +1,15 @@
 //! What a ScubaGear provider export says beyond the policy rules: the role's active
 //! assignments (`Assignments`) and which users hold which roles (`privileged_users`).
 
-use super::read::{Obj, normalise_date};
-use crate::model::{Dialect, Loc, Policy, Problem, RoleAssignment};
+use super::policy::policy;
+use super::read::{Field, Obj, normalise_date};
+use super::{DialectInfo, Document, Reader};
+use crate::model::{Dialect, Loc, Policy, PolicyKind, Problem, RoleAssignment, RoleRef};
 use crate::source::Node;
 
 /// `Assignments` of one privileged role. Only rows that name a principal are kept (ScubaGear
 /// pads some exports with all-null placeholder rows).
-pub fn assignments(
-    role: &Obj<'_>,
-    problems: &mut Vec<Problem>,
-) -> Option<Loc<Vec<RoleAssignment>>> {
+fn assignments(role: &Obj<'_>, problems: &mut Vec<Problem>) -> Option<Loc<Vec<RoleAssignment>>> {
     let (ptr, rows) = role.objects("Assignments", problems)?;
     let list = rows
         .into_iter()
@@ -55,10 +54,7 @@ pub fn attach_holders(root: &Node, policies: &mut [Policy]) {
         "/privileged_users",
         member.key_span.start..member.value.span.start + 1,
     );
-    for p in policies
-        .iter_mut()
-        .filter(|p| p.dialect == Dialect::ScubaGear)
-    {
+    for p in policies.iter_mut().filter(|p| p.dialect == SCUBAGEAR) {
         let Some(role_name) = p.role.as_ref().and_then(|r| r.name.clone()) else {
             continue;
         };
@@ -86,5 +82,42 @@ pub fn attach_holders(root: &Node, policies: &mut [Policy]) {
         names.sort();
         names.dedup();
         p.holders = Some(Loc::new(names, &at));
+    }
+}
+
+pub const SCUBAGEAR: Dialect = Dialect("scubagear");
+
+/// ScubaGear provider export: `privileged_roles` items `{DisplayName, RoleTemplateId, Rules,
+/// Assignments}` (PowerShell SDK objects serialised by ScubaGear).
+pub struct ScubaGear;
+
+impl Reader for ScubaGear {
+    fn dialects(&self) -> &'static [DialectInfo] {
+        &[DialectInfo {
+            dialect: SCUBAGEAR,
+            describe: "ScubaGear privileged role export",
+        }]
+    }
+
+    fn read(&self, file: usize, f: &Field<'_>, doc: &mut Document) -> bool {
+        // ScubaGear privileged role: {DisplayName, RoleTemplateId, Rules, Assignments}.
+        if f.node.member("Rules").is_some()
+            && (f.node.member("RoleTemplateId").is_some() || f.node.member("DisplayName").is_some())
+            && f.node.member("Id").is_none()
+        {
+            let obj = Obj::new(f.clone());
+            let role = RoleRef {
+                id: obj.str("RoleTemplateId"),
+                name: obj.str("DisplayName"),
+                tier: None,
+            };
+            let mut p = policy(file, f.clone(), SCUBAGEAR, Some(role));
+            p.kind = PolicyKind::DirectoryRole;
+            p.scope = Some("/".into());
+            p.assignments = assignments(&obj, &mut p.problems);
+            doc.policies.push(p);
+            return true;
+        }
+        false
     }
 }

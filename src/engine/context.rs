@@ -3,11 +3,16 @@
 //! its first item is (Graph list responses hold one kind of entity), so a policy export is read
 //! only as far as its first item here; a context file is read whole, once.
 
+use super::check;
+use super::file::locate;
 use super::par_map;
 use crate::dialect;
 use crate::finding::Finding;
 use crate::input::Input;
+use crate::model::Problem;
 use crate::model::directory::Directory;
+use crate::pack::RuleSet;
+use crate::rules::validity::schema_violation;
 use crate::source::{SourceFile, Syntax, decode, json, parse_text};
 use std::sync::Arc;
 
@@ -30,12 +35,30 @@ pub(crate) struct Context {
 
 /// Reads the directory context of the run. Files that cannot be read or parsed are left to the
 /// lint pass, which reports them.
-pub(crate) fn gather(inputs: &[Input], threads: usize) -> Context {
+pub(crate) fn gather(inputs: &[Input], threads: usize, ruleset: &RuleSet) -> Context {
     let results = par_map(inputs, threads, read_context);
     let mut ctx = Context::default();
-    for r in results {
+    for (index, r) in results.into_iter().enumerate() {
         match r {
-            Ok(Some((file, directory))) => {
+            Ok(Some((file, directory, problems))) => {
+                let mut findings: Vec<Finding> = problems
+                    .into_iter()
+                    .filter_map(|pr| {
+                        let mut f = check::file_finding(
+                            schema_violation::RULE.code,
+                            ruleset,
+                            index,
+                            pr.pointer.span.clone(),
+                            pr.message,
+                            schema_violation::DIRECTORY_HELP,
+                            "wrong type",
+                        )?;
+                        f.pointer = Some(pr.pointer.path);
+                        Some(f)
+                    })
+                    .collect();
+                locate(&file.src, &mut findings);
+                ctx.findings.extend(findings);
                 ctx.directory.merge(directory);
                 ctx.files.push(Some(file));
             }
@@ -45,7 +68,9 @@ pub(crate) fn gather(inputs: &[Input], threads: usize) -> Context {
     ctx
 }
 
-fn read_context(index: usize, input: &Input) -> Option<(ContextFile, Directory)> {
+type Read = (ContextFile, Directory, Vec<Problem>);
+
+fn read_context(index: usize, input: &Input) -> Option<Read> {
     let bytes = input.read().ok()?;
     let syntax = Syntax::from_path(input.syntax_path());
     let (text, encoding) = decode(&bytes).ok()?;
@@ -64,6 +89,7 @@ fn read_context(index: usize, input: &Input) -> Option<(ContextFile, Directory)>
     }
     let text: Arc<str> = Arc::from(text);
     let mut directory = Directory::default();
+    let mut problems = Vec::new();
     let mut mixed = false;
     let parsed = match syntax {
         Syntax::Json => json::parse_streaming(
@@ -72,6 +98,7 @@ fn read_context(index: usize, input: &Input) -> Option<(ContextFile, Directory)>
                 let doc = dialect::normalise_item(index, &item, &ptr);
                 mixed |= !doc.policies.is_empty() || !doc.links.is_empty();
                 directory.merge(doc.directory);
+                problems.extend(doc.problems);
             },
             &mut Vec::new(),
         )
@@ -79,11 +106,13 @@ fn read_context(index: usize, input: &Input) -> Option<(ContextFile, Directory)>
             let doc = dialect::normalise(index, &root);
             mixed |= !doc.policies.is_empty() || !doc.links.is_empty();
             directory.merge(doc.directory);
+            problems.extend(doc.problems);
         }),
         Syntax::Yaml => parse_text(&text, syntax).map(|root| {
             let doc = dialect::normalise(index, &root);
             mixed |= !doc.policies.is_empty() || !doc.links.is_empty();
             directory.merge(doc.directory);
+            problems.extend(doc.problems);
         }),
     };
     // A file that does not parse, or holds no context after all, is the lint pass's to report.
@@ -91,5 +120,5 @@ fn read_context(index: usize, input: &Input) -> Option<(ContextFile, Directory)>
         return None;
     }
     let src = SourceFile::from_text(input.name(), text, encoding, syntax, None);
-    Some((ContextFile { src, mixed }, directory))
+    Some((ContextFile { src, mixed }, directory, problems))
 }

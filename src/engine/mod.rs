@@ -149,7 +149,7 @@ pub fn lint_with(
     catalog: &RoleCatalog,
     opts: Options,
 ) -> Outcome {
-    let ctx = context::gather(inputs, opts.threads);
+    let ctx = context::gather(inputs, opts.threads, ruleset);
     let directory = ctx.directory;
     let mut run = Run {
         ruleset,

@@ -5,7 +5,7 @@
 use crate::dialect::Link;
 use crate::model::directory::{Directory, Schedule, Target};
 use crate::model::{
-    Dialect, Loc, Policy, PolicyKind, RoleAssignment, RoleCatalog, RoleRef, RuleId, RuleKind, Tier,
+    Loc, Policy, PolicyKind, RoleAssignment, RoleCatalog, RoleRef, RuleId, RuleKind, Tier,
 };
 use std::collections::HashMap;
 
@@ -153,19 +153,19 @@ pub(crate) fn schedule_policies(directory: &Directory) -> Vec<Policy> {
                     PolicyKind::DirectoryRole,
                     r.clone(),
                     "/".to_owned(),
-                    Dialect::Graph,
+                    crate::dialect::GRAPH,
                 ),
                 Target::Group { group, access } => (
                     PolicyKind::Group,
                     access.clone(),
                     group.clone(),
-                    Dialect::Graph,
+                    crate::dialect::GRAPH,
                 ),
                 Target::AzureRole { role, scope } => (
                     PolicyKind::AzureResource,
                     role.clone(),
                     scope.clone(),
-                    Dialect::Arm,
+                    crate::dialect::ARM,
                 ),
             };
             let first = schedules

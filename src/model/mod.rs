@@ -99,34 +99,20 @@ impl<T> Loc<T> {
     }
 }
 
-/// Which export shape a policy was read from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Dialect {
-    /// Graph `unifiedRoleManagementPolicy` (camelCase, `@odata.type` on rules).
-    Graph,
-    /// Graph `unifiedRoleManagementPolicyAssignment` with `$expand=policy($expand=rules)`.
-    GraphAssignment,
-    /// ARM `Microsoft.Authorization/roleManagementPolicies` (`ruleType` on rules).
-    Arm,
-    /// ARM `roleManagementPolicyAssignments` with `effectiveRules`.
-    ArmAssignment,
-    /// Graph PowerShell SDK `ConvertTo-Json` output (PascalCase + `AdditionalProperties`).
-    PowerShell,
-    /// ScubaGear provider export (`privileged_roles`).
-    ScubaGear,
-}
+/// Which export shape a policy was read from, by name (`graph`, `arm-assignment`, …). The
+/// dialects themselves, with their descriptions, are listed by `crate::dialect`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Dialect(pub &'static str);
 
 impl Dialect {
-    pub fn describe(self) -> &'static str {
-        match self {
-            Dialect::Graph => "Graph role management policy",
-            Dialect::GraphAssignment => "Graph role management policy assignment",
-            Dialect::Arm => "ARM role management policy",
-            Dialect::ArmAssignment => "ARM role management policy assignment",
-            Dialect::PowerShell => "Graph PowerShell SDK export",
-            Dialect::ScubaGear => "ScubaGear privileged role export",
-        }
+    pub fn name(self) -> &'static str {
+        self.0
+    }
+}
+
+impl Serialize for Dialect {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.0)
     }
 }
 

@@ -25,14 +25,7 @@ impl View {
 }
 
 pub fn dialect_name(d: Dialect) -> &'static str {
-    match d {
-        Dialect::Graph => "graph",
-        Dialect::GraphAssignment => "graph-assignment",
-        Dialect::Arm => "arm",
-        Dialect::ArmAssignment => "arm-assignment",
-        Dialect::PowerShell => "powershell",
-        Dialect::ScubaGear => "scubagear",
-    }
+    d.name()
 }
 
 pub fn kind_name(k: PolicyKind) -> &'static str {

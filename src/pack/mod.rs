@@ -636,16 +636,9 @@ fn parse_kind(s: &str) -> Option<PolicyKind> {
 }
 
 fn parse_dialect(s: &str) -> Option<Dialect> {
-    [
-        Dialect::Graph,
-        Dialect::GraphAssignment,
-        Dialect::Arm,
-        Dialect::ArmAssignment,
-        Dialect::PowerShell,
-        Dialect::ScubaGear,
-    ]
-    .into_iter()
-    .find(|d| crate::model::view::dialect_name(*d) == s)
+    crate::dialect::dialects()
+        .find(|d| d.dialect.name() == s)
+        .map(|d| d.dialect)
 }
 
 fn entry(item: &Node, errs: &mut Errs) -> Option<Parsed> {

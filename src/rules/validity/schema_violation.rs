@@ -25,6 +25,8 @@ pub fn duplicate_key_message(key: &str) -> String {
 }
 pub const DUPLICATE_KEY_HELP: &str = "Keep one of the two keys; a reviewer may read the first value while Graph or a script uses the other.";
 pub const DUPLICATE_KEY_LABEL: &str = "duplicate key";
+/// A directory record (user, group, schedule) with a known field of the wrong type.
+pub const DIRECTORY_HELP: &str = "Re-export the directory list unchanged: the approver and assignment checks read this field, and a wrong type means they cannot trust the record.";
 
 fn one_of(hits: &mut Vec<Hit>, field: &str, value: &str, pointer: &Ptr, allowed: &[&str]) {
     // Graph and ARM compare enumeration values without regard to case.

@@ -1,4 +1,4 @@
-use crate::model::{Dialect, Policy, PolicyKind};
+use crate::model::{Policy, PolicyKind};
 use crate::rules::{Ctx, Hit};
 
 declare_rule! {
@@ -13,12 +13,12 @@ fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
     if p.tier().is_some() {
         return Vec::new();
     }
-    let help = match (p.kind, p.dialect) {
-        (PolicyKind::AzureResource, _) | (_, Dialect::Arm) => {
+    let help = match p.kind {
+        PolicyKind::AzureResource => {
             "Export policy assignments instead: `az rest --url \"{scope}/providers/Microsoft.Authorization/\
              roleManagementPolicyAssignments?api-version=2020-10-01\"` (they carry the role and effectiveRules)."
         }
-        (PolicyKind::Group, _) => {
+        PolicyKind::Group => {
             "Export `GET /policies/roleManagementPolicyAssignments?$filter=scopeId eq '{groupId}' and scopeType eq \
              'Group'&$expand=policy($expand=rules)` (member/owner), or keep that list beside this file."
         }

@@ -1,0 +1,124 @@
+//! Policy assignments: the documents that say which role a policy governs. Graph (and the
+//! PowerShell SDK) `{policyId, roleDefinitionId, policy}`, with the policy expanded or not; ARM
+//! `properties.{policyId, roleDefinitionId, effectiveRules, policyAssignmentProperties}`.
+
+use super::policy::{POWERSHELL, graph_kind, has_rules_array, policy};
+use super::read::{Field, Obj};
+use super::{DialectInfo, Document, Link, Reader};
+use crate::model::{Dialect, PolicyKind, RoleRef};
+
+pub const GRAPH_ASSIGNMENT: Dialect = Dialect("graph-assignment");
+pub const ARM_ASSIGNMENT: Dialect = Dialect("arm-assignment");
+
+/// Graph `unifiedRoleManagementPolicyAssignment` (or its PowerShell SDK form).
+pub struct GraphAssignment;
+
+impl Reader for GraphAssignment {
+    fn dialects(&self) -> &'static [DialectInfo] {
+        &[DialectInfo {
+            dialect: GRAPH_ASSIGNMENT,
+            describe: "Graph role management policy assignment",
+        }]
+    }
+
+    fn read(&self, file: usize, f: &Field<'_>, doc: &mut Document) -> bool {
+        // Graph (or PowerShell) policy assignment: {policyId, roleDefinitionId, [policy]}.
+        let obj = Obj::new(f.clone());
+        if let (Some(policy_id), Some(role_id)) = (obj.str("policyId"), obj.str("roleDefinitionId"))
+        {
+            let scope = obj.str("scopeId");
+            let kind = graph_kind(obj.str("scopeType").as_deref(), Some(&policy_id));
+            doc.links.push(Link {
+                policy_id,
+                role_id: role_id.clone(),
+                role_name: None,
+                scope: scope.clone(),
+                kind,
+            });
+            if let Some(expanded) = obj.value("policy").filter(|p| p.node.as_object().is_some()) {
+                let role = RoleRef {
+                    id: Some(role_id),
+                    name: None,
+                    tier: None,
+                };
+                let powershell = f.node.member("Policy").is_some();
+                let mut p = policy(
+                    file,
+                    expanded,
+                    if powershell {
+                        POWERSHELL
+                    } else {
+                        GRAPH_ASSIGNMENT
+                    },
+                    Some(role),
+                );
+                if p.scope.is_none() {
+                    p.scope = scope;
+                }
+                if p.kind == PolicyKind::Unknown {
+                    p.kind = kind;
+                }
+                doc.policies.push(p);
+            } else {
+            }
+            return true;
+        }
+        false
+    }
+}
+
+/// ARM `roleManagementPolicyAssignments` (with `effectiveRules`).
+pub struct ArmAssignment;
+
+impl Reader for ArmAssignment {
+    fn dialects(&self) -> &'static [DialectInfo] {
+        &[DialectInfo {
+            dialect: ARM_ASSIGNMENT,
+            describe: "ARM role management policy assignment",
+        }]
+    }
+
+    fn read(&self, file: usize, f: &Field<'_>, doc: &mut Document) -> bool {
+        let props = f
+            .field("properties")
+            .filter(|p| p.node.as_object().is_some());
+        // ARM policy assignment: properties.{policyId, roleDefinitionId, effectiveRules, policyAssignmentProperties}.
+        if let Some(props) = &props {
+            let pobj = Obj::new(props.clone());
+            if let (Some(policy_id), Some(role_id)) =
+                (pobj.str("policyId"), pobj.str("roleDefinitionId"))
+            {
+                let role_def = pobj
+                    .value("policyAssignmentProperties")
+                    .and_then(|p| p.field("roleDefinition"));
+                let role_name = role_def
+                    .as_ref()
+                    .and_then(|r| r.field("displayName"))
+                    .and_then(|n| n.node.as_str().map(str::to_owned));
+                let scope = pobj.str("scope");
+                doc.links.push(Link {
+                    policy_id: policy_id.clone(),
+                    role_id: role_id.clone(),
+                    role_name: role_name.clone(),
+                    scope: scope.clone(),
+                    kind: PolicyKind::AzureResource,
+                });
+                if has_rules_array(props) {
+                    let role = RoleRef {
+                        id: Some(role_id),
+                        name: role_name,
+                        tier: None,
+                    };
+                    let mut p = policy(file, f.clone(), ARM_ASSIGNMENT, Some(role));
+                    p.kind = PolicyKind::AzureResource;
+                    p.id = Some(policy_id);
+                    p.scope = scope.or(p.scope);
+                    doc.policies.push(p);
+                } else {
+                }
+                return true;
+            }
+        }
+        false
+    }
+}
