@@ -59,7 +59,6 @@ impl Reader for GraphAssignment {
                     p.kind = kind;
                 }
                 doc.policies.push(p);
-            } else {
             }
             return true;
         }
@@ -114,7 +113,6 @@ impl Reader for ArmAssignment {
                     p.id = Some(policy_id);
                     p.scope = scope.or(p.scope);
                     doc.policies.push(p);
-                } else {
                 }
                 return true;
             }
