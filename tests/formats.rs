@@ -240,3 +240,25 @@ fn rule_docs_for_help_uris_are_current() {
         );
     }
 }
+
+#[test]
+fn demo_fingerprints_are_pinned() {
+    // Written by the binary before the pipeline was split into stages: code scanning matches
+    // alerts across runs by these, so a refactor must not change them.
+    let expected = fs::read_to_string("tests/expected/demo_sarif_fingerprints.txt").expect("pin");
+    let sarif = sarif_of(&["fixtures/demo"]);
+    let mut rows = String::new();
+    for r in sarif["runs"][0]["results"].as_array().expect("results") {
+        let loc = &r["locations"][0]["physicalLocation"];
+        rows.push_str(&format!(
+            "{} {}:{} {}\n",
+            r["ruleId"].as_str().unwrap_or_default(),
+            loc["artifactLocation"]["uri"].as_str().unwrap_or_default(),
+            loc["region"]["startLine"],
+            r["partialFingerprints"]["pimLintFinding/v1"]
+                .as_str()
+                .unwrap_or_default()
+        ));
+    }
+    assert_eq!(rows, expected);
+}

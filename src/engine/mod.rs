@@ -283,3 +283,26 @@ pub fn lint_with(
 pub fn run_error(path: Option<String>, message: impl Into<String>) -> RunError {
     RunError::fatal(path, message)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_on_one_input_is_that_inputs_error_and_the_others_are_kept() {
+        let inputs: Vec<Input> = (0..5)
+            .map(|i| Input::memory(format!("f{i}.json"), Vec::new()))
+            .collect();
+        let results = par_map(&inputs, 2, |i, _| {
+            if i == 2 {
+                panic!("boom on {i}");
+            }
+            i * 10
+        });
+        assert_eq!(results.len(), 5);
+        assert!(matches!(&results[2], Err(m) if m.contains("boom on 2")));
+        for i in [0, 1, 3, 4] {
+            assert_eq!(results[i], Ok(i * 10));
+        }
+    }
+}
