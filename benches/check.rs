@@ -16,6 +16,10 @@
 //!
 //! Prints MB/s, policies/s and the ratios. Numbers, not assertions.
 
+// A benchmark, not the product: it measures the child process with getrusage (unsafe FFI) and
+// may stop at the first I/O error.
+#![allow(unsafe_code, clippy::unwrap_used, clippy::expect_used)]
+
 #[path = "../examples/estate/mod.rs"]
 mod estate;
 

@@ -1,4 +1,5 @@
 //! End-to-end: the binary's exit codes, formats, discovery and the promises of the core issue.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may stop at the first surprise
 
 mod common;
 

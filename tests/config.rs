@@ -1,4 +1,5 @@
 //! `.pim-lint.yaml`: discovery, --config/--no-config, overrides, tiers and suppressions.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may stop at the first surprise
 
 mod common;
 

@@ -4,6 +4,7 @@
 //! `LINE:COL CODE message`: a changed help text churns no snapshot.
 //!
 //! Run one file's test with `cargo test --test corpus -- <file name>`.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may stop at the first surprise
 
 mod common;
 

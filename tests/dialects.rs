@@ -1,5 +1,6 @@
 //! Samples of the public corpus (fixtures/corpus) read as the dialect and policy kind they are,
 //! and an assignment list of one file joined to the policies of another.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may stop at the first surprise
 
 mod common;
 

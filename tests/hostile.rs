@@ -1,6 +1,7 @@
 //! The bad-input catalogue: what tenants, scripts and people produce. Each file gets a clear
 //! diagnostic (or the run a clear error), the exit code is right, nothing panics, and the other
 //! files of the run are still linted.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may stop at the first surprise
 
 use assert_cmd::Command;
 use serde_json::Value;

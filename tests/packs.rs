@@ -1,4 +1,5 @@
 //! Framework packs, user-defined rules and `pim-lint test`.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may stop at the first surprise
 
 mod common;
 

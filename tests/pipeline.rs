@@ -1,5 +1,6 @@
 //! The pipeline's stages: directory context read in its own pass, findings born located, and
 //! what each stage reports about input it cannot use.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may stop at the first surprise
 
 mod common;
 

@@ -2,6 +2,7 @@
 //! must produce the rule's code, a passing one must not. A fixture is a file, or a directory whose
 //! files are linted together (a policy with its directory context). The human output of each
 //! failing fixture is snapshotted.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may stop at the first surprise
 
 mod common;
 

@@ -39,13 +39,13 @@ macro_rules! category {
     };
 }
 
-pub mod activation;
-pub mod approval;
-pub mod assignment;
-pub mod context;
-pub mod notification;
-pub mod util;
-pub mod validity;
+pub(crate) mod activation;
+pub(crate) mod approval;
+pub(crate) mod assignment;
+pub(crate) mod context;
+pub(crate) mod notification;
+pub(crate) mod util;
+pub(crate) mod validity;
 
 use crate::model::directory::Directory;
 use crate::model::{IsoDuration, Policy, PolicyKind, Tier};

@@ -1,7 +1,7 @@
 //! Bytes → [`SourceFile`]: decoding, a span-keeping tree, a line index and pointer → span resolution.
 
 mod decode;
-pub mod json;
+pub(crate) mod json;
 mod lines;
 mod node;
 mod yaml;

@@ -1,4 +1,4 @@
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 use pim_lint::engine;
 use pim_lint::finding::Outcome;
 use pim_lint::input::Input;

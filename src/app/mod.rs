@@ -1,0 +1,218 @@
+//! Runs a parsed command line: loads packs and roles, lints, renders, decides the exit code.
+
+mod approvers;
+mod init;
+mod listing;
+mod test;
+
+pub use listing::explain_text;
+
+use crate::cli::{CheckArgs, Cli, ColorChoice, Command, FailOn, Format};
+use crate::engine;
+use crate::finding::RunError;
+use crate::input;
+use crate::model::RoleCatalog;
+use crate::pack::config::{self, Config, Date};
+use crate::pack::{self, ConfigError, Pack, RuleSet};
+use crate::report::{self, human::Style};
+use crate::rules::Severity;
+use crate::suppress;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+pub const EXIT_CLEAN: u8 = 0;
+pub const EXIT_FINDINGS: u8 = 1;
+pub const EXIT_FAILURE: u8 = 2;
+
+pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
+    let result = match cli.command {
+        Command::Check(args) => check(&args, stdout, stderr),
+        Command::Rules(args) => listing::list_rules(&args, stdout, stderr),
+        Command::Explain { rule } => listing::explain(&rule, stdout, stderr),
+        Command::Init { dir, force } => init::init(&dir, force, stdout, stderr),
+        Command::Test { dirs, bless } => test::test_packs(&dirs, bless, stdout, stderr),
+        Command::Approvers {
+            paths,
+            format,
+            config,
+            no_config,
+        } => approvers::approvers(&paths, format, config, no_config, stdout, stderr),
+    };
+    let _ = stdout.flush();
+    result
+}
+
+pub(crate) fn print_config_error(e: &ConfigError, stderr: &mut dyn Write) {
+    let handler =
+        miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
+            .with_links(false);
+    for err in e.all() {
+        let mut s = String::new();
+        if handler.render_report(&mut s, err).is_err() {
+            s = format!(
+                "{}:{}:{}: {}\n",
+                err.file, err.line, err.column, err.message
+            );
+        }
+        let _ = writeln!(stderr, "{s}");
+    }
+}
+
+/// Loads packs by name (built-in) or path; `baseline` when none is given.
+pub fn load_packs(specs: &[String]) -> Result<Vec<Pack>, ConfigError> {
+    if specs.is_empty() {
+        return pack::load_specs(&["baseline".to_owned()]);
+    }
+    pack::load_specs(specs)
+}
+
+pub(crate) fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
+        }
+    }
+}
+
+fn threshold(fail_on: FailOn) -> Option<Severity> {
+    match fail_on {
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Note => Some(Severity::Note),
+        FailOn::Never => None,
+    }
+}
+
+/// The config for a run: `--config`, else `.pim-lint.yaml` found upward from the first path.
+pub(crate) fn find_config(args: &CheckArgs) -> Result<Option<Config>, ConfigError> {
+    if args.no_config {
+        return Ok(None);
+    }
+    let path = match &args.config {
+        Some(p) => Some(p.clone()),
+        None => config::discover(args.paths.first().map_or(Path::new("."), PathBuf::as_path)),
+    };
+    let Some(path) = path else { return Ok(None) };
+    let display = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| {
+            std::fs::canonicalize(&path)
+                .ok()
+                .and_then(|abs| abs.strip_prefix(&cwd).ok().map(Path::to_path_buf))
+        })
+        .unwrap_or_else(|| path.clone());
+    config::load(&path, input::display_name(&display)).map(Some)
+}
+
+fn check(args: &CheckArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
+    let setup = || -> Result<(Option<Config>, RuleSet, RoleCatalog), ConfigError> {
+        let config = find_config(args)?;
+        let packs = load_packs(&config::pack_specs(&args.packs, config.as_ref()))?;
+        let mut ruleset = RuleSet::from_packs(&packs);
+        let mut catalog = pack::builtin_roles()?;
+        if let Some(c) = &config {
+            c.apply_rules(&mut ruleset);
+            c.apply_roles(&mut catalog);
+            ruleset.accounts = c.accounts()?;
+        }
+        Ok((config, ruleset, catalog))
+    };
+    let (config, ruleset, catalog) = match setup() {
+        Ok(s) => s,
+        Err(e) => {
+            print_config_error(&e, stderr);
+            return EXIT_FAILURE;
+        }
+    };
+    let mut errors = Vec::new();
+    let mut inputs = input::discover(&args.paths, &mut errors);
+    if args.skip_unknown {
+        inputs.iter_mut().for_each(|i| i.explicit = false);
+    }
+    let opts = engine::Options {
+        keep_policies: false,
+        keep_sources: args.format == Format::Human,
+        threads: 0,
+        keep_context: false,
+    };
+    let mut outcome = engine::lint_with(&inputs, &ruleset, &catalog, opts);
+    if let Some(c) = &config {
+        outcome.suppressed = suppress::apply(&mut outcome, c, &ruleset, Date::today());
+    }
+    errors.append(&mut outcome.errors);
+    let fail = threshold(args.fail_on);
+
+    if args.verbose {
+        if let Some(c) = &config {
+            let _ = writeln!(stderr, "config: {}", c.source.name);
+        }
+        for s in &outcome.skipped {
+            let _ = writeln!(
+                stderr,
+                "skipped {s}: no role management policy or assignment recognised"
+            );
+        }
+    }
+    let text = match args.format {
+        Format::Json => report::json::render(&outcome),
+        Format::Sarif => report::sarif::render(&outcome, &ruleset),
+        Format::Github => report::github::render(&outcome),
+        Format::Markdown => report::markdown::render(&outcome),
+        Format::Human => {
+            let style = Style {
+                color: use_color(args.color),
+                width: terminal_width(),
+            };
+            if args.quiet {
+                let mut s = String::new();
+                for f in outcome
+                    .findings
+                    .iter()
+                    .filter(|f| fail.is_some_and(|t| f.severity >= t))
+                {
+                    s.push_str(&report::human::render_finding(&outcome, f, style));
+                    s.push('\n');
+                }
+                s
+            } else {
+                report::human::render(&outcome, style)
+            }
+        }
+    };
+    let _ = stdout.write_all(text.as_bytes());
+    print_run_errors(&errors, stderr);
+    if errors.iter().any(|e| e.fatal) {
+        return EXIT_FAILURE;
+    }
+    match fail {
+        Some(t) if outcome.findings.iter().any(|f| f.severity >= t) => EXIT_FINDINGS,
+        _ => EXIT_CLEAN,
+    }
+}
+
+fn terminal_width() -> usize {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(100)
+        .clamp(60, 200)
+}
+
+pub(crate) fn print_run_errors(errors: &[RunError], stderr: &mut dyn Write) {
+    for e in errors {
+        let path = e
+            .path
+            .as_deref()
+            .map(|p| format!("{p}: "))
+            .unwrap_or_default();
+        let _ = writeln!(
+            stderr,
+            "{}: {path}{}",
+            if e.fatal { "error" } else { "warning" },
+            e.message
+        );
+    }
+}
