@@ -3,6 +3,7 @@
 use crate::finding::{Finding, Outcome};
 use crate::model::RoleCatalog;
 use crate::pack::config::{Config, Date, Ignore};
+use crate::rules::validity::{expired_ignore, unused_ignore};
 use crate::rules::{self, Severity};
 
 fn eq(a: &str, b: &str) -> bool {
@@ -59,28 +60,23 @@ fn config_finding(
     severity: Severity,
     span: std::ops::Range<usize>,
     message: String,
-    help: &str,
+    help: &'static str,
     label: &str,
     out: &Outcome,
 ) -> Finding {
     // The config file is the last file of the outcome.
     let file = out.files.len().saturating_sub(1);
     let rule = rules::lookup(code).unwrap_or(&rules::validity::unused_ignore::RULE);
-    let position = out.files.get(file).map_or(
-        crate::source::Position {
-            line: 1,
-            column: 1,
-            end_line: 1,
-            end_column: 1,
-        },
-        |s| s.position(&span),
-    );
+    let position = out
+        .files
+        .get(file)
+        .map_or(crate::finding::UNLOCATED, |s| s.position(&span));
     Finding {
         code: std::borrow::Cow::Borrowed(rule.code),
         rule: std::borrow::Cow::Borrowed(rule.name),
         severity,
         message,
-        help: std::borrow::Cow::Owned(help.to_owned()),
+        help: std::borrow::Cow::Borrowed(help),
         label: Some(label.to_owned()),
         file,
         span,
@@ -131,12 +127,9 @@ pub fn apply(out: &mut Outcome, config: &Config, set: &crate::pack::RuleSet, tod
                 "PIM013",
                 severity,
                 span,
-                format!(
-                    "This ignore of {} expired on {u}; the findings it covered are reported again (reason given: \"{}\")",
-                    i.rule.code, i.reason
-                ),
-                "Fix the findings and delete the entry, or review the exception and set a new `until` date.",
-                "expired",
+                expired_ignore::message(i.rule.code, &u, &i.reason),
+                expired_ignore::HELP,
+                expired_ignore::LABEL,
                 out,
             );
             out.findings.push(Finding {
@@ -151,12 +144,9 @@ pub fn apply(out: &mut Outcome, config: &Config, set: &crate::pack::RuleSet, tod
                 "PIM014",
                 severity,
                 i.span.clone(),
-                format!(
-                    "This ignore of {} matched no finding in this run",
-                    i.rule.code
-                ),
-                "Delete the entry if the finding is fixed, or correct its selector (policy, role, scope, file).",
-                "unused",
+                unused_ignore::message(i.rule.code),
+                unused_ignore::HELP,
+                unused_ignore::LABEL,
                 out,
             );
             out.findings.push(Finding {

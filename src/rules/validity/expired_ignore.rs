@@ -13,6 +13,16 @@ fn check(_: &Policy, _: &Ctx) -> Vec<Hit> {
     Vec::new()
 }
 
+/// The note's words; suppression places it at the entry's `until`.
+pub fn message(rule: &str, until: &dyn std::fmt::Display, reason: &str) -> String {
+    format!(
+        "This ignore of {rule} expired on {until}; the findings it covered are reported again (reason given: \"{reason}\")"
+    )
+}
+pub const HELP: &str =
+    "Fix the findings and delete the entry, or review the exception and set a new `until` date.";
+pub const LABEL: &str = "expired";
+
 const DOC: &str = r##"## What it does
 Reports an `ignore` entry of `.pim-lint.yaml` whose `until` date has passed. From the day after
 `until`, the entry suppresses nothing: the findings it covered are reported again, and this

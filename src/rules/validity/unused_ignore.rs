@@ -13,6 +13,13 @@ fn check(_: &Policy, _: &Ctx) -> Vec<Hit> {
     Vec::new()
 }
 
+/// The note's words; suppression places it at the entry.
+pub fn message(rule: &str) -> String {
+    format!("This ignore of {rule} matched no finding in this run")
+}
+pub const HELP: &str = "Delete the entry if the finding is fixed, or correct its selector (policy, role, scope, file).";
+pub const LABEL: &str = "unused";
+
 const DOC: &str = r##"## What it does
 Notes an `ignore` entry of `.pim-lint.yaml` that suppressed nothing in this run: the finding was
 fixed, the selector has a typo, or the files it was written for were not linted.
