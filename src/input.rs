@@ -6,13 +6,12 @@ use crate::finding::RunError;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-/// Where a document comes from.
+/// Where a document comes from. Standard input and pipes are read whole when the run starts
+/// and held in memory (a run reads every input twice: directory context first).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InputKey {
     /// A file on disk (named on the command line or found while walking).
     Local(PathBuf),
-    /// Standard input (`-`).
-    Stdin,
     /// A document already in memory (tests, `pim-lint test`, a live fetch): its name as shown
     /// in reports and its bytes.
     Memory { name: String, bytes: Vec<u8> },
@@ -51,7 +50,6 @@ impl Input {
     pub fn name(&self) -> String {
         match &self.key {
             InputKey::Local(p) => display_name(p),
-            InputKey::Stdin => "<stdin>".into(),
             InputKey::Memory { name, .. } => name.clone(),
         }
     }
@@ -60,7 +58,6 @@ impl Input {
     pub fn syntax_path(&self) -> &Path {
         match &self.key {
             InputKey::Local(p) => p,
-            InputKey::Stdin => Path::new("stdin.json"),
             InputKey::Memory { name, .. } => Path::new(name),
         }
     }
@@ -69,8 +66,41 @@ impl Input {
     pub fn read(&self) -> Result<std::borrow::Cow<'_, [u8]>, String> {
         match &self.key {
             InputKey::Memory { bytes, .. } => Ok(std::borrow::Cow::Borrowed(bytes)),
-            InputKey::Stdin => read_bounded(std::io::stdin().lock()).map(std::borrow::Cow::Owned),
             InputKey::Local(p) => read_file(p).map(std::borrow::Cow::Owned),
+        }
+    }
+}
+
+fn is_pipe(p: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        std::fs::metadata(p).is_ok_and(|m| std::os::unix::fs::FileTypeExt::is_fifo(&m.file_type()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = p;
+        false
+    }
+}
+
+/// Up to `n` bytes from the start of the document (the whole of it when it is shorter).
+impl Input {
+    pub fn read_prefix(&self, n: usize) -> Result<std::borrow::Cow<'_, [u8]>, String> {
+        match &self.key {
+            InputKey::Memory { bytes, .. } => {
+                Ok(std::borrow::Cow::Borrowed(bytes.get(..n).unwrap_or(bytes)))
+            }
+            InputKey::Local(p) => {
+                let file = std::fs::File::open(p).map_err(|e| format!("cannot read: {e}"))?;
+                if !file.metadata().is_ok_and(|m| m.is_file()) {
+                    return Err("cannot read: not a regular file".into());
+                }
+                let mut buf = Vec::with_capacity(n.min(1 << 20));
+                file.take(n as u64)
+                    .read_to_end(&mut buf)
+                    .map_err(|e| format!("cannot read: {e}"))?;
+                Ok(std::borrow::Cow::Owned(buf))
+            }
         }
     }
 }
@@ -128,15 +158,24 @@ fn is_loop(e: &ignore::Error) -> bool {
 pub fn discover(paths: &[PathBuf], errors: &mut Vec<RunError>) -> Vec<Input> {
     let mut out = Vec::new();
     for p in paths {
+        // Standard input and pipes (a process substitution, `<(az rest …)`) can be read only
+        // once, and a run reads its inputs twice (context first): they are read here, whole.
         if p.as_os_str() == "-" {
-            out.push(Input {
-                key: InputKey::Stdin,
-                explicit: true,
-            });
+            match read_bounded(std::io::stdin().lock()) {
+                Ok(bytes) => out.push(Input::memory("<stdin>.json", bytes)),
+                Err(e) => errors.push(RunError::fatal(Some("<stdin>".into()), e)),
+            }
             continue;
         }
-        // A named file is read whatever it is: a regular file, or a pipe such as a process
-        // substitution (`<(az rest …)`); anything else is reported when it is read.
+        if is_pipe(p) {
+            match read_file(p) {
+                Ok(bytes) => out.push(Input::memory(display_name(p), bytes)),
+                Err(e) => errors.push(RunError::fatal(Some(display_name(p)), e)),
+            }
+            continue;
+        }
+        // Any other named file is read whatever its extension; what is not a regular file is
+        // reported when it is read.
         if p.exists() && !p.is_dir() {
             out.push(Input::path(p.clone(), true));
             continue;

@@ -416,3 +416,55 @@ fn readme_approver_report_is_current() {
         "README's approver report differs from `pim-lint approvers fixtures/demo --format markdown`"
     );
 }
+
+#[test]
+fn standard_input_and_pipes_are_read() {
+    let policy = fs::read("fixtures/rules/PIM101/fail.json").expect("fixture");
+    let out = pim()
+        .args(["check", "-", "--format", "json", "--no-config"])
+        .write_stdin(policy.clone())
+        .output()
+        .expect("runs");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(report["summary"]["files"], 1);
+    assert!(
+        report["diagnostics"]
+            .as_array()
+            .expect("list")
+            .iter()
+            .any(|d| d["code"] == "PIM101" && d["file"] == "<stdin>.json")
+    );
+
+    // A named pipe, as a process substitution gives: read once, linted like a file.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fifo = dir.path().join("policy.json");
+    let status = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo");
+    assert!(status.success());
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || fs::write(&fifo, policy))
+    };
+    let out = pim()
+        .args(["check", "--format", "json", "--no-config"])
+        .arg(&fifo)
+        .output()
+        .expect("runs");
+    writer.join().expect("writer").expect("written");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(report["summary"]["files"], 1);
+}

@@ -93,3 +93,32 @@ fn findings_carry_the_span_of_the_value_they_name() {
     assert_eq!(&text[f.span.clone()], "false");
     assert_eq!((f.position.line, f.position.column), (3, 75));
 }
+
+#[test]
+fn a_utf16_directory_export_is_context_too() {
+    let users = "{\"value\": [{\"id\": \"u1\", \"userPrincipalName\": \"ada@example.com\", \"accountEnabled\": \"yes\", \"userType\": \"Member\"}]}\n";
+    let mut bytes = vec![0xFF, 0xFE];
+    for u in users.encode_utf16() {
+        bytes.extend(u.to_le_bytes());
+    }
+    let docs = vec![("users.json".to_owned(), bytes)];
+    let out = engine::lint_bytes(&docs, &common::baseline(), &common::catalog());
+    assert!(!out.directory.is_empty());
+    assert!(out.findings.iter().any(|f| f.code == "PIM003"));
+}
+
+#[test]
+fn a_first_item_longer_than_the_head_is_still_read_as_context() {
+    // A group whose member list makes the first item far longer than the 64 KiB head.
+    let members: Vec<String> = (0..4000)
+        .map(|i| format!("{{\"@odata.type\": \"#microsoft.graph.user\", \"id\": \"00000000-0000-0000-0000-{i:012}\"}}"))
+        .collect();
+    let groups = format!(
+        "{{\"value\": [{{\"id\": \"g1\", \"displayName\": \"Approvers\", \"isAssignableToRole\": true, \"members\": [{}]}}]}}\n",
+        members.join(",")
+    );
+    assert!(groups.len() > 128 * 1024);
+    let out = lint(&[("groups.json", &groups)]);
+    assert!(out.directory.has_groups(), "read as context");
+    assert!(out.skipped.is_empty() && out.findings.iter().all(|f| f.code != "PIM002"));
+}

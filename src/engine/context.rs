@@ -70,23 +70,54 @@ pub(crate) fn gather(inputs: &[Input], threads: usize, ruleset: &RuleSet) -> Con
 
 type Read = (ContextFile, Directory, Vec<Problem>);
 
+/// How much of a file the context pass reads to find its first item (more when the item is
+/// longer).
+const HEAD: usize = 64 * 1024;
+
+/// Whether a JSON document's first item (or its root, when it has no list) is directory context.
+/// `None` when the text does not hold a whole first item.
+fn first_is_context(index: usize, text: &str) -> Option<bool> {
+    let (ptr, item) = json::first_item(text).ok()?;
+    let doc = if ptr.is_empty() {
+        dialect::normalise(index, &item)
+    } else {
+        dialect::normalise_item(index, &item, &ptr)
+    };
+    Some(!doc.directory.is_empty())
+}
+
+/// The decoded head of a UTF-8 file (cut at a character boundary); `None` for other encodings.
+fn utf8_head(bytes: &[u8]) -> Option<&str> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Some(s),
+        Err(e) if e.error_len().is_none() => std::str::from_utf8(&bytes[..e.valid_up_to()]).ok(),
+        Err(_) => None,
+    }
+}
+
 fn read_context(index: usize, input: &Input) -> Option<Read> {
-    let bytes = input.read().ok()?;
     let syntax = Syntax::from_path(input.syntax_path());
-    let (text, encoding) = decode(&bytes).ok()?;
-    drop(bytes);
     if syntax == Syntax::Json {
-        // Only the first item, to tell what the file is.
-        let (ptr, item) = json::first_item(&text).ok()?;
-        let doc = if ptr.is_empty() {
-            dialect::normalise(index, &item)
-        } else {
-            dialect::normalise_item(index, &item, &ptr)
-        };
-        if doc.directory.is_empty() {
-            return None;
+        // Only as far as the first item, to tell what the file is.
+        let head = input.read_prefix(HEAD).ok()?;
+        let known = utf8_head(&head).and_then(|t| first_is_context(index, t));
+        match known {
+            Some(false) => return None,
+            Some(true) => {}
+            // The first item is longer than the head, or the file is UTF-16: decode it all.
+            None => {
+                let bytes = input.read().ok()?;
+                let (text, _) = decode(&bytes).ok()?;
+                if !first_is_context(index, &text)? {
+                    return None;
+                }
+            }
         }
     }
+    let bytes = input.read().ok()?;
+    let (text, encoding) = decode(&bytes).ok()?;
+    drop(bytes);
     let text: Arc<str> = Arc::from(text);
     let mut directory = Directory::default();
     let mut problems = Vec::new();
