@@ -1,53 +1,108 @@
-//! Every rule has failing and passing fixtures under fixtures/rules/<CODE>/; a failing fixture
-//! must produce the rule's code, a passing one must not. A fixture is a file, or a directory whose
-//! files are linted together (a policy with its directory context). The human output of each
-//! failing fixture is snapshotted.
+//! One test per rule fixture. Each rule has failing and passing fixtures under
+//! `fixtures/rules/<CODE>/`: a file, or a directory whose files are linted together (a policy
+//! with its directory context). A `fail*` fixture must produce the rule's code, and the human
+//! output for that code is snapshotted (`rules__<CODE>_<stem>.snap`); a `pass*` fixture must not
+//! produce it. Tests are named `<CODE>::<stem>`, so `cargo test --test rules PIM204` runs one
+//! rule's cases and every failing case is reported on its own.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may stop at the first surprise
 
 mod common;
 
+use libtest_mimic::{Arguments, Failed, Trial};
 use pim_lint::finding::Outcome;
+use pim_lint::pack::RuleSet;
 use pim_lint::report::human::{self, Style};
-use pim_lint::rules::registry;
+use pim_lint::rules::{Needs, RuleDef, registry};
 use std::collections::HashSet;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
-fn fixtures(code: &str) -> (Vec<PathBuf>, Vec<PathBuf>) {
-    let dir = PathBuf::from("fixtures/rules").join(code);
-    let mut fail = Vec::new();
-    let mut pass = Vec::new();
-    if let Ok(entries) = std::fs::read_dir(&dir) {
-        for e in entries.flatten() {
-            let p = e.path();
-            let name = p
-                .file_name()
-                .and_then(|n| n.to_str())
-                .unwrap_or_default()
-                .to_owned();
-            if name.starts_with("fail") {
-                fail.push(p);
-            } else if name.starts_with("pass") {
-                pass.push(p);
-            }
+const FIXTURES: &str = "fixtures/rules";
+
+fn main() {
+    let args = Arguments::from_args();
+    let mut trials = vec![
+        Trial::test(
+            "codes_and_names_are_unique_and_documented",
+            codes_and_names_are_unique_and_documented,
+        ),
+        Trial::test(
+            "every_rule_has_failing_and_passing_fixtures",
+            every_rule_has_failing_and_passing_fixtures,
+        ),
+        Trial::test(
+            "every_fixture_belongs_to_a_rule",
+            every_fixture_belongs_to_a_rule,
+        ),
+    ];
+    for r in registry().iter().filter(|r| r.needs != Needs::Config) {
+        for (kind, path) in fixtures(r.code) {
+            let name = format!("{}::{}", r.code, stem(&path));
+            trials.push(Trial::test(name, move || match kind {
+                Kind::Fail => fails(r, &path),
+                Kind::Pass => passes(r, &path),
+            }));
         }
     }
-    fail.sort();
-    pass.sort();
-    (fail, pass)
+    libtest_mimic::run(&args, trials).exit();
 }
 
-fn lint_fixture(path: &std::path::Path, set: &pim_lint::pack::RuleSet) -> Outcome {
+#[derive(Clone, Copy)]
+enum Kind {
+    Fail,
+    Pass,
+}
+
+/// The fixtures of one rule, sorted by name; entries named neither `fail*` nor `pass*` are left
+/// out (and reported by `every_fixture_belongs_to_a_rule`).
+fn fixtures(code: &str) -> Vec<(Kind, PathBuf)> {
+    let mut out: Vec<(Kind, PathBuf)> = entries(&Path::new(FIXTURES).join(code))
+        .into_iter()
+        .filter_map(|p| {
+            let name = stem(&p);
+            if name.starts_with("fail") {
+                Some((Kind::Fail, p))
+            } else if name.starts_with("pass") {
+                Some((Kind::Pass, p))
+            } else {
+                None
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| a.1.cmp(&b.1));
+    out
+}
+
+fn entries(dir: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    out.sort();
+    out
+}
+
+fn stem(path: &Path) -> String {
+    path.file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// Every rule, whatever the packs enable, built once for all trials.
+fn every_rule() -> Arc<RuleSet> {
+    static SET: OnceLock<Arc<RuleSet>> = OnceLock::new();
+    SET.get_or_init(|| Arc::new(common::every_rule())).clone()
+}
+
+fn lint_fixture(path: &Path) -> Outcome {
+    let set = every_rule();
     if path.is_dir() {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(path)
-            .into_iter()
-            .flatten()
-            .flatten()
-            .map(|e| e.path())
-            .collect();
-        files.sort();
-        common::lint_paths(&files, set)
+        common::lint_paths(&entries(path), &set)
     } else {
-        common::lint_one(path, set)
+        common::lint_one(path, &set)
     }
 }
 
@@ -60,13 +115,49 @@ fn render_code(out: &Outcome, code: &str) -> String {
     s
 }
 
-#[test]
-fn codes_and_names_are_unique_and_documented() {
+fn fails(r: &RuleDef, path: &Path) -> Result<(), Failed> {
+    let out = lint_fixture(path);
+    if !out.findings.iter().any(|x| x.code == r.code) {
+        let seen: Vec<_> = out.findings.iter().map(|x| x.code.as_ref()).collect();
+        return Err(format!(
+            "{} is silent on {} (findings: {seen:?})",
+            r.code,
+            path.display()
+        )
+        .into());
+    }
+    insta::assert_snapshot!(
+        format!("{}_{}", r.code, stem(path)),
+        render_code(&out, r.code)
+    );
+    Ok(())
+}
+
+fn passes(r: &RuleDef, path: &Path) -> Result<(), Failed> {
+    let out = lint_fixture(path);
+    let hits: Vec<_> = out
+        .findings
+        .iter()
+        .filter(|x| x.code == r.code)
+        .map(|x| &x.message)
+        .collect();
+    if hits.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("{} should pass but got {hits:?}", path.display()).into())
+    }
+}
+
+fn codes_and_names_are_unique_and_documented() -> Result<(), Failed> {
     let mut codes = HashSet::new();
     let mut names = HashSet::new();
     for r in registry() {
-        assert!(codes.insert(r.code), "duplicate code {}", r.code);
-        assert!(names.insert(r.name), "duplicate name {}", r.name);
+        if !codes.insert(r.code) {
+            return Err(format!("duplicate code {}", r.code).into());
+        }
+        if !names.insert(r.name) {
+            return Err(format!("duplicate name {}", r.name).into());
+        }
         for heading in [
             "## What it does",
             "## Why it matters",
@@ -75,56 +166,66 @@ fn codes_and_names_are_unique_and_documented() {
             "## How to fix",
             "## References",
         ] {
-            assert!(r.doc.contains(heading), "{} doc lacks {heading}", r.code);
+            if !r.doc.contains(heading) {
+                return Err(format!("{} doc lacks {heading}", r.code).into());
+            }
         }
+    }
+    Ok(())
+}
+
+/// Every rule that runs on input (not the `.pim-lint.yaml` ones, covered by tests/config.rs)
+/// has at least one failing and one passing fixture.
+fn every_rule_has_failing_and_passing_fixtures() -> Result<(), Failed> {
+    let mut lacking = Vec::new();
+    for r in registry().iter().filter(|r| r.needs != Needs::Config) {
+        let cases = fixtures(r.code);
+        if !cases.iter().any(|(k, _)| matches!(k, Kind::Fail)) {
+            lacking.push(format!(
+                "{} has no failing fixture in {FIXTURES}/{}",
+                r.code, r.code
+            ));
+        }
+        if !cases.iter().any(|(k, _)| matches!(k, Kind::Pass)) {
+            lacking.push(format!(
+                "{} has no passing fixture in {FIXTURES}/{}",
+                r.code, r.code
+            ));
+        }
+    }
+    if lacking.is_empty() {
+        Ok(())
+    } else {
+        Err(lacking.join("\n").into())
     }
 }
 
-#[test]
-fn every_rule_fails_and_passes_its_fixtures() {
-    let set = common::every_rule();
-    for r in registry() {
-        if r.needs == pim_lint::rules::Needs::Config {
-            continue; // about .pim-lint.yaml itself: covered by tests/config.rs
+/// No fixture is silently skipped: each directory is a registered rule that runs on input, and
+/// each entry in it is named `fail*` or `pass*`.
+fn every_fixture_belongs_to_a_rule() -> Result<(), Failed> {
+    let mut stray = Vec::new();
+    for dir in entries(Path::new(FIXTURES)) {
+        let code = stem(&dir);
+        if !registry()
+            .iter()
+            .any(|r| r.code == code && r.needs != Needs::Config)
+        {
+            stray.push(format!(
+                "{} is not a rule that runs on input",
+                dir.display()
+            ));
+            continue;
         }
-        let (fail, pass) = fixtures(r.code);
-        assert!(
-            !fail.is_empty(),
-            "{} has no failing fixture in fixtures/rules/{}",
-            r.code,
-            r.code
-        );
-        assert!(
-            !pass.is_empty(),
-            "{} has no passing fixture in fixtures/rules/{}",
-            r.code,
-            r.code
-        );
-        for f in &fail {
-            let out = lint_fixture(f, &set);
-            assert!(
-                out.findings.iter().any(|x| x.code == r.code),
-                "{}: {} is silent",
-                r.code,
-                f.display()
-            );
-            let stem = f.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
-            insta::assert_snapshot!(format!("{}_{}", r.code, stem), render_code(&out, r.code));
+        for p in entries(&dir) {
+            let name = stem(&p);
+            if !name.starts_with("fail") && !name.starts_with("pass") {
+                stray.push(format!("{} is named neither fail* nor pass*", p.display()));
+            }
         }
-        for p in &pass {
-            let out = lint_fixture(p, &set);
-            let hits: Vec<_> = out
-                .findings
-                .iter()
-                .filter(|x| x.code == r.code)
-                .map(|x| &x.message)
-                .collect();
-            assert!(
-                hits.is_empty(),
-                "{}: {} should pass but got {hits:?}",
-                r.code,
-                p.display()
-            );
-        }
+    }
+    if stray.is_empty() {
+        Ok(())
+    } else {
+        Err(stray.join("\n").into())
     }
 }
