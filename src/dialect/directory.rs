@@ -10,6 +10,22 @@ use crate::model::directory::{
 };
 use crate::model::{Loc, Problem};
 
+/// Keys of which every directory record [`classify`] recognises has at least one (users:
+/// `userPrincipalName` or `accountEnabled`; groups: `isAssignableToRole`, `securityEnabled`,
+/// `groupTypes` or `mailEnabled`; role definitions: `templateId`; schedules: `principalId`),
+/// lower case. A text without any of them holds no directory record: the context pass uses this
+/// to pass over policy exports without parsing them. Keep it in step with [`classify`].
+pub const MARKER_KEYS: &[&str] = &[
+    "userprincipalname",
+    "accountenabled",
+    "isassignabletorole",
+    "securityenabled",
+    "grouptypes",
+    "mailenabled",
+    "templateid",
+    "principalid",
+];
+
 /// Users, groups, role definitions and role schedules.
 pub struct DirectoryRecords;
 

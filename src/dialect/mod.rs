@@ -50,6 +50,20 @@ static READERS: &[&dyn Reader] = &[
     &directory::DirectoryRecords,
 ];
 
+/// Whether `text` may hold a directory record: false only when none of the keys every record
+/// needs occurs in it (keys compared without regard to ASCII case; a text with `\u` escapes,
+/// which could spell a key, may always hold one).
+pub fn may_hold_directory_records(text: &str) -> bool {
+    if memchr::memmem::find(text.as_bytes(), b"\\u").is_some() {
+        return true;
+    }
+    let lower = text.to_ascii_lowercase();
+    directory::MARKER_KEYS.iter().any(|k| {
+        let quoted = format!("\"{k}\"");
+        memchr::memmem::find(lower.as_bytes(), quoted.as_bytes()).is_some()
+    })
+}
+
 /// Every dialect a policy can carry.
 pub fn dialects() -> impl Iterator<Item = &'static DialectInfo> {
     READERS.iter().flat_map(|r| r.dialects().iter())

@@ -72,7 +72,7 @@ type Read = (ContextFile, Directory, Vec<Problem>);
 
 /// How much of a file the context pass reads to find its first item (more when the item is
 /// longer).
-const HEAD: usize = 64 * 1024;
+const HEAD: usize = 16 * 1024;
 
 /// Whether a JSON document's first item (or its root, when it has no list) is directory context.
 /// `None` when the text does not hold a whole first item.
@@ -101,7 +101,16 @@ fn read_context(index: usize, input: &Input) -> Option<Read> {
     if syntax == Syntax::Json {
         // Only as far as the first item, to tell what the file is.
         let head = input.read_prefix(HEAD).ok()?;
-        let known = utf8_head(&head).and_then(|t| first_is_context(index, t));
+        let text = utf8_head(&head);
+        // A whole first item without any key a directory record needs is not context: most
+        // policy exports are passed over without being parsed.
+        if let Some(t) = text
+            && json::first_item_end(t).is_some()
+            && !dialect::may_hold_directory_records(t)
+        {
+            return None;
+        }
+        let known = text.and_then(|t| first_is_context(index, t));
         match known {
             Some(false) => return None,
             Some(true) => {}

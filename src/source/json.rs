@@ -487,3 +487,96 @@ impl<'a> Parser<'a> {
         }
     }
 }
+
+/// Where the first item of a document ends (the item [`first_item`] would return), found by
+/// scanning brackets and strings without building anything; `None` when the text ends first or
+/// is not shaped like JSON. A cheap way to know that a head of a file holds a whole first item.
+pub fn first_item_end(text: &str) -> Option<usize> {
+    let s = text.as_bytes();
+    let mut i = skip_ws(s, 0);
+    match s.get(i)? {
+        b'[' => {
+            i = skip_ws(s, i + 1);
+            if s.get(i) == Some(&b']') {
+                return Some(i + 1);
+            }
+            skip_value(s, i, 0)
+        }
+        b'{' => {
+            // The items of a root `value` list are streamed; otherwise the root is the item.
+            let root = i;
+            i = skip_ws(s, i + 1);
+            while s.get(i) == Some(&b'"') {
+                let key_end = skip_string(s, i)?;
+                let key = &s[i + 1..key_end - 1];
+                i = skip_ws(s, key_end);
+                if s.get(i) != Some(&b':') {
+                    return None;
+                }
+                i = skip_ws(s, i + 1);
+                if key == b"value" && s.get(i) == Some(&b'[') {
+                    i = skip_ws(s, i + 1);
+                    if s.get(i) == Some(&b']') {
+                        break;
+                    }
+                    return skip_value(s, i, 0);
+                }
+                i = skip_ws(s, skip_value(s, i, 0)?);
+                match s.get(i)? {
+                    b',' => i = skip_ws(s, i + 1),
+                    b'}' => break,
+                    _ => return None,
+                }
+            }
+            skip_value(s, root, 0)
+        }
+        _ => skip_value(s, i, 0),
+    }
+}
+
+fn skip_ws(s: &[u8], mut i: usize) -> usize {
+    while matches!(s.get(i), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+        i += 1;
+    }
+    i
+}
+
+/// The end of the string starting at `i` (after its closing quote).
+fn skip_string(s: &[u8], i: usize) -> Option<usize> {
+    let mut j = i + 1;
+    loop {
+        let k = j + memchr::memchr2(b'"', b'\\', s.get(j..)?)?;
+        if s[k] == b'\\' {
+            j = k + 2;
+        } else {
+            return Some(k + 1);
+        }
+    }
+}
+
+/// The end of the value starting at `i`.
+fn skip_value(s: &[u8], i: usize, depth: usize) -> Option<usize> {
+    if depth > MAX_DEPTH {
+        return None;
+    }
+    match s.get(i)? {
+        b'"' => skip_string(s, i),
+        b'{' | b'[' => {
+            let mut j = skip_ws(s, i + 1);
+            loop {
+                match s.get(j)? {
+                    b'}' | b']' => return Some(j + 1),
+                    b',' | b':' => j = skip_ws(s, j + 1),
+                    _ => j = skip_ws(s, skip_value(s, j, depth + 1)?),
+                }
+            }
+        }
+        _ => {
+            let mut j = i;
+            while !matches!(s.get(j)?, b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r') {
+                j += 1;
+            }
+            Some(j)
+        }
+    }
+}

@@ -252,3 +252,27 @@ fn json_duplicate_reports_match_a_plain_scan_for_objects_of_every_size() {
         assert_eq!(json_duplicates(&text), expected, "{text}");
     }
 }
+
+#[test]
+fn first_item_end_finds_what_first_item_reads() {
+    for text in [
+        r#"{"@odata.context": "x", "value": [{"a": [1, {"b": "]}"}]}, {"c": 2}]}"#,
+        r#"[ {"a": "\"}"} , 2 ]"#,
+        r#"{"id": "p", "rules": [{"x": true}]}"#,
+        r#"{"value": []}"#,
+    ] {
+        let end = super::json::first_item_end(text).expect(text);
+        let (ptr, item) = super::json::first_item(text).expect(text);
+        if ptr.is_empty() {
+            assert_eq!(end, item.span.end.max(text.trim_end().len()), "{text}");
+        } else {
+            assert_eq!(end, item.span.end, "{text}");
+        }
+    }
+    // Cut short: the first item is not whole.
+    assert_eq!(super::json::first_item_end(r#"{"value": [{"a": 1"#), None);
+    assert_eq!(
+        super::json::first_item_end(r#"{"id": "p", "rules": ["#),
+        None
+    );
+}
