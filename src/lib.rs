@@ -1,6 +1,7 @@
 //! pim-lint: a policy-as-code linter for Microsoft Entra PIM role settings.
 pub mod app;
 pub mod cli;
+pub mod datafile;
 pub mod dialect;
 pub mod lint;
 pub mod model;
@@ -8,3 +9,4 @@ pub mod pack;
 pub mod report;
 pub mod rules;
 pub mod source;
+mod suggest;

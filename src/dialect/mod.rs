@@ -14,6 +14,26 @@ use crate::model::{Dialect, Policy, PolicyKind, Problem, RoleRef};
 use crate::source::Node;
 use read::{Field, Obj, child};
 
+/// The dialect names pack selectors (`dialects:`) and reports use, e.g. `graph`, `arm`.
+pub fn names() -> impl Iterator<Item = &'static str> {
+    use Dialect::*;
+    [
+        Graph,
+        GraphAssignment,
+        Arm,
+        ArmAssignment,
+        PowerShell,
+        ScubaGear,
+    ]
+    .into_iter()
+    .map(crate::model::view::dialect_name)
+}
+
+/// Whether `name` is a dialect name (pack selectors are checked with it).
+pub fn is_known(name: &str) -> bool {
+    names().any(|n| n == name)
+}
+
 /// A policy assignment that only links a policy to its role (no expanded policy). Used to join
 /// a bare policy list with an assignment list exported beside it.
 #[derive(Debug, Clone)]

@@ -4,10 +4,9 @@
 
 pub mod cases;
 pub mod config;
-mod diag;
 pub mod suppress;
 
-pub use diag::ConfigError;
+pub use crate::datafile::ConfigError;
 
 use crate::model::role::KnownRole;
 use crate::model::{Dialect, IsoDuration, Policy, PolicyKind, RoleCatalog, Tier};

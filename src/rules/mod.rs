@@ -6,11 +6,13 @@ pub mod approval;
 pub mod assignment;
 pub mod context;
 pub mod notification;
+pub mod params;
 pub mod util;
 pub mod validity;
 
 use crate::model::directory::Directory;
 use crate::model::{IsoDuration, Policy, PolicyKind, Tier};
+pub use params::Params;
 use serde::Serialize;
 use std::fmt;
 
