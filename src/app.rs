@@ -1,9 +1,9 @@
 //! Runs a parsed command line: loads packs and roles, lints, renders, decides the exit code.
 
 use crate::cli::{CheckArgs, Cli, ColorChoice, Command, FailOn, Format, RulesArgs};
+use crate::config::{self, Config, Date};
 use crate::lint;
 use crate::model::RoleCatalog;
-use crate::pack::config::{self, Config, Date};
 use crate::pack::suppress;
 use crate::pack::{self, ConfigError, Pack, RuleSet};
 use crate::report::{self, human::Style};
@@ -100,12 +100,12 @@ fn find_config(args: &CheckArgs) -> Result<Option<Config>, ConfigError> {
 
 fn check(args: &CheckArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
     let setup = || -> Result<(Option<Config>, RuleSet, RoleCatalog), ConfigError> {
-        let config = find_config(args)?;
-        let packs = load_packs(&config::pack_specs(&args.packs, config.as_ref()))?;
+        let mut config = find_config(args)?;
+        let packs = config::load_packs(&args.packs, config.as_ref())?;
         let mut ruleset = RuleSet::from_packs(&packs);
-        let mut catalog = pack::builtin_roles()?;
-        if let Some(c) = &config {
-            c.apply_rules(&mut ruleset);
+        let mut catalog = crate::roles::builtin_roles()?;
+        if let Some(c) = &mut config {
+            c.apply_rules(&mut ruleset)?;
             c.apply_roles(&mut catalog);
             ruleset.accounts = c.accounts()?;
         }
@@ -194,7 +194,7 @@ fn terminal_width() -> usize {
 
 /// Role names for role ids in selectors, from the built-in catalogue.
 fn role_label(id: &str) -> String {
-    pack::builtin_roles()
+    crate::roles::builtin_roles()
         .ok()
         .and_then(|c| c.lookup_id(id).map(|r| r.name.clone()))
         .unwrap_or_else(|| id.to_owned())
@@ -411,7 +411,7 @@ fn init(dir: &Path, force: bool, stdout: &mut dyn Write, stderr: &mut dyn Write)
 
 fn test_packs(dirs: &[PathBuf], bless: bool, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
     let run = || -> Result<pack::cases::Report, ConfigError> {
-        pack::cases::run(dirs, &pack::builtin_roles()?, bless)
+        pack::cases::run(dirs, &crate::roles::builtin_roles()?, bless)
     };
     match run() {
         Ok(report) => {
@@ -451,7 +451,7 @@ fn approvers(
     };
     let setup = || -> Result<(RuleSet, RoleCatalog), ConfigError> {
         let config = find_config(&args)?;
-        let mut catalog = pack::builtin_roles()?;
+        let mut catalog = crate::roles::builtin_roles()?;
         let mut ruleset = RuleSet::from_packs(&load_packs(&[])?);
         if let Some(c) = &config {
             c.apply_roles(&mut catalog);

@@ -259,7 +259,7 @@ fn the_config_schema_accepts_the_documented_example() {
             .map(|e| e.to_string())
             .collect::<Vec<_>>()
     );
-    assert!(pim_lint::pack::config::parse("c.yaml".into(), example.as_bytes(), ".".into()).is_ok());
+    assert!(pim_lint::config::parse("c.yaml".into(), example.as_bytes(), ".".into()).is_ok());
     let bad = serde_json::json!({"ignore": [{"rule": "PIM101", "reason": "no selector"}]});
     assert!(!v.is_valid(&bad));
 }
@@ -283,7 +283,7 @@ fn init_writes_starter_files_and_keeps_existing_ones() {
     );
     let cfg = dir.path().join(".pim-lint.yaml");
     assert!(
-        pim_lint::pack::config::load(&cfg, "c".into()).is_ok(),
+        pim_lint::config::load(&cfg, "c".into()).is_ok(),
         "the starter config is valid"
     );
     let wf =

@@ -1,6 +1,6 @@
 //! Applies the config's `ignore` entries to a run's findings.
 
-use super::config::{Config, Date, Ignore};
+use crate::config::{Config, Date, Ignore};
 use crate::lint::{Finding, Outcome};
 use crate::model::RoleCatalog;
 use crate::rules::{self, Severity};
