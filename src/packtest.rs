@@ -11,12 +11,13 @@ use crate::finding::Outcome;
 use crate::input::{Input, display_name};
 use crate::model::RoleCatalog;
 use crate::pack::{ConfigError, RuleSet, load_specs};
-use crate::source::{Node, SourceFile, Syntax};
+use crate::source::{SourceFile, Syntax};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 /// One expected or actual finding.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Expect {
     pub code: String,
     pub line: usize,
@@ -95,55 +96,29 @@ fn expectation_path(input: &Path) -> PathBuf {
 }
 
 fn read_expectations(path: &Path) -> Result<Vec<Expect>, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let src = SourceFile::parse(path.display().to_string(), &bytes, Syntax::Yaml);
+    let display = path.display().to_string();
+    let bytes =
+        crate::datafile::read(path, &display, "expectations").map_err(|e| e.message.clone())?;
+    let src = SourceFile::parse(display.clone(), &bytes, Syntax::Yaml);
+    let at = |span: &std::ops::Range<usize>, msg: &str| {
+        let pos = src.position(span);
+        format!("{display}:{}:{}: {msg}", pos.line, pos.column)
+    };
     let root = match &src.root {
         Ok(r) => r,
-        Err(e) => {
-            let pos = src.position(&(e.offset..e.offset));
-            return Err(format!(
-                "{}:{}:{}: {}",
-                path.display(),
-                pos.line,
-                pos.column,
-                e.message
-            ));
-        }
+        Err(e) => return Err(at(&(e.offset..e.offset), &e.message)),
     };
     if root.is_null() {
         return Ok(Vec::new());
     }
-    let items = root.as_array().ok_or_else(|| {
-        format!(
-            "{}: expected a list of {{code, line, severity}}",
-            path.display()
-        )
-    })?;
+    let items = root
+        .as_array()
+        .ok_or_else(|| format!("{display}: expected a list of {{code, line, severity}}"))?;
     items
         .iter()
         .map(|it| {
-            let s = |k: &str| it.get(k).and_then(Node::as_str).map(str::to_owned);
-            let line = it.get("line").and_then(|n| match &n.value {
-                crate::source::Value::Number(v) => v.parse::<usize>().ok(),
-                _ => None,
-            });
-            match (s("code"), line, s("severity")) {
-                (Some(code), Some(line), Some(severity)) => Ok(Expect {
-                    code,
-                    line,
-                    severity,
-                    message: s("message"),
-                }),
-                _ => {
-                    let pos = src.position(&it.span);
-                    Err(format!(
-                        "{}:{}:{}: each expectation needs code, line and severity",
-                        path.display(),
-                        pos.line,
-                        pos.column
-                    ))
-                }
-            }
+            serde_json::from_value::<Expect>(it.to_json())
+                .map_err(|_| at(&it.span, "each expectation needs code, line and severity"))
         })
         .collect()
 }

@@ -1,8 +1,8 @@
 //! Applies the config's `ignore` entries to a run's findings.
 
+use crate::config::{Config, Date, Ignore};
 use crate::finding::{Finding, Outcome};
 use crate::model::RoleCatalog;
-use crate::pack::config::{Config, Date, Ignore};
 use crate::rules::validity::{expired_ignore, unused_ignore};
 use crate::rules::{self, Severity};
 
@@ -127,7 +127,7 @@ pub fn apply(out: &mut Outcome, config: &Config, set: &crate::pack::RuleSet, tod
                 "PIM013",
                 severity,
                 span,
-                expired_ignore::message(i.rule.code, &u, &i.reason),
+                expired_ignore::message(&i.rule.code, &u, &i.reason),
                 expired_ignore::HELP,
                 expired_ignore::LABEL,
                 out,
@@ -144,7 +144,7 @@ pub fn apply(out: &mut Outcome, config: &Config, set: &crate::pack::RuleSet, tod
                 "PIM014",
                 severity,
                 i.span.clone(),
-                unused_ignore::message(i.rule.code),
+                unused_ignore::message(&i.rule.code),
                 unused_ignore::HELP,
                 unused_ignore::LABEL,
                 out,

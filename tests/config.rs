@@ -260,7 +260,7 @@ fn the_config_schema_accepts_the_documented_example() {
             .map(|e| e.to_string())
             .collect::<Vec<_>>()
     );
-    assert!(pim_lint::pack::config::parse("c.yaml".into(), example.as_bytes(), ".".into()).is_ok());
+    assert!(pim_lint::config::parse("c.yaml".into(), example.as_bytes(), ".".into()).is_ok());
     let bad = serde_json::json!({"ignore": [{"rule": "PIM101", "reason": "no selector"}]});
     assert!(!v.is_valid(&bad));
 }
@@ -284,7 +284,7 @@ fn init_writes_starter_files_and_keeps_existing_ones() {
     );
     let cfg = dir.path().join(".pim-lint.yaml");
     assert!(
-        pim_lint::pack::config::load(&cfg, "c".into()).is_ok(),
+        pim_lint::config::load(&cfg, "c".into()).is_ok(),
         "the starter config is valid"
     );
     let wf =
@@ -319,5 +319,68 @@ fn the_starter_config_validates_against_the_schema() {
         v.iter_errors(&doc)
             .map(|e| e.to_string())
             .collect::<Vec<_>>()
+    );
+}
+
+/// A rule written in a pack (`X-…`) is named in `rules:` overrides and `ignore:` entries like a
+/// built-in rule: by code or name, resolved once the packs are loaded.
+#[test]
+fn user_rules_are_overridden_and_ignored_like_builtin_ones() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    fs::create_dir_all(d.join(".git")).expect("mkdir");
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/packs/exchange-ticket");
+    fs::copy(example.join("pack.yaml"), d.join("pack.yaml")).expect("copy");
+    fs::copy(
+        example.join("cases/exchange-without-ticket.json"),
+        d.join("ex.json"),
+    )
+    .expect("copy");
+    let run = |config: &str| {
+        fs::write(d.join(".pim-lint.yaml"), config).expect("write");
+        json(pim(d).args(["check", "ex.json"]))
+    };
+    let user = |v: &Value| -> Vec<Value> {
+        v["diagnostics"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|x| x["code"] == "X-exchange-ticket")
+            .cloned()
+            .collect()
+    };
+    let (_, v, err) = run("extends: [baseline, pack.yaml]\n");
+    assert_eq!(user(&v).len(), 1, "{err}");
+    assert_eq!(user(&v)[0]["severity"], "error");
+
+    let (_, v, err) = run(
+        "extends: [baseline, pack.yaml]\nrules:\n  exchange-activation-ticket: {severity: warning}\n",
+    );
+    assert_eq!(user(&v).len(), 1, "{err}");
+    assert_eq!(user(&v)[0]["severity"], "warning", "the override applies");
+
+    let (_, v, _) =
+        run("extends: [baseline, pack.yaml]\nrules:\n  X-exchange-ticket: {disabled: true}\n");
+    assert!(user(&v).is_empty());
+
+    let (_, v, err) = run(
+        "extends: [baseline, pack.yaml]\nignore:\n  - rule: X-exchange-ticket\n    file: ex.json\n    reason: \"tickets are enforced by the change process\"\n",
+    );
+    assert!(user(&v).is_empty(), "suppressed: {err}");
+    assert_eq!(v["summary"]["suppressed"], 1);
+    assert!(
+        !codes(&v).contains(&"PIM014".to_owned()),
+        "the ignore was used"
+    );
+
+    let (code, _, err) = run(
+        "extends: [baseline, pack.yaml]\nignore:\n  - rule: X-exchange-tiket\n    file: ex.json\n    reason: r\n",
+    );
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("unknown rule `X-exchange-tiket`")
+            && err.contains(".pim-lint.yaml:3:11")
+            && err.contains("Did you mean `X-exchange-ticket`?"),
+        "{err}"
     );
 }

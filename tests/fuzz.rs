@@ -9,9 +9,10 @@
 
 mod common;
 
+use pim_lint::config;
 use pim_lint::engine;
 use pim_lint::finding::Outcome;
-use pim_lint::pack::{self, RuleSet, config};
+use pim_lint::pack::{self, RuleSet};
 use pim_lint::report;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
@@ -313,7 +314,7 @@ fn pack_and_config_loaders_never_panic_on_mutated_yaml() {
                 let _ = e.all();
             }
             let _ = config::parse(name.clone(), &input, ".".into());
-            let _ = pack::load_roles(name.clone(), &input);
+            let _ = pim_lint::roles::load_roles(name.clone(), &input);
         }));
         if result.is_err() {
             panic!(

@@ -287,3 +287,77 @@ fn an_unreadable_file_fails_the_run_but_the_others_are_reported() {
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("error:"));
 }
+
+/// Every file a loader reads (`--config`, `--pack`, `extends`, `account_mapping`) must be a
+/// regular file: a FIFO, a device or a directory is a run failure naming the path, never a hang;
+/// a file that is not YAML is reported without its bytes.
+#[cfg(unix)]
+#[test]
+fn loaders_read_only_regular_files_and_never_show_a_non_yaml_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    fs::create_dir_all(d.join(".git")).expect("mkdir");
+    fs::copy(GOOD, d.join("p.json")).expect("copy");
+    let fifo = d.join("fifo.yaml");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(made, "mkfifo");
+    fs::create_dir_all(d.join("folder.yaml")).expect("mkdir");
+    let run = |args: &[&str], config: Option<&str>| {
+        match config {
+            Some(c) => write(d, ".pim-lint.yaml", c.as_bytes()),
+            None => {
+                let _ = fs::remove_file(d.join(".pim-lint.yaml"));
+            }
+        }
+        let out = pim()
+            .current_dir(d)
+            .env("PIM_LINT_TEST_SECRET", "hunter2-do-not-print")
+            .args(["check"])
+            .args(args)
+            .arg("p.json")
+            .timeout(std::time::Duration::from_secs(20))
+            .output()
+            .expect("runs");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    for target in ["fifo.yaml", "/dev/zero", "folder.yaml"] {
+        let cases: [(Vec<&str>, Option<String>); 4] = [
+            (vec!["--config", target], None),
+            (vec!["--pack", target], None),
+            (vec![], Some(format!("extends: [baseline, {target}]\n"))),
+            (vec![], Some(format!("account_mapping: {target}\n"))),
+        ];
+        for (args, config) in cases {
+            let (code, err) = run(&args, config.as_deref());
+            assert_eq!(code, Some(2), "{target} {args:?} {config:?}: {err}");
+            assert!(err.contains(target), "names the path: {err}");
+            assert!(
+                err.contains("not a regular file") || err.contains("is a directory"),
+                "{err}"
+            );
+        }
+    }
+    // /proc/self/environ holds the run's secrets: the error says where, not what.
+    if Path::new("/proc/self/environ").exists() {
+        for (args, config) in [
+            (vec!["--config", "/proc/self/environ"], None),
+            (vec!["--pack", "/proc/self/environ"], None),
+            (vec![], Some("extends: [/proc/self/environ]\n")),
+            (vec![], Some("account_mapping: /proc/self/environ\n")),
+        ] {
+            let (code, err) = run(&args, config);
+            assert_eq!(code, Some(2), "{args:?} {config:?}: {err}");
+            assert!(err.contains("/proc/self/environ"), "{err}");
+            assert!(
+                !err.contains("hunter2"),
+                "the file's bytes are shown: {err}"
+            );
+        }
+    }
+}

@@ -48,3 +48,34 @@ fn the_schema_rejects_what_the_loader_rejects() {
         );
     }
 }
+
+#[test]
+fn the_role_catalogue_validates_against_its_schema() {
+    let v = schema("roles.schema.json");
+    let text = std::fs::read_to_string("rules/roles.yaml").expect("roles.yaml");
+    let doc = yaml_to_json(&text);
+    let errors: Vec<String> = v
+        .iter_errors(&doc)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    for bad in [
+        "tier0:\n  - {id: x}\n",
+        "tier0:\n  - {id: x, name: X, platform: aws}\n",
+        "tier1:\n  - {id: x, name: X}\n",
+    ] {
+        assert!(!v.is_valid(&yaml_to_json(bad)), "schema accepts {bad}");
+        assert!(
+            pim_lint::roles::load_roles("r.yaml".into(), bad.as_bytes()).is_err(),
+            "loader accepts {bad}"
+        );
+    }
+}
+
+#[test]
+fn the_account_mapping_schema_matches_the_readme_shape() {
+    let v = schema("account-mapping.schema.json");
+    let good = "people:\n  - name: Blake Chen\n    accounts: [blake@contoso.example, adm-blake@contoso.example]\n";
+    assert!(v.is_valid(&yaml_to_json(good)));
+    assert!(!v.is_valid(&yaml_to_json("people:\n  - name: Blake\n")));
+}

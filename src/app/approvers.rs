@@ -6,7 +6,7 @@ use crate::cli::{CheckArgs, ColorChoice, FailOn, Format};
 use crate::engine;
 use crate::input;
 use crate::model::RoleCatalog;
-use crate::pack::{self, ConfigError, RuleSet};
+use crate::pack::{ConfigError, RuleSet};
 use crate::report;
 use std::io::Write;
 use std::path::PathBuf;
@@ -33,7 +33,7 @@ pub(super) fn approvers(
     };
     let setup = || -> Result<(RuleSet, RoleCatalog), ConfigError> {
         let config = find_config(&args)?;
-        let mut catalog = pack::builtin_roles()?;
+        let mut catalog = crate::roles::builtin_roles()?;
         let mut ruleset = RuleSet::from_packs(&load_packs(&[])?);
         if let Some(c) = &config {
             c.apply_roles(&mut catalog);

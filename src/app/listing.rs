@@ -8,7 +8,7 @@ use std::io::Write;
 
 /// Role names for role ids in selectors, from the built-in catalogue.
 fn role_label(id: &str) -> String {
-    pack::builtin_roles()
+    crate::roles::builtin_roles()
         .ok()
         .and_then(|c| c.lookup_id(id).map(|r| r.name.clone()))
         .unwrap_or_else(|| id.to_owned())

@@ -8,11 +8,11 @@ mod test;
 pub use listing::explain_text;
 
 use crate::cli::{CheckArgs, Cli, ColorChoice, Command, FailOn, Format};
+use crate::config::{self, Config, Date};
 use crate::engine;
 use crate::finding::RunError;
 use crate::input;
 use crate::model::RoleCatalog;
-use crate::pack::config::{self, Config, Date};
 use crate::pack::{self, ConfigError, Pack, RuleSet};
 use crate::report::{self, human::Style};
 use crate::rules::Severity;
@@ -109,12 +109,12 @@ pub(crate) fn find_config(args: &CheckArgs) -> Result<Option<Config>, ConfigErro
 
 fn check(args: &CheckArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
     let setup = || -> Result<(Option<Config>, RuleSet, RoleCatalog), ConfigError> {
-        let config = find_config(args)?;
-        let packs = load_packs(&config::pack_specs(&args.packs, config.as_ref()))?;
+        let mut config = find_config(args)?;
+        let packs = config::load_packs(&args.packs, config.as_ref())?;
         let mut ruleset = RuleSet::from_packs(&packs);
-        let mut catalog = pack::builtin_roles()?;
-        if let Some(c) = &config {
-            c.apply_rules(&mut ruleset);
+        let mut catalog = crate::roles::builtin_roles()?;
+        if let Some(c) = &mut config {
+            c.apply_rules(&mut ruleset)?;
             c.apply_roles(&mut catalog);
             ruleset.accounts = c.accounts()?;
         }

@@ -1,7 +1,7 @@
 //! `pim-lint test`: a pack's own cases.
 
 use super::{EXIT_CLEAN, EXIT_FAILURE, EXIT_FINDINGS, print_config_error};
-use crate::pack::{self, ConfigError};
+use crate::pack::ConfigError;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -12,7 +12,7 @@ pub(super) fn test_packs(
     stderr: &mut dyn Write,
 ) -> u8 {
     let run = || -> Result<crate::packtest::Report, ConfigError> {
-        crate::packtest::run(dirs, &pack::builtin_roles()?, bless)
+        crate::packtest::run(dirs, &crate::roles::builtin_roles()?, bless)
     };
     match run() {
         Ok(report) => {

@@ -81,6 +81,11 @@ pub fn describe(d: Dialect) -> &'static str {
         .map_or("role management policy", |i| i.describe)
 }
 
+/// The dialect names pack selectors (`dialects:`) and reports use, e.g. `graph`, `arm`.
+pub fn names() -> impl Iterator<Item = &'static str> {
+    dialects().map(|d| d.dialect.name())
+}
+
 /// A policy assignment that only links a policy to its role (no expanded policy). Used to join
 /// a bare policy list with an assignment list exported beside it.
 #[derive(Debug, Clone)]

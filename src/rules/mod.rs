@@ -44,11 +44,13 @@ pub(crate) mod approval;
 pub(crate) mod assignment;
 pub(crate) mod context;
 pub(crate) mod notification;
+pub mod params;
 pub(crate) mod util;
 pub(crate) mod validity;
 
 use crate::model::directory::Directory;
 use crate::model::{IsoDuration, Policy, PolicyKind, Tier};
+pub use params::Params;
 use serde::Serialize;
 use std::fmt;
 
@@ -172,7 +174,7 @@ impl fmt::Debug for RuleDef {
 #[derive(Debug)]
 pub struct Ctx<'a> {
     pub tier: Option<Tier>,
-    pub params: &'a serde_json::Map<String, serde_json::Value>,
+    pub params: &'a Params,
     /// Directory context, for rules that need it (`Needs::Directory`).
     pub directory: Option<&'a Directory>,
     /// The other policies of the run that directory rules compare with (PIM501).
@@ -186,10 +188,7 @@ static NO_ACCOUNTS: std::sync::LazyLock<std::collections::HashMap<String, String
 
 impl<'a> Ctx<'a> {
     /// A context without directory data.
-    pub fn new(
-        tier: Option<Tier>,
-        params: &'a serde_json::Map<String, serde_json::Value>,
-    ) -> Ctx<'a> {
+    pub fn new(tier: Option<Tier>, params: &'a Params) -> Ctx<'a> {
         Ctx {
             tier,
             params,
@@ -202,41 +201,24 @@ impl<'a> Ctx<'a> {
 
 impl Ctx<'_> {
     pub fn count(&self, name: &str, default: u64) -> u64 {
-        self.params
-            .get(name)
-            .and_then(serde_json::Value::as_u64)
-            .unwrap_or(default)
+        self.params.count(name).unwrap_or(default)
     }
 
     pub fn duration(&self, name: &str) -> Option<IsoDuration> {
-        self.params
-            .get(name)
-            .and_then(|v| v.as_str())
-            .and_then(|s| IsoDuration::parse(s).ok())
+        self.params.duration(name)
     }
 
     /// A per-tier duration (`caps: {tier0: PT4H}`) for this policy's tier.
     pub fn duration_for_tier(&self, name: &str) -> Option<IsoDuration> {
-        let tier = self.tier?;
-        self.params
-            .get(name)
-            .and_then(|m| m.get(tier.as_str()))
-            .and_then(|v| v.as_str())
-            .and_then(|s| IsoDuration::parse(s).ok())
+        self.params.duration_for_tier(name, self.tier?)
     }
 
     pub fn flag(&self, name: &str) -> bool {
-        self.params
-            .get(name)
-            .and_then(serde_json::Value::as_bool)
-            .unwrap_or(false)
+        self.params.flag(name).unwrap_or(false)
     }
 
     pub fn severity(&self, name: &str) -> Option<Severity> {
-        self.params
-            .get(name)
-            .and_then(|v| v.as_str())
-            .and_then(Severity::parse)
+        self.params.severity(name)
     }
 }
 

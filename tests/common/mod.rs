@@ -8,7 +8,7 @@ use pim_lint::rules::{self, Needs, Severity};
 use std::path::{Path, PathBuf};
 
 pub fn catalog() -> RoleCatalog {
-    pack::builtin_roles().expect("built-in roles load")
+    pim_lint::roles::builtin_roles().expect("built-in roles load")
 }
 
 pub fn baseline() -> RuleSet {

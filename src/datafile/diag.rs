@@ -18,7 +18,9 @@ pub struct Inner {
     pub span: Range<usize>,
     pub line: usize,
     pub column: usize,
-    source: NamedSource<Arc<str>>,
+    /// The text shown around the span; `None` for a file that is not the kind expected (its
+    /// bytes are never printed: it may be `/proc/self/environ` or a key file).
+    source: Option<NamedSource<Arc<str>>>,
     /// Further errors in the same file.
     pub others: Vec<ConfigError>,
 }
@@ -38,9 +40,31 @@ impl ConfigError {
             span,
             line: pos.line,
             column: pos.column,
-            source: NamedSource::new(src.name.clone(), src.text.clone()),
+            source: Some(NamedSource::new(src.name.clone(), src.text.clone())),
             others: Vec::new(),
         }))
+    }
+
+    /// An error about a file as a whole, shown without any of its content (line and column 0
+    /// when the error has no place: the file cannot be read, or is not the expected kind).
+    pub fn plain(file: &str, message: String, help: Option<String>) -> ConfigError {
+        ConfigError(Box::new(Inner {
+            file: file.to_owned(),
+            message,
+            help,
+            span: 0..0,
+            line: 0,
+            column: 0,
+            source: None,
+            others: Vec::new(),
+        }))
+    }
+
+    /// Sets the line and column a [`ConfigError::plain`] error names in its message.
+    pub(crate) fn positioned(mut self, line: usize, column: usize) -> ConfigError {
+        self.0.line = line;
+        self.0.column = column;
+        self
     }
 
     /// Chains another error of the same file so all are shown at once.
@@ -82,10 +106,11 @@ impl Diagnostic for ConfigError {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        Some(&self.source)
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.source.as_ref()?;
         let len = self.span.end.saturating_sub(self.span.start);
         Some(Box::new(std::iter::once(
             LabeledSpan::new_primary_with_span(Some("here".into()), (self.span.start, len)),

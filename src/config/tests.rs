@@ -1,0 +1,163 @@
+use super::*;
+use crate::pack::{RuleSet, load_pack};
+use crate::rules::Severity;
+
+fn config(text: &str) -> Result<Config, ConfigError> {
+    parse("c.yaml".into(), text.as_bytes(), ".".into())
+}
+
+fn messages(e: &ConfigError) -> Vec<(usize, usize, String)> {
+    e.all()
+        .iter()
+        .map(|e| (e.line, e.column, e.message.clone()))
+        .collect()
+}
+
+/// The baseline plus a pack with one user rule, `X-ticket` named `exchange-ticket`.
+fn with_user_rule() -> RuleSet {
+    let user = "name: mine\nrules:\n  - {rule: X-ticket, name: exchange-ticket, severity: error, message: m, schema: {}}\n";
+    let packs = [
+        crate::pack::builtin_pack("baseline").unwrap().unwrap(),
+        load_pack("mine.yaml".into(), user.as_bytes()).unwrap(),
+    ];
+    RuleSet::from_packs(&packs)
+}
+
+#[test]
+fn a_misspelled_or_mistyped_override_parameter_is_an_error_at_its_line() {
+    let e =
+        config("rules:\n  PIM103:\n    params: {mni: 2}\n  PIM204: {params: {caps: {tier0: 8}}}\n")
+            .unwrap_err();
+    let m = messages(&e);
+    assert_eq!(
+        (m[0].0, m[0].1, m[0].2.as_str()),
+        (3, 14, "unknown parameter `mni` for PIM103")
+    );
+    assert_eq!(m[1].0, 4);
+    assert!(
+        m[1].2
+            .contains("parameter `caps` of PIM204: expected an ISO 8601 duration"),
+        "{m:?}"
+    );
+}
+
+#[test]
+fn an_unknown_builtin_code_is_reported_when_the_config_is_read() {
+    let e = config("ignore:\n  - {rule: PIM1O1, role: x, reason: r}\n").unwrap_err();
+    assert_eq!(messages(&e)[0], (2, 12, "unknown rule `PIM1O1`".into()));
+    assert!(
+        e.help
+            .as_deref()
+            .is_some_and(|h| h.starts_with("Did you mean `PIM101`?"))
+    );
+}
+
+#[test]
+fn user_rules_are_overridden_and_ignored_like_builtin_ones() {
+    let mut set = with_user_rule();
+    let mut c = config("rules:\n  exchange-ticket: {severity: {tier0: note}}\nignore:\n  - {rule: X-ticket, role: Exchange Administrator, reason: r}\n  - {rule: exchange-ticket, role: x, reason: r}\n").unwrap();
+    assert!(
+        !c.rules[0].rule.resolved,
+        "resolved once the packs are loaded"
+    );
+    c.apply_rules(&mut set).unwrap();
+    assert_eq!(c.rules[0].rule.code, "X-ticket");
+    assert_eq!(c.ignores[0].rule.code, "X-ticket");
+    assert_eq!(c.ignores[1].rule.code, "X-ticket");
+    let u = set.user_rule("X-ticket").unwrap();
+    assert_eq!(u.severity.max(), Some(Severity::Note));
+
+    let mut set = with_user_rule();
+    let mut c = config("rules:\n  X-ticket: {disabled: true}\n").unwrap();
+    c.apply_rules(&mut set).unwrap();
+    assert!(set.user_rules.is_empty());
+}
+
+#[test]
+fn an_unknown_user_rule_is_reported_at_its_line_once_the_packs_are_loaded() {
+    let mut set = with_user_rule();
+    let mut c = config("rules:\n  X-tickt: {severity: error}\n  X-ticket: {params: {a: 1}}\nignore:\n  - {rule: exchange-tikcet, role: x, reason: r}\n").unwrap();
+    let e = c.apply_rules(&mut set).unwrap_err();
+    let m = messages(&e);
+    assert_eq!(
+        (m[0].0, m[0].1, m[0].2.as_str()),
+        (2, 3, "unknown rule `X-tickt`"),
+        "{m:?}"
+    );
+    assert!(
+        e.help
+            .as_deref()
+            .is_some_and(|h| h.starts_with("Did you mean `X-ticket`?"))
+    );
+    assert_eq!(
+        (m[1].0, m[1].2.as_str()),
+        (3, "X-ticket is a user-defined rule: it takes no `params`")
+    );
+    assert_eq!(
+        (m[2].0, m[2].2.as_str()),
+        (5, "unknown rule `exchange-tikcet`")
+    );
+}
+
+#[test]
+fn dates_must_exist_and_ignores_need_reasons_and_selectors() {
+    let e = config("ignore:\n  - {rule: PIM101, role: x, reason: r, until: 2027-02-29}\n  - {rule: PIM101, role: x, reason: \" \"}\n  - {rule: PIM101, reason: r}\n  - {rule: PIM101, role: x, reason: r, until: 27-3-1}\n").unwrap_err();
+    let m = messages(&e);
+    assert_eq!(
+        (m[0].0, m[0].1, m[0].2.as_str()),
+        (2, 47, "`2027-02-29` is not a date")
+    );
+    assert_eq!(
+        (m[1].0, m[1].2.as_str()),
+        (3, "every ignore needs a `reason`")
+    );
+    assert_eq!(
+        (m[2].0, m[2].2.as_str()),
+        (4, "an ignore needs a selector: policy, role, scope or file")
+    );
+    assert_eq!(
+        (m[3].0, m[3].2.as_str()),
+        (5, "expected a date like 2027-03-31, found `27-3-1`")
+    );
+    assert!(config("ignore:\n  - {rule: PIM101, role: x, reason: r, until: 2028-02-29}\n").is_ok());
+}
+
+#[test]
+fn a_role_in_two_tiers_and_a_rule_configured_twice_are_errors() {
+    let e = config("roles:\n  tier0: [Reports Reader]\n  privileged: [reports reader]\nrules:\n  PIM101: {disabled: true}\n  approval-required: {severity: error}\n").unwrap_err();
+    let m = messages(&e);
+    assert!(m[0].2.contains("is put in two tiers"), "{m:?}");
+    assert!(m[1].2.contains("PIM101 is configured twice"), "{m:?}");
+}
+
+#[test]
+fn an_empty_config_is_no_settings() {
+    let c = config("# nothing yet\n").unwrap();
+    assert!(c.rules.is_empty() && c.ignores.is_empty() && c.extends.is_empty());
+    let c = config("extends:\nrules:\nignore:\n").unwrap();
+    assert!(c.rules.is_empty());
+}
+
+#[test]
+fn the_account_mapping_is_schema_checked() {
+    let m = accounts::parse(
+        "a.yaml".into(),
+        b"people:\n  - {name: A, accounts: [a@x, b@x]}\n",
+    )
+    .unwrap();
+    assert_eq!(m.get("b@x").map(String::as_str), Some("A"));
+    let e = accounts::parse(
+        "a.yaml".into(),
+        b"people:\n  - {name: A, accounts: [a@x]}\n  - {name: B, accounts: [A@x]}\n  - {name: C}\n",
+    )
+    .unwrap_err();
+    let m = messages(&e);
+    assert_eq!(
+        (m[0].0, m[0].2.as_str()),
+        (3, "account `A@x` is listed for A and B")
+    );
+    assert_eq!(
+        (m[1].0, m[1].2.as_str()),
+        (4, "each person needs `name` and `accounts`")
+    );
+}

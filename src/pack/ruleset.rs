@@ -1,0 +1,130 @@
+//! The resolved set of rules of a run, and looking a rule up by code or name — built-in or
+//! written in a pack.
+
+use super::{Entry, Pack, SeveritySpec, UserRule};
+use crate::rules::{self, RuleDef, Severity};
+use std::collections::HashMap;
+
+/// Rules a run always has, whatever the packs say (a config may still disable them): without
+/// them an unreadable or unexpanded file would pass silently under a framework pack.
+const ALWAYS_ON: &[&str] = &["PIM001", "PIM002", "PIM005"];
+
+/// The resolved set of rules for a run: the packs merged, a later pack replacing all entries of
+/// an earlier one for each rule it names.
+#[derive(Debug, Clone, Default)]
+pub struct RuleSet {
+    pub entries: Vec<Entry>,
+    pub user_rules: Vec<UserRule>,
+    /// Accounts of one person (config `account_mapping`): user id or UPN, lower case → person.
+    pub accounts: HashMap<String, String>,
+}
+
+/// A rule as `explain`, `rules` and SARIF show it: built-in or user-defined alike.
+#[derive(Debug, Clone, Copy)]
+pub struct RuleInfo<'a> {
+    pub code: &'a str,
+    pub name: &'a str,
+    /// One line: what the rule checks (a user rule's `message`).
+    pub summary: &'a str,
+    /// Markdown documentation.
+    pub doc: &'a str,
+    /// The built-in rule; `None` for a user-defined one.
+    pub builtin: Option<&'static RuleDef>,
+    /// The user-defined rule; `None` for a built-in one.
+    pub user: Option<&'a UserRule>,
+}
+
+impl<'a> RuleInfo<'a> {
+    fn builtin(r: &'static RuleDef) -> RuleInfo<'a> {
+        RuleInfo {
+            code: r.code,
+            name: r.name,
+            summary: r.summary,
+            doc: r.doc,
+            builtin: Some(r),
+            user: None,
+        }
+    }
+
+    fn user(u: &'a UserRule) -> RuleInfo<'a> {
+        RuleInfo {
+            code: &u.code,
+            name: &u.name,
+            summary: &u.message,
+            doc: &u.doc,
+            builtin: None,
+            user: Some(u),
+        }
+    }
+}
+
+impl RuleSet {
+    pub fn from_packs(packs: &[Pack]) -> RuleSet {
+        let mut set = RuleSet::default();
+        for pack in packs {
+            let codes: Vec<&str> = pack.entries.iter().map(|e| e.rule.code).collect();
+            set.entries.retain(|x| !codes.contains(&x.rule.code));
+            set.entries.extend(pack.entries.iter().cloned());
+            set.user_rules.retain(|x| {
+                !pack
+                    .user_rules
+                    .iter()
+                    .any(|u| u.code.eq_ignore_ascii_case(&x.code))
+            });
+            set.user_rules.extend(pack.user_rules.iter().cloned());
+        }
+        for code in ALWAYS_ON {
+            if set.entry(code).is_none()
+                && let Some(rule) = rules::lookup(code)
+            {
+                set.entries
+                    .push(Entry::new(rule, SeveritySpec::All(Severity::Error)));
+            }
+        }
+        set.entries.sort_by_key(|e| e.rule.code);
+        set
+    }
+
+    /// The first entry for a rule.
+    pub fn entry(&self, code: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.rule.code == code)
+    }
+
+    pub fn entries_for<'a>(&'a self, code: &'a str) -> impl Iterator<Item = &'a Entry> + 'a {
+        self.entries.iter().filter(move |e| e.rule.code == code)
+    }
+
+    /// The user-defined rule with this code (case-insensitive) or name.
+    pub fn user_rule(&self, code_or_name: &str) -> Option<&UserRule> {
+        self.user_rules
+            .iter()
+            .rev()
+            .find(|u| u.code.eq_ignore_ascii_case(code_or_name) || u.name == code_or_name)
+    }
+
+    /// A rule by code (case-insensitive) or name: built-in first, then the packs' own rules.
+    pub fn lookup(&self, code_or_name: &str) -> Option<RuleInfo<'_>> {
+        rules::lookup(code_or_name)
+            .map(RuleInfo::builtin)
+            .or_else(|| self.user_rule(code_or_name).map(RuleInfo::user))
+    }
+
+    /// Every rule the run knows: the built-in registry in code order, then the packs' rules.
+    pub fn rules(&self) -> impl Iterator<Item = RuleInfo<'_>> {
+        rules::registry()
+            .iter()
+            .map(|r| RuleInfo::builtin(r))
+            .chain(self.user_rules.iter().map(RuleInfo::user))
+    }
+
+    /// Help for a rule reference that names no rule: the closest code or name, if any.
+    pub(crate) fn unknown_rule_help(&self, text: &str) -> String {
+        let words = self.rules().flat_map(|r| [r.code, r.name]);
+        match crate::suggest::did_you_mean(text, words) {
+            Some(g) => {
+                format!("Did you mean `{g}`? `pim-lint rules` lists every rule code and name.")
+            }
+            None => "`pim-lint rules` lists every rule code and name.".into(),
+        }
+    }
+}
