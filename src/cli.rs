@@ -53,8 +53,14 @@ pub enum Command {
     },
     /// Print a rule's documentation: what it checks, why, failing and passing examples, how to fix.
     Explain {
-        /// Rule code (PIM007) or name (mfa-authcontext-conflict).
+        /// Rule code (PIM007) or name (mfa-authcontext-conflict), or a pack's own rule (X-…).
         rule: String,
+        /// Packs to look for a user-defined rule in (default: the config's, else baseline).
+        #[arg(long = "pack", value_name = "NAME|FILE")]
+        packs: Vec<String>,
+        /// Config file (default: .pim-lint.yaml found upward from the current directory).
+        #[arg(long)]
+        config: Option<PathBuf>,
     },
 }
 

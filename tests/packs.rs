@@ -310,3 +310,51 @@ fn the_normalised_policy_validates_against_its_published_schema() {
         }
     }
 }
+
+#[test]
+fn a_user_rule_is_in_sarif_driver_rules_and_explain_like_a_builtin() {
+    let pack = "examples/packs/exchange-ticket/pack.yaml";
+    let out = pim()
+        .args(["check", "--format", "sarif", "--no-config", "--pack", pack])
+        .arg("examples/packs/exchange-ticket/cases/exchange-without-ticket.json")
+        .output()
+        .expect("runs");
+    let v: Value = serde_json::from_slice(&out.stdout).expect("sarif");
+    let run = &v["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
+    let (index, rule) = rules
+        .iter()
+        .enumerate()
+        .find(|(_, r)| r["id"].as_str().is_some_and(|id| id.starts_with("X-")))
+        .expect("the pack's rule among driver.rules");
+    assert!(
+        rule["shortDescription"]["text"]
+            .as_str()
+            .is_some_and(|t| !t.is_empty())
+    );
+    assert!(
+        rule.get("helpUri").is_none(),
+        "no docs page for a pack's own rule"
+    );
+    let result = run["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .find(|r| r["ruleId"] == rule["id"])
+        .expect("a result of the user rule");
+    assert_eq!(result["ruleIndex"].as_u64(), Some(index as u64));
+
+    let code = rule["id"].as_str().expect("id");
+    let out = pim()
+        .args(["explain", code, "--pack", pack])
+        .output()
+        .expect("runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with(&format!("# {code} ")), "{text}");
+}

@@ -2,9 +2,11 @@
 
 use super::{EXIT_CLEAN, EXIT_FAILURE, load_packs, print_config_error};
 use crate::cli::RulesArgs;
+use crate::config;
 use crate::pack::{self, RuleSet};
 use crate::rules::{self};
 use std::io::Write;
+use std::path::{Path, PathBuf};
 
 /// Role names for role ids in selectors, from the built-in catalogue.
 fn role_label(id: &str) -> String {
@@ -164,14 +166,47 @@ pub fn explain_text(r: &rules::RuleDef) -> String {
     s
 }
 
-pub(super) fn explain(rule: &str, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
-    let Some(r) = rules::lookup(rule) else {
+/// `explain` for a built-in rule, or for a rule a pack defines (the packs of the config found
+/// from the current directory, or `--pack`).
+pub(super) fn explain(
+    rule: &str,
+    packs: &[String],
+    config: Option<PathBuf>,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> u8 {
+    if let Some(r) = rules::lookup(rule) {
+        let _ = stdout.write_all(explain_text(r).as_bytes());
+        return EXIT_CLEAN;
+    }
+    let set = match super::config_from(config, Path::new(".")).and_then(|mut c| {
+        let packs = config::load_packs(packs, c.as_ref())?;
+        let mut set = RuleSet::from_packs(&packs);
+        if let Some(c) = &mut c {
+            c.apply_rules(&mut set)?;
+        }
+        Ok(set)
+    }) {
+        Ok(set) => set,
+        Err(e) => {
+            print_config_error(&e, stderr);
+            return EXIT_FAILURE;
+        }
+    };
+    let Some(r) = set.lookup(rule) else {
         let _ = writeln!(
             stderr,
             "error: no rule `{rule}`; `pim-lint rules` lists them"
         );
         return EXIT_FAILURE;
     };
-    let _ = stdout.write_all(explain_text(r).as_bytes());
+    let _ = write!(
+        stdout,
+        "# {} {}\n\n{}.\n\nDefined in a pack (user-defined rule).\n\n{}\n",
+        r.code,
+        r.name,
+        r.summary.trim_end_matches('.'),
+        r.doc.trim_end()
+    );
     EXIT_CLEAN
 }

@@ -28,7 +28,11 @@ pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
     let result = match cli.command {
         Command::Check(args) => check(&args, stdout, stderr),
         Command::Rules(args) => listing::list_rules(&args, stdout, stderr),
-        Command::Explain { rule } => listing::explain(&rule, stdout, stderr),
+        Command::Explain {
+            rule,
+            packs,
+            config,
+        } => listing::explain(&rule, &packs, config, stdout, stderr),
         Command::Init { dir, force } => init::init(&dir, force, stdout, stderr),
         Command::Test { dirs, bless } => test::test_packs(&dirs, bless, stdout, stderr),
         Command::Approvers {
@@ -91,9 +95,20 @@ pub(crate) fn find_config(args: &CheckArgs) -> Result<Option<Config>, ConfigErro
     if args.no_config {
         return Ok(None);
     }
-    let path = match &args.config {
-        Some(p) => Some(p.clone()),
-        None => config::discover(args.paths.first().map_or(Path::new("."), PathBuf::as_path)),
+    config_from(
+        args.config.clone(),
+        args.paths.first().map_or(Path::new("."), PathBuf::as_path),
+    )
+}
+
+/// `--config`, else `.pim-lint.yaml` found upward from `start`.
+pub(crate) fn config_from(
+    given: Option<PathBuf>,
+    start: &Path,
+) -> Result<Option<Config>, ConfigError> {
+    let path = match given {
+        Some(p) => Some(p),
+        None => config::discover(start),
     };
     let Some(path) = path else { return Ok(None) };
     let display = std::env::current_dir()

@@ -1,8 +1,9 @@
 //! SARIF 2.1.0 for GitHub code scanning. Hand-written minimal types (serde_json values).
 
 use crate::finding::Outcome;
+use crate::pack::RuleInfo;
 use crate::pack::{RuleSet, SeveritySpec};
-use crate::rules::{RuleDef, Severity, registry};
+use crate::rules::Severity;
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 
@@ -26,7 +27,7 @@ fn default_level(set: &RuleSet, code: &str) -> Option<Severity> {
 }
 
 /// First paragraph under "## What it does".
-fn full_description(r: &RuleDef) -> String {
+fn full_description(r: &RuleInfo<'_>) -> String {
     r.doc
         .split("## What it does")
         .nth(1)
@@ -35,19 +36,27 @@ fn full_description(r: &RuleDef) -> String {
         .unwrap_or_else(|| r.summary.to_owned())
 }
 
-fn rule_descriptor(r: &RuleDef, set: &RuleSet) -> Value {
-    let lvl = default_level(set, r.code);
+/// A rule as SARIF's `tool.driver.rules` lists it: built-in and pack-defined rules alike.
+fn rule_descriptor(r: &RuleInfo<'_>, set: &RuleSet) -> Value {
+    let lvl = match r.user {
+        Some(u) => u.severity.max(),
+        None => default_level(set, r.code),
+    };
     let security_severity = match lvl {
         Some(Severity::Error) => "8.0",
         Some(Severity::Warning) => "5.0",
         _ => "2.0",
     };
-    let control = set.entry(r.code).and_then(|e| e.control.clone());
-    let mut tags = vec![json!("security"), json!(r.category.as_str())];
+    let control = match r.user {
+        Some(u) => u.control.clone(),
+        None => set.entry(r.code).and_then(|e| e.control.clone()),
+    };
+    let category = r.builtin.map_or("user-defined", |b| b.category.as_str());
+    let mut tags = vec![json!("security"), json!(category)];
     if let Some(c) = &control {
         tags.push(json!(c));
     }
-    json!({
+    let mut d = json!({
         "id": r.code,
         "name": r.name,
         "shortDescription": {"text": r.summary},
@@ -59,7 +68,14 @@ fn rule_descriptor(r: &RuleDef, set: &RuleSet) -> Value {
             "level": lvl.map_or("none", level),
         },
         "properties": {"tags": tags, "precision": "very-high", "security-severity": security_severity},
-    })
+    });
+    // A pack's own rule has no page in this repository's docs.
+    if r.user.is_some()
+        && let Some(o) = d.as_object_mut()
+    {
+        o.remove("helpUri");
+    }
+    d
 }
 
 /// A stable 128-bit hex digest (two FNV-1a 64 passes with different offsets).
@@ -140,7 +156,7 @@ pub fn render(out: &Outcome, set: &RuleSet) -> String {
             }
             json!({
                 "ruleId": f.code,
-                "ruleIndex": registry().iter().position(|r| r.code == f.code),
+                "ruleIndex": set.rules().position(|r| r.code == f.code),
                 "level": level(f.severity),
                 "message": {"text": format!("{text}\n\nHelp: {}", f.help)},
                 "locations": [{
@@ -168,7 +184,7 @@ pub fn render(out: &Outcome, set: &RuleSet) -> String {
                 "version": env!("CARGO_PKG_VERSION"),
                 "semanticVersion": env!("CARGO_PKG_VERSION"),
                 "informationUri": "https://github.com/pim-lint/pim-lint",
-                "rules": registry().iter().map(|r| rule_descriptor(r, set)).collect::<Vec<_>>(),
+                "rules": set.rules().map(|r| rule_descriptor(&r, set)).collect::<Vec<_>>(),
             }},
             "columnKind": "unicodeCodePoints",
             "results": results,
