@@ -45,9 +45,7 @@ fn classify(file: usize, f: &Field<'_>, dir: &mut Directory, out: &mut Vec<Probl
     let problems = out;
 
     // Users.
-    if o.get("userPrincipalName").is_some()
-        || (o.get("accountEnabled").is_some() && o.get("userType").is_some())
-    {
+    if o.has("userPrincipalName") || (o.has("accountEnabled") && o.has("userType")) {
         let Some(id) = o.str("id") else { return false };
         let user = User {
             display_name: o.str("displayName"),
@@ -65,13 +63,13 @@ fn classify(file: usize, f: &Field<'_>, dir: &mut Directory, out: &mut Vec<Probl
     }
 
     // Groups (with `$expand=members`).
-    let looks_like_group = o.get("isAssignableToRole").is_some()
-        || o.get("securityEnabled").is_some()
-        || o.get("groupTypes").is_some()
+    let looks_like_group = o.has("isAssignableToRole")
+        || o.has("securityEnabled")
+        || o.has("groupTypes")
         || (o
             .get("members")
             .is_some_and(|m| m.node.as_array().is_some())
-            && o.get("mailEnabled").is_some());
+            && o.has("mailEnabled"));
     if looks_like_group {
         let Some(id) = o.str("id") else { return false };
         let members = o.value("members").and_then(|m| {
@@ -103,9 +101,9 @@ fn classify(file: usize, f: &Field<'_>, dir: &mut Directory, out: &mut Vec<Probl
     }
 
     // Role definitions: names for custom roles.
-    if o.get("templateId").is_some()
-        && o.get("displayName").is_some()
-        && (o.get("rolePermissions").is_some() || o.get("isBuiltIn").is_some())
+    if o.has("templateId")
+        && o.has("displayName")
+        && (o.has("rolePermissions") || o.has("isBuiltIn"))
     {
         if let (Some(name), Some(t)) = (
             o.str("displayName"),
@@ -123,9 +121,7 @@ fn classify(file: usize, f: &Field<'_>, dir: &mut Directory, out: &mut Vec<Probl
 
     // Directory role schedules (eligibility schedules, assignment schedule instances).
     if let (Some(principal), Some(role)) = (o.str("principalId"), o.str("roleDefinitionId"))
-        && (o.get("directoryScopeId").is_some()
-            || o.get("scheduleInfo").is_some()
-            || o.get("assignmentType").is_some())
+        && (o.has("directoryScopeId") || o.has("scheduleInfo") || o.has("assignmentType"))
     {
         let s = schedule(&o, at, Target::DirectoryRole(role), principal);
         dir.schedules.push(s);
@@ -167,7 +163,7 @@ fn classify(file: usize, f: &Field<'_>, dir: &mut Directory, out: &mut Vec<Probl
                 .to_ascii_lowercase();
             let mut s = schedule(&po, at, Target::AzureRole { role, scope }, principal);
             s.grant = if kind.contains("eligibility")
-                || po.get("linkedRoleEligibilityScheduleId").is_none()
+                || !po.has("linkedRoleEligibilityScheduleId")
                     && po.str("requestType").is_some()
                     && kind.is_empty()
             {
@@ -186,7 +182,7 @@ fn classify(file: usize, f: &Field<'_>, dir: &mut Directory, out: &mut Vec<Probl
 }
 
 fn schedule(o: &Obj<'_>, at: At, target: Target, principal: String) -> Schedule {
-    let grant = if o.get("assignmentType").is_some() {
+    let grant = if o.has("assignmentType") {
         Grant::Active
     } else {
         Grant::Eligible

@@ -48,8 +48,7 @@ impl Reader for Policies {
         }
 
         // A policy exported without `$expand=rules` (PIM005).
-        let graph_policy =
-            obj.value("scopeType").is_some() && obj.value("isOrganizationDefault").is_some();
+        let graph_policy = obj.has_value("scopeType") && obj.has_value("isOrganizationDefault");
         let arm_policy = obj.str("type").is_some_and(|t| {
             t.eq_ignore_ascii_case("Microsoft.Authorization/roleManagementPolicies")
         });

@@ -6,12 +6,30 @@ use crate::model::{Loc, Problem, Ptr, Strings};
 use crate::source::{Node, Value, escape_pointer_token};
 use std::ops::Range;
 
+/// `ptr/key`, with `~` and `/` in the key escaped (one allocation).
 pub fn child(ptr: &str, key: &str) -> String {
-    format!("{ptr}/{}", escape_pointer_token(key))
+    if key.contains(['~', '/']) {
+        let key = escape_pointer_token(key);
+        let mut s = String::with_capacity(ptr.len() + 1 + key.len());
+        s.push_str(ptr);
+        s.push('/');
+        s.push_str(&key);
+        return s;
+    }
+    let mut s = String::with_capacity(ptr.len() + 1 + key.len());
+    s.push_str(ptr);
+    s.push('/');
+    s.push_str(key);
+    s
 }
 
 pub fn index(ptr: &str, i: usize) -> String {
-    format!("{ptr}/{i}")
+    use std::fmt::Write as _;
+    let mut s = String::with_capacity(ptr.len() + 4);
+    s.push_str(ptr);
+    s.push('/');
+    let _ = write!(s, "{i}");
+    s
 }
 
 /// A node with its pointer and the span a report shows for it, for walking.
@@ -99,14 +117,33 @@ impl<'a> Obj<'a> {
             .or_else(|| self.extra.as_ref().and_then(|e| e.field(key)))
     }
 
+    /// The node of `key` (in the object, then in `AdditionalProperties`), without building its
+    /// pointer: for reads that locate nothing.
+    fn node(&self, key: &str) -> Option<&'a Node<'a>> {
+        let this: &'a Node<'a> = self.this.node;
+        this.member_ci(key).map(|m| &m.value).or_else(|| {
+            let extra: &'a Node<'a> = self.extra.as_ref()?.node;
+            extra.member_ci(key).map(|m| &m.value)
+        })
+    }
+
+    /// The key is present (null or not).
+    pub fn has(&self, key: &str) -> bool {
+        self.node(key).is_some()
+    }
+
+    /// The key is present and not null.
+    pub fn has_value(&self, key: &str) -> bool {
+        self.node(key).is_some_and(|n| !n.is_null())
+    }
+
     /// Present and not null.
     pub fn value(&self, key: &str) -> Option<Field<'a>> {
         self.get(key).filter(|f| !f.node.is_null())
     }
 
     pub fn str(&self, key: &str) -> Option<String> {
-        self.value(key)
-            .and_then(|f| f.node.as_str().map(str::to_owned))
+        self.node(key).and_then(Node::as_str).map(str::to_owned)
     }
 
     pub fn bool(&self, key: &str, problems: &mut Vec<Problem>) -> Option<Loc<bool>> {

@@ -176,19 +176,17 @@ fn approvers(stage: &Obj<'_>, key: &str, problems: &mut Vec<Problem>) -> Loc<Vec
                 .unwrap_or_default()
                 .to_ascii_lowercase();
             let user_type = a.str("userType").unwrap_or_default().to_ascii_lowercase();
-            let kind = if odata.ends_with("singleuser")
-                || user_type == "user"
-                || a.value("userId").is_some()
-            {
-                ApproverKind::User
-            } else if odata.ends_with("groupmembers")
-                || user_type == "group"
-                || a.value("groupId").is_some()
-            {
-                ApproverKind::Group
-            } else {
-                ApproverKind::Other
-            };
+            let kind =
+                if odata.ends_with("singleuser") || user_type == "user" || a.has_value("userId") {
+                    ApproverKind::User
+                } else if odata.ends_with("groupmembers")
+                    || user_type == "group"
+                    || a.has_value("groupId")
+                {
+                    ApproverKind::Group
+                } else {
+                    ApproverKind::Other
+                };
             let id = a
                 .str("userId")
                 .or_else(|| a.str("groupId"))
@@ -221,7 +219,7 @@ impl Reader for SingleRule {
             .as_deref()
             .and_then(crate::model::RuleId::parse)
             .is_some()
-            && (obj.value("@odata.type").is_some() || obj.value("ruleType").is_some())
+            && (obj.has_value("@odata.type") || obj.has_value("ruleType"))
         {
             let mut problems = Vec::new();
             let r = rule(f.clone(), &mut problems);
