@@ -92,8 +92,17 @@ fn config_finding(
 }
 
 /// Removes suppressed findings (returns how many), and adds a note per expired entry (its
-/// findings are back, which is what fails the run) and per unused one, located in the config file.
-pub fn apply(out: &mut Outcome, config: &Config, set: &crate::pack::RuleSet, today: Date) -> usize {
+/// findings are back, which is what fails the run) and, when the run was `complete`, per unused
+/// one, located in the config file. A run is complete when it walked folders (not single files):
+/// a pre-commit run that passes only the changed files is not, and an ignore it did not use may
+/// still be needed elsewhere.
+pub fn apply(
+    out: &mut Outcome,
+    config: &Config,
+    set: &crate::pack::RuleSet,
+    today: Date,
+    complete: bool,
+) -> usize {
     let level = |code: &str| set.entry(code).and_then(|e| e.severity_for(None));
     let names: Vec<String> = out.files.iter().map(|f| f.name.clone()).collect();
     let mut used = vec![false; config.ignores.len()];
@@ -136,7 +145,7 @@ pub fn apply(out: &mut Outcome, config: &Config, set: &crate::pack::RuleSet, tod
                 identity: format!("PIM013|{}|{}|{}", config.source.name, i.rule.code, i.reason),
                 ..f
             });
-        } else if !used[k] {
+        } else if !used[k] && complete {
             let Some(severity) = level("PIM014") else {
                 continue;
             };

@@ -384,3 +384,17 @@ fn user_rules_are_overridden_and_ignored_like_builtin_ones() {
         "{err}"
     );
 }
+
+#[test]
+fn an_unused_ignore_is_not_reported_when_the_run_saw_only_some_files() {
+    // Pre-commit passes the changed files only: the exception may be for a file not in the run.
+    let cfg = "ignore:\n  - rule: PIM110\n    scope: /subscriptions/none\n    reason: \"kept from last year\"\n";
+    let dir = repo_with(Some(cfg));
+    let (_, v, _) =
+        json(pim(dir.path()).args(["check", "exports/entra/nested/directory-roles.json"]));
+    assert!(!codes(&v).is_empty(), "the file is linted");
+    assert!(!codes(&v).contains(&"PIM014".to_owned()), "{v}");
+    // Walking the folder, the same ignore is reported as unused.
+    let (_, v, _) = json(pim(dir.path()).args(["check", "exports"]));
+    assert!(codes(&v).contains(&"PIM014".to_owned()));
+}

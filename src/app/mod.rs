@@ -155,7 +155,8 @@ fn check(args: &CheckArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8
     };
     let mut outcome = engine::lint_with(&inputs, &ruleset, &catalog, opts);
     if let Some(c) = &config {
-        outcome.suppressed = suppress::apply(&mut outcome, c, &ruleset, Date::today());
+        let complete = walks_folders_only(&args.paths);
+        outcome.suppressed = suppress::apply(&mut outcome, c, &ruleset, Date::today(), complete);
     }
     errors.append(&mut outcome.errors);
     let fail = threshold(args.fail_on);
@@ -206,6 +207,13 @@ fn check(args: &CheckArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8
         Some(t) if outcome.findings.iter().any(|f| f.severity >= t) => EXIT_FINDINGS,
         _ => EXIT_CLEAN,
     }
+}
+
+/// Whether the run walked folders only: then it saw the files an ignore was written for. A run
+/// given single files (pre-commit passes only the changed ones) saw a part of the repository, so
+/// an ignore it did not use may still be needed.
+fn walks_folders_only(paths: &[PathBuf]) -> bool {
+    paths.iter().all(|p| p.is_dir())
 }
 
 fn terminal_width() -> usize {

@@ -22,7 +22,9 @@ pub const LABEL: &str = "unused";
 
 const DOC: &str = r##"## What it does
 Notes an `ignore` entry of `.pim-lint.yaml` that suppressed nothing in this run: the finding was
-fixed, the selector has a typo, or the files it was written for were not linted.
+fixed, the selector has a typo, or the files it was written for were not linted. Only a run
+that walked folders reports it: a run given single files (a pre-commit hook passes only the
+changed ones) saw part of the repository, and the entry may be for a file it did not see.
 
 ## Why it matters
 Stale exceptions hide the next real finding that happens to match them. Removing unused entries
