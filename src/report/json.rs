@@ -1,4 +1,4 @@
-//! The stable, versioned JSON report (PRODUCT.md section 4).
+//! The stable, versioned JSON report (`"version": 1`; its shape is documented in the README).
 
 use crate::finding::Outcome;
 use crate::rules::Severity;

@@ -90,5 +90,5 @@ Remove the overlap: approvers out of the role, or eligible users out of the appr
 
 ## References
 - Microsoft Entra: Approve or deny requests for Microsoft Entra roles in PIM
-- PRODUCT.md 7.5 (PIM blocks self-approval, not peer approval)
+- Microsoft Entra: Approve or deny requests for Microsoft Entra roles in PIM (an approver cannot approve their own request, but can approve a peer's)
 "##;

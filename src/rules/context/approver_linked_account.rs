@@ -103,5 +103,5 @@ Take the person's approver account out of the approval stage (or their admin acc
 role).
 
 ## References
-- PRODUCT.md 7.5 (self-approval is blocked; second accounts are not)
+- Microsoft Entra: Approve or deny requests for Microsoft Entra roles in PIM (an approver cannot approve their own request; a second account of the same person is another approver)
 "##;

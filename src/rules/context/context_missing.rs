@@ -51,5 +51,5 @@ Export the directory context beside the policies (Graph list responses as `az re
 `Invoke-MgGraphRequest` return them) and lint them in the same run.
 
 ## References
-- PRODUCT.md section 2 (directory context)
+- README: "Directory context and the approver report" (which Graph exports enable the approver and assignment checks)
 "##;

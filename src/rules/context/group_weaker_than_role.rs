@@ -9,7 +9,9 @@ declare_rule! {
     summary: "A PIM-for-Groups group holds a role, with weaker activation settings than the role's own policy",
 }
 
-/// The settings "weaker" is judged on (PRODUCT.md section 6), with where each is read.
+/// The settings "weaker" is judged on, with where each is read: approval off is weaker than on;
+/// no MFA < MFA < an authentication context; fewer activation requirements and a longer
+/// activation are weaker.
 struct Strength {
     approval: (bool, Ptr),
     /// 0 none, 1 MFA, 2 authentication context.
@@ -178,5 +180,4 @@ Align the group's member settings with the strictest role it grants.
 
 ## References
 - Microsoft Entra: Privileged Identity Management for Groups — role-assignable groups
-- PRODUCT.md section 6 ("weaker")
 "##;
