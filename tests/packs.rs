@@ -358,3 +358,61 @@ fn a_user_rule_is_in_sarif_driver_rules_and_explain_like_a_builtin() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.starts_with(&format!("# {code} ")), "{text}");
 }
+
+#[test]
+fn an_extends_graph_with_fan_out_loads_each_pack_once() {
+    // 7 levels of 10 packs, each extending all 10 of the next level: 10^7 paths, 70 packs.
+    let dir = tempfile::tempdir().expect("tempdir");
+    for level in 0..7 {
+        for i in 0..10 {
+            let extends: Vec<String> = if level == 6 {
+                vec!["baseline".into()]
+            } else {
+                (0..10)
+                    .map(|j| format!("p{}_{j}.yaml", level + 1))
+                    .collect()
+            };
+            let text = format!(
+                "name: p{level}_{i}\nextends: [{}]\nrules:\n  - {{rule: PIM101, severity: error}}\n",
+                extends.join(", ")
+            );
+            std::fs::write(dir.path().join(format!("p{level}_{i}.yaml")), text).expect("write");
+        }
+    }
+    let out = pim()
+        .timeout(std::time::Duration::from_secs(60))
+        .args(["check", "--no-config", "--format", "json", "--pack"])
+        .arg(dir.path().join("p0_0.yaml"))
+        .arg("fixtures/rules/PIM101/fail.json")
+        .output()
+        .expect("runs");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn a_pack_error_past_column_65535_is_reported_not_a_crash() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pack = dir.path().join("long.yaml");
+    let text = format!(
+        "name: x\nrules:\n  - {{rule: PIM101,{}severity: bad}}\n",
+        " ".repeat(70_000)
+    );
+    std::fs::write(&pack, text).expect("write");
+    let out = pim()
+        .args(["check", "--no-config", "--pack"])
+        .arg(&pack)
+        .arg("fixtures/rules/PIM101/fail.json")
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("long.yaml:3:70029") && err.contains("unknown severity"),
+        "{err}"
+    );
+}

@@ -46,18 +46,37 @@ pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
     result
 }
 
+/// Past this column a config or pack error is printed without a snippet.
+const MAX_SNIPPET_COLUMN: usize = 4096;
+
 pub(crate) fn print_config_error(e: &ConfigError, stderr: &mut dyn Write) {
     let handler =
         miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
             .with_links(false);
     for err in e.all() {
-        let mut s = String::new();
-        if handler.render_report(&mut s, err).is_err() {
-            s = format!(
+        let plain = || {
+            let mut s = format!(
                 "{}:{}:{}: {}\n",
                 err.file, err.line, err.column, err.message
             );
-        }
+            if let Some(h) = &err.help {
+                s.push_str(&format!("  help: {h}\n"));
+            }
+            s
+        };
+        // A snippet of a very long line helps nobody (and miette cannot draw columns past
+        // 65,535): such errors are shown as one line with the position.
+        let s = if err.column > MAX_SNIPPET_COLUMN {
+            plain()
+        } else {
+            let mut s = String::new();
+            match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                handler.render_report(&mut s, err)
+            })) {
+                Ok(Ok(())) => s,
+                _ => plain(),
+            }
+        };
         let _ = writeln!(stderr, "{s}");
     }
 }

@@ -25,13 +25,14 @@ pub fn load_packs(cli: &[String], config: Option<&Config>) -> Result<Vec<Pack>, 
     match config {
         Some(c) if cli.is_empty() && !c.extends.is_empty() => {
             let mut out = Vec::new();
+            let mut walk = pack::Extends::default();
             for (spec, span) in c.extends.iter().zip(&c.extends_spans) {
                 let origin = Origin {
                     src: &c.source,
                     span,
                     dir: &c.dir,
                 };
-                pack::load_spec(spec, Some(origin), &mut Vec::new(), &mut out)?;
+                pack::load_spec(spec, Some(origin), &mut walk, &mut out)?;
             }
             Ok(out)
         }

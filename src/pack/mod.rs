@@ -66,18 +66,27 @@ pub fn builtin_pack(name: &str) -> Option<Result<Pack, ConfigError>> {
 /// or paths relative to the extending pack).
 pub fn load_specs(specs: &[String]) -> Result<Vec<Pack>, ConfigError> {
     let mut out = Vec::new();
+    let mut walk = Extends::default();
     for spec in specs {
-        load_spec(spec, None, &mut Vec::new(), &mut out)?;
+        load_spec(spec, None, &mut walk, &mut out)?;
     }
     Ok(out)
 }
 
-/// Loads one pack named at `origin` (and what it extends) onto `out`. `chain` holds the packs
-/// being loaded above it, to report a cycle.
+/// The state of one walk of the `extends` graph: the packs being loaded above the current one
+/// (a cycle check) and every pack already loaded — each is loaded once, so a graph with fan-out
+/// (A extends B and C, both extend D, …) costs one load per pack, not one per path.
+#[derive(Debug, Default)]
+pub struct Extends {
+    chain: Vec<String>,
+    done: std::collections::HashSet<String>,
+}
+
+/// Loads one pack named at `origin` (and what it extends, unless already loaded) onto `out`.
 pub fn load_spec(
     spec: &str,
     origin: Option<Origin>,
-    chain: &mut Vec<String>,
+    walk: &mut Extends,
     out: &mut Vec<Pack>,
 ) -> Result<(), ConfigError> {
     let known: Vec<&str> = BUILTIN_PACKS.iter().map(|(n, _)| *n).collect();
@@ -96,6 +105,10 @@ pub fn load_spec(
         None => std::fs::canonicalize(&path)
             .map_or_else(|_| display.clone(), |p| p.display().to_string()),
     };
+    if walk.done.contains(&key) {
+        return Ok(());
+    }
+    let chain = &mut walk.chain;
     if chain.contains(&key) {
         let through = chain.join(" → ");
         return Err(fail(format!(
@@ -116,15 +129,16 @@ pub fn load_spec(
             (load_pack(display, &bytes)?, Some(dir))
         }
     };
-    chain.push(key);
+    chain.push(key.clone());
     if let Some(src) = &pack.source {
         let dir = dir.as_deref().unwrap_or(Path::new("."));
         for (parent, span) in pack.extends.iter().zip(&pack.extends_spans) {
             let origin = Origin { src, span, dir };
-            load_spec(parent, Some(origin), chain, out)?;
+            load_spec(parent, Some(origin), walk, out)?;
         }
     }
-    chain.pop();
+    walk.chain.pop();
+    walk.done.insert(key);
     out.push(pack);
     Ok(())
 }
