@@ -53,9 +53,8 @@ fn pack_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
         if !yaml || !path.is_file() {
             continue;
         }
-        let Ok(bytes) = std::fs::read(&path) else {
-            continue;
-        };
+        let bytes = crate::input::read_file(&path)
+            .map_err(|e| std::io::Error::other(format!("{}: {e}", path.display())))?;
         let src = SourceFile::parse(path.display().to_string(), &bytes, Syntax::Yaml);
         if src
             .root
@@ -69,25 +68,28 @@ fn pack_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-fn case_inputs(dir: &Path) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|rd| {
-            rd.flatten()
-                .map(|e| e.path())
-                .filter(|p| p.is_file())
-                .filter(|p| {
-                    let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-                    !name.contains(".expected.")
-                        && matches!(
-                            p.extension().and_then(|e| e.to_str()),
-                            Some("json" | "yaml" | "yml")
-                        )
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+/// The case inputs of a `cases` folder (an unreadable folder is an error, not "no cases").
+fn case_inputs(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+        Err(e) => return Err(e),
+    };
+    for entry in entries {
+        let p = entry?.path();
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let input = !name.contains(".expected.")
+            && matches!(
+                p.extension().and_then(|e| e.to_str()),
+                Some("json" | "yaml" | "yml")
+            );
+        if input && !p.is_dir() {
+            out.push(p);
+        }
+    }
     out.sort();
-    out
+    Ok(out)
 }
 
 fn expectation_path(input: &Path) -> PathBuf {
@@ -194,14 +196,34 @@ pub fn run(dirs: &[PathBuf], catalog: &RoleCatalog, bless: bool) -> Result<Repor
             let name = loaded.last().map(|p| p.name.clone()).unwrap_or_default();
             let set = RuleSet::from_packs(&loaded);
             let per_pack = dir.join("cases").join(&name);
-            let cases_dir = if per_pack.is_dir() {
+            let cases_dir = if per_pack.is_dir() || packs.len() > 1 {
                 per_pack
-            } else if packs.len() == 1 {
-                dir.join("cases")
             } else {
-                continue;
+                dir.join("cases")
             };
-            for input in case_inputs(&cases_dir) {
+            // A pack whose cases cannot be found or read fails: "0 failed" must mean tested.
+            let inputs = match case_inputs(&cases_dir) {
+                Ok(inputs) if !inputs.is_empty() => inputs,
+                Ok(_) => {
+                    report.failed += 1;
+                    let _ = writeln!(
+                        report.text,
+                        "FAIL [{name}]: no cases in {} (add input files with their .expected.yaml)",
+                        display_name(&cases_dir)
+                    );
+                    continue;
+                }
+                Err(e) => {
+                    report.failed += 1;
+                    let _ = writeln!(
+                        report.text,
+                        "FAIL [{name}]: cannot read {}: {e}",
+                        display_name(&cases_dir)
+                    );
+                    continue;
+                }
+            };
+            for input in inputs {
                 run_case(&input, &name, &set, catalog, bless, &mut report);
             }
         }
@@ -231,6 +253,11 @@ fn run_case(
     let found = actual(&out);
     let exp_path = expectation_path(input);
     let name = display_name(input);
+    if let Some(e) = out.errors.iter().find(|e| e.fatal) {
+        report.failed += 1;
+        let _ = writeln!(report.text, "FAIL {name} [{pack}]: {}", e.message);
+        return;
+    }
     if bless {
         match write_expectations(&exp_path, &found) {
             Ok(()) => {

@@ -416,3 +416,33 @@ fn a_pack_error_past_column_65535_is_reported_not_a_crash() {
         "{err}"
     );
 }
+
+#[test]
+fn a_pack_test_without_cases_or_with_an_unreadable_case_fails() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    std::fs::write(
+        d.join("pack.yaml"),
+        "name: mine\nrules:\n  - {rule: PIM101, severity: error}\n",
+    )
+    .expect("write");
+    // No cases at all.
+    let out = pim().arg("test").arg(d).output().expect("runs");
+    assert_ne!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("no cases"));
+    // A case that cannot be read (a dangling link).
+    std::fs::create_dir_all(d.join("cases")).expect("mkdir");
+    std::os::unix::fs::symlink(d.join("missing.json"), d.join("cases/gone.json")).expect("link");
+    let out = pim().arg("test").arg(d).output().expect("runs");
+    assert_ne!(out.status.code(), Some(0));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("FAIL"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
