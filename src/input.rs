@@ -152,10 +152,26 @@ fn is_loop(e: &ignore::Error) -> bool {
     }
 }
 
+/// A file a walk passed over, and why (shown with `--verbose`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    pub path: String,
+    pub why: &'static str,
+}
+
 /// Finds the `.json`, `.yaml` and `.yml` files under `paths`, honouring `.gitignore`. A named
 /// file is taken whatever its extension; `-` is standard input. Results are sorted per path for
 /// stable output.
 pub fn discover(paths: &[PathBuf], errors: &mut Vec<RunError>) -> Vec<Input> {
+    discover_with(paths, errors, None)
+}
+
+/// [`discover`], also listing every file the walks passed over and why in `skipped`.
+pub fn discover_with(
+    paths: &[PathBuf],
+    errors: &mut Vec<RunError>,
+    mut skipped: Option<&mut Vec<Skipped>>,
+) -> Vec<Input> {
     let mut out = Vec::new();
     for p in paths {
         // Standard input and pipes (a process substitution, `<(az rest …)`) can be read only
@@ -188,16 +204,34 @@ pub fn discover(paths: &[PathBuf], errors: &mut Vec<RunError>) -> Vec<Input> {
             continue;
         }
         let mut found = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        // Hidden folders are walked (exports live in `.azure/`, `.github/`); `.git` is not.
         let walker = ignore::WalkBuilder::new(p)
             .follow_links(true)
             .require_git(false)
+            .hidden(false)
+            .filter_entry(|e| e.file_name() != ".git")
             .build();
         for entry in walker {
             match entry {
                 Ok(e) => {
                     let path = e.path();
-                    if e.file_type().is_some_and(|t| t.is_file()) && is_candidate(path) {
-                        found.push(path.to_path_buf());
+                    if !e.file_type().is_some_and(|t| t.is_file()) {
+                        continue;
+                    }
+                    if skipped.is_some() {
+                        seen.insert(path.to_path_buf());
+                    }
+                    match candidate(path) {
+                        Ok(()) => found.push(path.to_path_buf()),
+                        Err(why) => {
+                            if let Some(s) = skipped.as_deref_mut() {
+                                s.push(Skipped {
+                                    path: display_name(path),
+                                    why,
+                                });
+                            }
+                        }
                     }
                 }
                 Err(e) => errors.push(RunError {
@@ -209,23 +243,63 @@ pub fn discover(paths: &[PathBuf], errors: &mut Vec<RunError>) -> Vec<Input> {
         }
         found.sort();
         out.extend(found.into_iter().map(|f| Input::path(f, false)));
+        if let Some(s) = skipped.as_deref_mut() {
+            ignored_files(p, &seen, s);
+        }
     }
     out
 }
 
-fn is_candidate(path: &Path) -> bool {
+/// What the ignore rules hid from a walk of `root`: every file a walk without them finds that
+/// the walk did not (and `.git` once).
+fn ignored_files(
+    root: &Path,
+    seen: &std::collections::HashSet<PathBuf>,
+    skipped: &mut Vec<Skipped>,
+) {
+    let mut hidden = Vec::new();
+    let walker = ignore::WalkBuilder::new(root)
+        .follow_links(true)
+        .standard_filters(false)
+        .build();
+    for e in walker.flatten() {
+        if e.file_name() == ".git" && e.file_type().is_some_and(|t| t.is_dir()) {
+            hidden.push(Skipped {
+                path: display_name(e.path()),
+                why: "the repository's own data (.git) is never walked",
+            });
+            continue;
+        }
+        if e.path().components().any(|c| c.as_os_str() == ".git") {
+            continue;
+        }
+        if e.file_type().is_some_and(|t| t.is_file()) && !seen.contains(e.path()) {
+            hidden.push(Skipped {
+                path: display_name(e.path()),
+                why: "ignored by .gitignore or .ignore",
+            });
+        }
+    }
+    hidden.sort_by(|a, b| a.path.cmp(&b.path));
+    skipped.extend(hidden);
+}
+
+/// Whether a walked file is linted, or why not.
+fn candidate(path: &Path) -> Result<(), &'static str> {
     let name = path
         .file_name()
         .and_then(|n| n.to_str())
         .unwrap_or_default();
     if name.starts_with(".pim-lint") {
-        return false;
+        return Err("the pim-lint config itself");
     }
-    matches!(
-        path.extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase)
-            .as_deref(),
-        Some("json" | "yaml" | "yml")
-    )
+    match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("json" | "yaml" | "yml") => Ok(()),
+        _ => Err("not a .json, .yaml or .yml file"),
+    }
 }

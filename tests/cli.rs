@@ -468,3 +468,44 @@ fn standard_input_and_pipes_are_read() {
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(report["summary"]["files"], 1);
 }
+
+#[test]
+fn hidden_folders_are_walked_and_verbose_lists_every_skipped_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    for sub in [".azure/pim", ".git", "logs"] {
+        fs::create_dir_all(d.join(sub)).expect("mkdir");
+    }
+    let policy = fs::read("fixtures/rules/PIM101/fail.json").expect("fixture");
+    fs::write(d.join(".azure/pim/roles.json"), &policy).expect("write");
+    fs::write(d.join("logs/old.json"), &policy).expect("write");
+    fs::write(d.join(".git/config.json"), &policy).expect("write");
+    fs::write(d.join(".gitignore"), "logs/\n").expect("write");
+    fs::write(d.join("notes.txt"), "x").expect("write");
+    let out = pim()
+        .args(["check", "--format", "json", "--verbose", "--no-config"])
+        .arg(d)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let files: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|x| x["file"].as_str())
+        .collect();
+    assert!(
+        files.iter().all(|f| f.ends_with(".azure/pim/roles.json")),
+        "{files:?}"
+    );
+    assert!(!files.is_empty(), "the hidden folder is walked");
+    let err = String::from_utf8_lossy(&out.stderr);
+    for expected in [
+        "notes.txt: not a .json, .yaml or .yml file",
+        "logs/old.json: ignored by .gitignore",
+        ".git: the repository's own data",
+    ] {
+        assert!(err.contains(expected), "{expected} missing from:\n{err}");
+    }
+}

@@ -162,7 +162,12 @@ fn check(args: &CheckArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8
         }
     };
     let mut errors = Vec::new();
-    let mut inputs = input::discover(&args.paths, &mut errors);
+    let mut walk_skipped = Vec::new();
+    let mut inputs = input::discover_with(
+        &args.paths,
+        &mut errors,
+        args.verbose.then_some(&mut walk_skipped),
+    );
     if args.skip_unknown {
         inputs.iter_mut().for_each(|i| i.explicit = false);
     }
@@ -183,6 +188,9 @@ fn check(args: &CheckArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8
     if args.verbose {
         if let Some(c) = &config {
             let _ = writeln!(stderr, "config: {}", c.source.name);
+        }
+        for s in &walk_skipped {
+            let _ = writeln!(stderr, "skipped {}: {}", s.path, s.why);
         }
         for s in &outcome.skipped {
             let _ = writeln!(
