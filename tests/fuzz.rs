@@ -324,3 +324,77 @@ fn pack_and_config_loaders_never_panic_on_mutated_yaml() {
         }
     }
 }
+
+#[test]
+fn directory_context_never_panics_on_mutation() {
+    // A mutated users, groups or schedules export linted with the demo's policies, so the
+    // directory rules, group expansion and the approver report all see the damaged records.
+    let repo = common::repo();
+    let context = seeds(&[repo.join("fixtures/demo/directory")], &["json"]);
+    assert!(context.len() >= 4);
+    let policies: Vec<(String, Vec<u8>)> =
+        ["entra/directory-roles.json", "entra/pim-for-groups.json"]
+            .iter()
+            .map(|f| {
+                let p = repo.join("fixtures/demo").join(f);
+                (f.to_string(), std::fs::read(&p).expect("demo policy"))
+            })
+            .collect();
+    let set = common::baseline();
+    let catalog = common::catalog();
+    let n = iterations();
+    for i in 0..n {
+        let seed = 0xA076_1D64_78BD_642Fu64 ^ (i as u64).wrapping_mul(0xE703_7ED1_A0B4_28DB);
+        let mut rng = Rng(seed | 1);
+        // The other context files stay whole; one is mutated.
+        let k = rng.below(context.len());
+        let mut docs = policies.clone();
+        for (j, (name, bytes)) in context.iter().enumerate() {
+            let b = if j == k {
+                mutate(bytes, &mut rng)
+            } else {
+                bytes.clone()
+            };
+            docs.push((format!("directory/{name}"), b));
+        }
+        let result = catch_unwind(AssertUnwindSafe(|| {
+            let out = engine::lint_bytes(&docs, &set, &catalog);
+            render_all(&out, &set);
+            let rows = report::approvers::rows(&out);
+            let _ = report::approvers::csv(&rows);
+            let _ = report::approvers::markdown(&rows);
+        }));
+        if result.is_err() {
+            let (name, _) = &context[k];
+            panic!(
+                "seed {seed}: panicked on a mutation of directory/{name}; input saved to {}",
+                save_crash(name, seed, &docs[policies.len() + k].1)
+            );
+        }
+    }
+}
+
+#[test]
+fn account_mapping_loader_never_panics_on_mutation() {
+    let seed_text = b"people:\n  - name: ada\n    accounts: [ada@example.com, 11111111-1111-1111-1111-111111111111]\n  - name: bob\n    accounts: [bob-admin@example.com]\n";
+    let dir = std::env::temp_dir().join(format!("pim-lint-fuzz-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp");
+    let n = iterations();
+    for i in 0..n {
+        let seed = 0x2545_F491_4F6C_DD1Du64 ^ (i as u64).wrapping_mul(0x9E37_79B9);
+        let mut rng = Rng(seed | 1);
+        let input = mutate(seed_text, &mut rng);
+        let path = dir.join("accounts.yaml");
+        std::fs::write(&path, &input).expect("write");
+        let result = catch_unwind(AssertUnwindSafe(|| {
+            let _ = config::load_account_mapping(&path, "accounts.yaml".into());
+        }));
+        if result.is_err() {
+            panic!(
+                "seed {seed}: the account mapping loader panicked; input saved to {}",
+                save_crash("accounts.yaml", seed, &input)
+            );
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
