@@ -1,0 +1,114 @@
+//! Memory per finding: `pim-lint check` on many small failing policies.
+//!
+//! `cargo bench --bench findings` (1,000,000 policies) or `cargo bench --bench findings --
+//! --policies N`. Generates Graph policy-assignment lists (1,000 per file) whose one-rule policy
+//! for Global Administrator turns approval off — one PIM101 each — then runs the release binary
+//! with `--format json` (output to /dev/null) and reports its peak resident memory divided by
+//! the number of findings, beside the same run with a pack that turns the rule off (what the
+//! run costs without findings). Numbers, not assertions.
+
+// A benchmark, not the product: it measures the child process with getrusage (unsafe FFI) and
+// may stop at the first I/O error.
+#![allow(unsafe_code, clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+/// Peak RSS (KiB) of the largest child waited for so far.
+fn children_max_rss_kib() -> i64 {
+    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+    // SAFETY: getrusage writes a rusage struct into the pointer it is given.
+    let rc = unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, usage.as_mut_ptr()) };
+    if rc != 0 {
+        return -1;
+    }
+    // SAFETY: initialised by the successful call above.
+    unsafe { usage.assume_init() }.ru_maxrss
+}
+
+const PER_FILE: usize = 1000;
+const GA: &str = "62e90394-69f5-4237-9190-012177145e10";
+const TENANT: &str = "84d9a7c5-2f0b-4a37-9f5e-1c8b3e6d2a40";
+
+fn generate(dir: &Path, policies: usize) -> u64 {
+    std::fs::create_dir_all(dir).expect("mkdir");
+    let mut bytes = 0;
+    let mut n = 0;
+    let mut file = 0;
+    while n < policies {
+        let mut text = String::from("{\"value\": [\n");
+        let count = PER_FILE.min(policies - n);
+        for i in 0..count {
+            let id = format!("{:08x}-0000-4000-8000-{:012x}", file, i);
+            text.push_str(&format!(
+                "{{\"id\": \"DirectoryRole_{TENANT}_{id}\", \"policyId\": \"DirectoryRole_{TENANT}_{id}\", \
+                 \"roleDefinitionId\": \"{GA}\", \"scopeId\": \"/\", \"scopeType\": \"DirectoryRole\", \
+                 \"policy\": {{\"rules\": [{{\"@odata.type\": \"#microsoft.graph.unifiedRoleManagementPolicyApprovalRule\", \
+                 \"id\": \"Approval_EndUser_Assignment\", \"setting\": {{\"isApprovalRequired\": false}}}}]}}}}{}\n",
+                if i + 1 < count { "," } else { "" }
+            ));
+        }
+        text.push_str("]}\n");
+        let path = dir.join(format!("policies-{file:05}.json"));
+        let mut f = std::fs::File::create(&path).expect("create");
+        f.write_all(text.as_bytes()).expect("write");
+        bytes += text.len() as u64;
+        n += count;
+        file += 1;
+    }
+    bytes
+}
+
+fn run(bin: &str, dir: &Path, extra: &[&str]) -> (f64, i32) {
+    let t = Instant::now();
+    let status = Command::new(bin)
+        .arg("check")
+        .arg(dir)
+        .args(["--format", "json", "--no-config"])
+        .args(extra)
+        .stdout(Stdio::null())
+        .status()
+        .expect("pim-lint runs");
+    (t.elapsed().as_secs_f64(), status.code().unwrap_or(-1))
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let policies: usize = args
+        .iter()
+        .position(|a| a == "--policies")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1_000_000);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = root.join("target/bench-findings").join(policies.to_string());
+    if !dir.is_dir() {
+        generate(&dir, policies);
+    }
+    let bin = env!("CARGO_BIN_EXE_pim-lint");
+    // The rule off: what reading and normalising cost.
+    let quiet_pack = dir.with_extension("quiet-pack.yaml");
+    std::fs::write(
+        &quiet_pack,
+        "name: quiet\nrules:\n  - {rule: PIM001, severity: error}\n",
+    )
+    .expect("pack");
+    let (t_quiet, _) = run(bin, &dir, &["--pack", quiet_pack.to_str().unwrap_or_default()]);
+    let rss_quiet = children_max_rss_kib();
+    let (t_json, code) = run(bin, &dir, &[]);
+    let rss_json = children_max_rss_kib();
+    let findings = policies as f64; // one PIM101 per policy
+    println!("policies: {policies} in {} files, one finding each", policies.div_ceil(PER_FILE));
+    println!("rule off:      {t_quiet:.2} s, peak RSS {:.1} MB", rss_quiet as f64 / 1024.0);
+    println!(
+        "--format json: {t_json:.2} s, peak RSS {:.1} MB (exit {code})",
+        rss_json as f64 / 1024.0
+    );
+    println!(
+        "peak memory per finding: {:.0} bytes ({:.0} bytes above the run without findings)",
+        rss_json as f64 * 1024.0 / findings,
+        (rss_json - rss_quiet).max(0) as f64 * 1024.0 / findings
+    );
+}
