@@ -32,30 +32,86 @@ impl RunError {
 
 /// A located finding, ready for any renderer. It is born with its span (the normaliser recorded
 /// it beside the pointer); the locate stage only turns the span into line and column.
+///
+/// A run may hold millions: text that repeats (messages, labels, pointers, scopes, roles,
+/// subjects, controls) is shared through [`intern`], a policy's id is shared by its findings,
+/// and the identity is kept as its fingerprint only.
 #[derive(Debug, Clone)]
 pub struct Finding {
     pub code: Cow<'static, str>,
     pub rule: Cow<'static, str>,
     pub severity: Severity,
-    pub message: String,
+    pub message: Arc<str>,
     pub help: Cow<'static, str>,
-    pub label: Option<String>,
+    pub label: Option<Arc<str>>,
     /// Index into [`Outcome::files`].
     pub file: usize,
     pub span: Range<usize>,
     pub position: Position,
-    pub pointer: Option<String>,
-    pub policy_id: Option<String>,
-    pub scope: Option<String>,
+    pub pointer: Option<Arc<str>>,
+    pub policy_id: Option<Arc<str>>,
+    pub scope: Option<Arc<str>>,
     /// Shared by the findings of one policy.
     pub role: Option<Arc<RoleRef>>,
     /// "Global Administrator (tier0)" with its scope, for renderers that show one line.
     pub subject: Option<Arc<str>>,
     /// The framework control of the pack entry that produced it.
-    pub control: Option<String>,
-    /// What stays the same when the export is reformatted or re-fetched: rule, the policy's
-    /// role and scope (ARM policy names change on every update), and the place inside the rule.
-    pub identity: String,
+    pub control: Option<Arc<str>>,
+    /// What stays the same when the export is reformatted or re-fetched — rule, the policy's
+    /// role and scope (ARM policy names change on every update), and the place inside the rule —
+    /// as a 128-bit fingerprint (SARIF `partialFingerprints`). `None` until located.
+    pub fingerprint: Option<Fingerprint>,
+}
+
+/// A stable 128-bit digest of a finding's identity: two FNV-1a 64 passes with different offsets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Fingerprint(pub u64, pub u64);
+
+impl Fingerprint {
+    pub fn of(identity: &str) -> Fingerprint {
+        let fnv = |seed: u64| {
+            identity.bytes().fold(seed, |h, b| {
+                (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+            })
+        };
+        Fingerprint(fnv(0xcbf2_9ce4_8422_2325), fnv(0x8422_2325_cbf2_9ce4))
+    }
+
+    pub fn hex(self) -> String {
+        format!("{:016x}{:016x}", self.0, self.1)
+    }
+}
+
+thread_local! {
+    static STRINGS: std::cell::RefCell<std::collections::HashSet<Arc<str>>> = Default::default();
+    static ROLES: std::cell::RefCell<std::collections::HashSet<Arc<RoleRef>>> = Default::default();
+}
+
+/// The shared copy of `s` for findings made on this thread (each worker keeps its own table, so
+/// no lock is taken): a run with a million findings holds each message, label and pointer once.
+pub fn intern(s: &str) -> Arc<str> {
+    STRINGS.with(|t| {
+        let mut t = t.borrow_mut();
+        if let Some(a) = t.get(s) {
+            return a.clone();
+        }
+        let a: Arc<str> = Arc::from(s);
+        t.insert(a.clone());
+        a
+    })
+}
+
+/// The shared copy of a role, like [`intern`].
+pub fn intern_role(r: &RoleRef) -> Arc<RoleRef> {
+    ROLES.with(|t| {
+        let mut t = t.borrow_mut();
+        if let Some(a) = t.get(r) {
+            return a.clone();
+        }
+        let a = Arc::new(r.clone());
+        t.insert(a.clone());
+        a
+    })
 }
 
 /// The position of a finding not yet located.
@@ -95,18 +151,31 @@ impl Outcome {
         self.findings.iter().filter(|f| f.severity == s).count()
     }
 
-    /// Sorts by file, line, column, code (the order every renderer shows).
+    /// Sorts by file, line, column, code (the order every renderer shows), then by what else
+    /// tells two findings apart, so the order never depends on which worker finished first. An
+    /// in-place sort: a million findings need no second buffer.
     pub fn sort_findings(&mut self) {
         let files = &self.files;
-        self.findings.sort_by(|a, b| {
+        let key = |f: &Finding| {
+            (
+                files.get(f.file).map(|s| s.name.as_str()),
+                f.position.line,
+                f.position.column,
+                f.code.clone(),
+                f.position.end_line,
+                f.position.end_column,
+                f.severity,
+                f.message.clone(),
+                f.pointer.clone(),
+                f.subject.clone(),
+            )
+        };
+        self.findings.sort_unstable_by(|a, b| {
             let fa = files.get(a.file).map(|s| s.name.as_str());
             let fb = files.get(b.file).map(|s| s.name.as_str());
-            (fa, a.position.line, a.position.column, &a.code).cmp(&(
-                fb,
-                b.position.line,
-                b.position.column,
-                &b.code,
-            ))
+            (fa, a.position.line, a.position.column, &a.code)
+                .cmp(&(fb, b.position.line, b.position.column, &b.code))
+                .then_with(|| key(a).cmp(&key(b)))
         });
     }
 }

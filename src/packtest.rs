@@ -133,7 +133,7 @@ fn actual(out: &Outcome) -> Vec<Expect> {
             code: f.code.to_string(),
             line: f.position.line,
             severity: f.severity.to_string(),
-            message: Some(f.message.clone()),
+            message: Some(f.message.to_string()),
         })
         .collect();
     v.sort();

@@ -75,9 +75,9 @@ fn config_finding(
         code: std::borrow::Cow::Borrowed(rule.code),
         rule: std::borrow::Cow::Borrowed(rule.name),
         severity,
-        message,
+        message: std::sync::Arc::from(message),
         help: std::borrow::Cow::Borrowed(help),
-        label: Some(label.to_owned()),
+        label: Some(crate::finding::intern(label)),
         file,
         span,
         position,
@@ -87,7 +87,7 @@ fn config_finding(
         role: None,
         subject: None,
         control: None,
-        identity: String::new(),
+        fingerprint: None,
     }
 }
 
@@ -142,7 +142,10 @@ pub fn apply(
                 out,
             );
             out.findings.push(Finding {
-                identity: format!("PIM013|{}|{}|{}", config.source.name, i.rule.code, i.reason),
+                fingerprint: Some(crate::finding::Fingerprint::of(&format!(
+                    "PIM013|{}|{}|{}",
+                    config.source.name, i.rule.code, i.reason
+                ))),
                 ..f
             });
         } else if !used[k] && complete {
@@ -159,7 +162,10 @@ pub fn apply(
                 out,
             );
             out.findings.push(Finding {
-                identity: format!("PIM014|{}|{}|{}", config.source.name, i.rule.code, i.reason),
+                fingerprint: Some(crate::finding::Fingerprint::of(&format!(
+                    "PIM014|{}|{}|{}",
+                    config.source.name, i.rule.code, i.reason
+                ))),
                 ..f
             });
         }

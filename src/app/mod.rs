@@ -199,8 +199,13 @@ fn check(args: &CheckArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8
             );
         }
     }
+    let mut written = Ok(());
     let text = match args.format {
-        Format::Json => report::json::render(&outcome),
+        Format::Json => {
+            // Streamed: a large estate's report is never held as one string.
+            written = report::json::render_to(&outcome, stdout);
+            String::new()
+        }
         Format::Sarif => report::sarif::render(&outcome, &ruleset),
         Format::Github => report::github::render(&outcome),
         Format::Markdown => report::markdown::render(&outcome),
@@ -225,7 +230,15 @@ fn check(args: &CheckArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8
             }
         }
     };
-    let _ = stdout.write_all(text.as_bytes());
+    let written = written
+        .and_then(|()| stdout.write_all(text.as_bytes()))
+        .and_then(|()| stdout.flush());
+    if let Err(e) = written {
+        errors.push(RunError::fatal(
+            None,
+            format!("cannot write the report: {e}"),
+        ));
+    }
     print_run_errors(&errors, stderr);
     if errors.iter().any(|e| e.fatal) {
         return EXIT_FAILURE;

@@ -2,7 +2,7 @@
 //! directory rules once the run has directory context), and turns hits into findings that carry
 //! their span from birth.
 
-use crate::finding::{Finding, UNLOCATED, identity};
+use crate::finding::{Finding, Fingerprint, UNLOCATED, identity, intern, intern_role};
 use crate::model::directory::Directory;
 use crate::model::{Policy, Tier};
 use crate::pack::{Entry, RuleSet};
@@ -11,9 +11,11 @@ use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::Arc;
 
-/// What the findings of one policy share.
+/// What the findings of one policy share (one copy each, whatever the number of findings).
 struct Subject<'p> {
     policy: &'p Policy,
+    id: Option<Arc<str>>,
+    scope: Option<Arc<str>>,
     role: Option<Arc<crate::model::RoleRef>>,
     label: Arc<str>,
 }
@@ -22,8 +24,10 @@ impl<'p> Subject<'p> {
     fn new(policy: &'p Policy) -> Subject<'p> {
         Subject {
             policy,
-            role: policy.role.clone().map(Arc::new),
-            label: Arc::from(rules::subject(policy)),
+            id: policy.id.as_deref().map(Arc::from),
+            scope: policy.scope.as_deref().map(intern),
+            role: policy.role.as_ref().map(intern_role),
+            label: intern(&rules::subject(policy)),
         }
     }
 
@@ -37,22 +41,22 @@ impl<'p> Subject<'p> {
     ) -> Finding {
         let p = self.policy;
         Finding {
-            identity: identity(&code, p, &hit.pointer.path),
+            fingerprint: Some(Fingerprint::of(&identity(&code, p, &hit.pointer.path))),
             code,
             rule,
             severity: hit.severity.unwrap_or(severity),
-            message: hit.message,
+            message: intern(&hit.message),
             help: hit.help,
-            label: hit.label,
+            label: hit.label.as_deref().map(intern),
             file: p.file,
             span: hit.pointer.span,
             position: UNLOCATED,
-            pointer: Some(hit.pointer.path),
-            policy_id: p.id.clone(),
-            scope: p.scope.clone(),
+            pointer: Some(intern(&hit.pointer.path)),
+            policy_id: self.id.clone(),
+            scope: self.scope.clone(),
             role: self.role.clone(),
             subject: Some(self.label.clone()),
-            control: control.clone(),
+            control: control.as_deref().map(intern),
         }
     }
 }
@@ -200,9 +204,9 @@ pub(crate) fn file_finding(
         code: Cow::Borrowed(entry.rule.code),
         rule: Cow::Borrowed(entry.rule.name),
         severity,
-        message,
+        message: intern(&message),
         help: Cow::Borrowed(help),
-        label: Some(label.to_owned()),
+        label: Some(intern(label)),
         file,
         span,
         position: UNLOCATED,
@@ -211,8 +215,8 @@ pub(crate) fn file_finding(
         scope: None,
         role: None,
         subject: None,
-        control: entry.control.clone(),
-        identity: String::new(),
+        control: entry.control.as_deref().map(intern),
+        fingerprint: None,
     })
 }
 
@@ -240,8 +244,8 @@ pub(crate) fn context_note(p: &Policy, ruleset: &RuleSet) -> Option<Finding> {
         pim015::HELP,
         pim015::LABEL,
     )?;
-    f.pointer = Some(first.approver.pointer.path.clone());
-    f.identity = "PIM015|context-missing".into();
+    f.pointer = Some(intern(&first.approver.pointer.path));
+    f.fingerprint = Some(Fingerprint::of("PIM015|context-missing"));
     Some(f)
 }
 

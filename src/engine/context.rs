@@ -53,7 +53,7 @@ pub(crate) fn gather(inputs: &[Input], threads: usize, ruleset: &RuleSet) -> Con
                             schema_violation::DIRECTORY_HELP,
                             "wrong type",
                         )?;
-                        f.pointer = Some(pr.pointer.path);
+                        f.pointer = Some(crate::finding::intern(&pr.pointer.path));
                         Some(f)
                     })
                     .collect();

@@ -3,7 +3,7 @@
 
 use super::{Run, check, resolve};
 use crate::dialect::{self, Link};
-use crate::finding::{Finding, RunError};
+use crate::finding::{Finding, Fingerprint, RunError};
 use crate::input::Input;
 use crate::model::Policy;
 use crate::rules::validity::{parse_error, schema_violation, unrecognized_document as pim002};
@@ -129,8 +129,10 @@ pub(crate) fn process(index: usize, input: &Input, run: &Run) -> FileResult {
                 );
                 r.findings.extend(f.map(|mut f| {
                     f.position = r.src.position(&f.span);
-                    f.identity =
-                        format!("PIM003|{}|duplicate|{key}|{}", r.src.name, f.position.line);
+                    f.fingerprint = Some(Fingerprint::of(&format!(
+                        "PIM003|{}|duplicate|{key}|{}",
+                        r.src.name, f.position.line
+                    )));
                     f
                 }));
             }
@@ -246,8 +248,8 @@ fn absorb(index: usize, doc: dialect::Document, r: &mut FileResult, run: &Run) {
 /// Turns spans into line and column in the file (and names file-level findings).
 pub(crate) fn locate(src: &SourceFile, findings: &mut [Finding]) {
     for f in findings {
-        if f.identity.is_empty() {
-            f.identity = format!("{}|{}", f.code, src.name);
+        if f.fingerprint.is_none() {
+            f.fingerprint = Some(Fingerprint::of(&format!("{}|{}", f.code, src.name)));
         }
         f.position = src.position(&f.span);
     }

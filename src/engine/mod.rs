@@ -101,36 +101,55 @@ pub(crate) fn par_map<T: Send>(
     threads: usize,
     f: impl Fn(usize, &Input) -> T + Sync,
 ) -> Vec<Result<T, String>> {
+    let mut slots: Vec<Option<Result<T, String>>> = (0..inputs.len()).map(|_| None).collect();
+    par_each(inputs, threads, f, |i, r| {
+        if let Some(slot) = slots.get_mut(i) {
+            *slot = Some(r);
+        }
+    });
+    slots
+        .into_iter()
+        .map(|r| r.unwrap_or_else(|| Err("not processed".into())))
+        .collect()
+}
+
+/// Runs `f` on every input in worker threads and hands each result to `sink` on this thread as
+/// soon as it is ready (in completion order), so what the sink keeps of a result is all that
+/// stays alive of it.
+pub(crate) fn par_each<T: Send>(
+    inputs: &[Input],
+    threads: usize,
+    f: impl Fn(usize, &Input) -> T + Sync,
+    mut sink: impl FnMut(usize, Result<T, String>),
+) {
     let threads = match threads {
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
         n => n,
     }
     .clamp(1, inputs.len().max(1));
     let next = AtomicUsize::new(0);
-    let mut done: Vec<(usize, Result<T, String>)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(input) = inputs.get(i) else { break };
-                        let r =
-                            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(i, input)))
-                                .map_err(|e| panic_message(e.as_ref()));
-                        done.push((i, r));
+    let (tx, rx) = std::sync::mpsc::channel::<(usize, Result<T, String>)>();
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            let tx = tx.clone();
+            let (next, f) = (&next, &f);
+            scope.spawn(move || {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(input) = inputs.get(i) else { break };
+                    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(i, input)))
+                        .map_err(|e| panic_message(e.as_ref()));
+                    if tx.send((i, r)).is_err() {
+                        break;
                     }
-                    done
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| w.join().unwrap_or_default())
-            .collect()
+                }
+            });
+        }
+        drop(tx);
+        for (i, r) in rx {
+            sink(i, r);
+        }
     });
-    done.sort_by_key(|(i, _)| *i);
-    done.into_iter().map(|(_, r)| r).collect()
 }
 
 fn panic_message(e: &(dyn std::any::Any + Send)) -> String {
@@ -173,20 +192,35 @@ pub fn lint_with(
     // Context files read whole by the context pass are not read again (unless they also hold
     // policies).
     let mut context_files = ctx.files;
-    let results = par_map(inputs, opts.threads, |i, input| {
-        match context_files.get(i).and_then(Option::as_ref) {
+    // Findings move into the outcome as each file finishes; the rest of a file's result waits
+    // in its slot, in input order.
+    let mut slots: Vec<Option<Result<Option<file::FileResult>, String>>> =
+        (0..inputs.len()).map(|_| None).collect();
+    par_each(
+        inputs,
+        opts.threads,
+        |i, input| match context_files.get(i).and_then(Option::as_ref) {
             Some(c) if !c.mixed => None,
             _ => Some(file::process(i, input, &run)),
-        }
-    });
+        },
+        |i, mut r| {
+            if let Ok(Some(r)) = &mut r {
+                out.findings.append(&mut r.findings);
+                r.findings.shrink_to_fit();
+            }
+            if let Some(slot) = slots.get_mut(i) {
+                *slot = Some(r);
+            }
+        },
+    );
 
     let mut links = Vec::new();
     let mut deferred: Vec<Policy> = Vec::new();
     let mut kept: Vec<Policy> = Vec::new();
     let mut waiting: Vec<bool> = Vec::new();
-    for (i, r) in results.into_iter().enumerate() {
+    for (i, r) in slots.into_iter().enumerate() {
         let name = inputs.get(i).map(Input::name).unwrap_or_default();
-        let r = match r {
+        let r = match r.unwrap_or_else(|| Err("not processed".into())) {
             Ok(Some(r)) => r,
             Ok(None) => {
                 // A context file: its text stays until its findings are located.
@@ -203,7 +237,6 @@ pub fn lint_with(
                 format!("internal error while linting this file (please report it): {panic}"),
             ),
         };
-        out.findings.extend(r.findings);
         links.extend(r.links);
         out.policy_count += r.policy_count;
         out.policies.extend(r.policies);

@@ -154,7 +154,7 @@ impl PolicyKind {
 }
 
 /// The role a policy governs, as the source names it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct RoleRef {
     /// Template id, role definition GUID (ARM ids are reduced to their trailing GUID), or
     /// `member`/`owner` for PIM for Groups.

@@ -44,7 +44,7 @@ pub fn render_finding(out: &Outcome, f: &Finding, style: Style) -> String {
     }
     let message = match &f.subject {
         Some(s) => format!("{s}: {}", f.message),
-        None => f.message.clone(),
+        None => f.message.to_string(),
     };
     let len = f.span.end.saturating_sub(f.span.start);
     let diag = MietteDiagnostic::new(message)
@@ -59,7 +59,7 @@ pub fn render_finding(out: &Outcome, f: &Finding, style: Style) -> String {
         })
         .with_help(f.help.clone())
         .with_label(LabeledSpan::new_primary_with_span(
-            f.label.clone(),
+            f.label.as_deref().map(str::to_owned),
             (f.span.start, len),
         ));
     let report =

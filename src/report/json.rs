@@ -3,12 +3,23 @@
 use crate::finding::Outcome;
 use crate::rules::Severity;
 use serde::Serialize;
+use std::io::Write as _;
 
 #[derive(Serialize)]
 struct Report<'a> {
     version: u32,
     summary: Summary,
-    diagnostics: Vec<Diagnostic<'a>>,
+    diagnostics: Diagnostics<'a>,
+}
+
+/// The diagnostics, serialised one at a time from the findings (never collected first).
+struct Diagnostics<'a>(&'a Outcome);
+
+impl Serialize for Diagnostics<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let out = self.0;
+        s.collect_seq(out.findings.iter().map(|f| diagnostic(out, f)))
+    }
 }
 
 #[derive(Serialize)]
@@ -48,7 +59,34 @@ struct Diagnostic<'a> {
     control: Option<&'a str>,
 }
 
-pub fn render(out: &Outcome) -> String {
+fn diagnostic<'a>(out: &'a Outcome, f: &'a crate::finding::Finding) -> Diagnostic<'a> {
+    let role = f.role.as_ref();
+    Diagnostic {
+        code: &f.code,
+        rule: &f.rule,
+        severity: f.severity,
+        message: &f.message,
+        help: &f.help,
+        file: out.files.get(f.file).map_or("", |s| s.name.as_str()),
+        line: f.position.line,
+        column: f.position.column,
+        end_line: f.position.end_line,
+        end_column: f.position.end_column,
+        pointer: f.pointer.as_deref().unwrap_or(""),
+        policy_id: f.policy_id.as_deref(),
+        scope: f.scope.as_deref(),
+        role: Role {
+            id: role.and_then(|r| r.id.as_deref()),
+            name: role.and_then(|r| r.name.as_deref()),
+            tier: role.and_then(|r| r.tier).map(|t| t.as_str()),
+        },
+        control: f.control.as_deref(),
+    }
+}
+
+/// Writes the report to `w` as it is serialised: a run with a million findings never holds
+/// the report's text.
+pub fn render_to(out: &Outcome, w: &mut dyn std::io::Write) -> std::io::Result<()> {
     let report = Report {
         version: 1,
         summary: Summary {
@@ -59,37 +97,19 @@ pub fn render(out: &Outcome) -> String {
             notes: out.count(Severity::Note),
             suppressed: out.suppressed,
         },
-        diagnostics: out
-            .findings
-            .iter()
-            .map(|f| {
-                let role = f.role.as_ref();
-                Diagnostic {
-                    code: &f.code,
-                    rule: &f.rule,
-                    severity: f.severity,
-                    message: &f.message,
-                    help: &f.help,
-                    file: out.files.get(f.file).map_or("", |s| s.name.as_str()),
-                    line: f.position.line,
-                    column: f.position.column,
-                    end_line: f.position.end_line,
-                    end_column: f.position.end_column,
-                    pointer: f.pointer.as_deref().unwrap_or(""),
-                    policy_id: f.policy_id.as_deref(),
-                    scope: f.scope.as_deref(),
-                    role: Role {
-                        id: role.and_then(|r| r.id.as_deref()),
-                        name: role.and_then(|r| r.name.as_deref()),
-                        tier: role.and_then(|r| r.tier).map(|t| t.as_str()),
-                    },
-                    control: f.control.as_deref(),
-                }
-            })
-            .collect(),
+        diagnostics: Diagnostics(out),
     };
-    let mut s =
-        serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-    s.push('\n');
-    s
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, w);
+    serde_json::to_writer_pretty(&mut w, &report).map_err(std::io::Error::other)?;
+    w.write_all(b"\n")?;
+    w.flush()
+}
+
+/// The report as a string (tests, and renderers that need the whole text).
+pub fn render(out: &Outcome) -> String {
+    let mut buf = Vec::new();
+    match render_to(out, &mut buf) {
+        Ok(()) => String::from_utf8(buf).unwrap_or_default(),
+        Err(e) => format!("{{\"error\": \"{e}\"}}\n"),
+    }
 }

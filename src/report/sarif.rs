@@ -140,7 +140,7 @@ pub fn render(out: &Outcome, set: &RuleSet) -> String {
             let p = f.position;
             let text = match &f.subject {
                 Some(s) => format!("{s}: {}", f.message),
-                None => f.message.clone(),
+                None => f.message.to_string(),
             };
             let role = f.role.as_ref();
             let mut properties = json!({
@@ -170,7 +170,7 @@ pub fn render(out: &Outcome, set: &RuleSet) -> String {
                         }
                     }
                 }],
-                "partialFingerprints": {"pimLintFinding/v1": digest(&f.identity)},
+                "partialFingerprints": {"pimLintFinding/v1": f.fingerprint.map(|p| p.hex()).unwrap_or_default()},
                 "properties": properties,
             })
         })
