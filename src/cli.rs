@@ -7,7 +7,9 @@ use std::path::PathBuf;
 #[command(
     name = "pim-lint",
     version,
-    about = "Lint Microsoft Entra PIM role settings (role management policies)"
+    about = "Lint Microsoft Entra PIM role settings (role management policies)",
+    override_usage = "pim-lint <COMMAND>\n       pim-lint [PATHS]... [CHECK OPTIONS]   (short for `pim-lint check`)",
+    after_help = after_help()
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -52,6 +54,7 @@ pub enum Command {
         bless: bool,
     },
     /// Print a rule's documentation: what it checks, why, failing and passing examples, how to fix.
+    #[command(visible_alias = "rule")]
     Explain {
         /// Rule code (PIM007) or name (mfa-authcontext-conflict), or a pack's own rule (X-…).
         rule: String,
@@ -62,6 +65,13 @@ pub enum Command {
         #[arg(long)]
         config: Option<PathBuf>,
     },
+    /// Print a shell completion script.
+    Completions {
+        /// The shell to complete in.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page, pim-lint(1), as roff (`pim-lint man | man -l -`).
+    Man,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -137,33 +147,92 @@ pub struct RulesArgs {
     pub pack: Option<String>,
 }
 
-/// `pim-lint PATH…` is `pim-lint check PATH…`: insert `check` when the first argument is not a
-/// subcommand or a global flag.
-pub fn with_default_command(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
-    const KNOWN: &[&str] = &[
-        "check",
-        "rules",
-        "explain",
-        "init",
-        "test",
-        "approvers",
-        "help",
-        "-h",
-        "--help",
-        "-V",
-        "--version",
-    ];
-    match args.get(1).and_then(|a| a.to_str()) {
-        Some(first) if KNOWN.contains(&first) => args,
-        None => {
-            let mut a = args;
-            a.push("check".into());
-            a
-        }
-        Some(_) => {
-            let mut a = args;
-            a.insert(1, "check".into());
-            a
-        }
+/// What each exit code means, for `--help` and the manual page.
+pub const EXIT_CODES: &[(u8, &str)] = &[
+    (0, "no finding at or above --fail-on (default: error)"),
+    (
+        1,
+        "findings at or above --fail-on (a file that does not parse is a finding)",
+    ),
+    (
+        2,
+        "the run failed: bad arguments, a missing path, an unreadable file, an invalid pack or config",
+    ),
+];
+
+/// How `pim-lint PATH…` is read, for `--help` and the manual page.
+pub const SHORTCUT: &str =
+    "`pim-lint PATH…` is `pim-lint check PATH…`, and `pim-lint` alone is `pim-lint check .`.
+A bare word that is no existing path but close to a command is taken as a mistyped command.";
+
+/// The text under the top-level `--help`: the shortcut and the exit codes, headed like clap's own
+/// sections.
+fn after_help() -> String {
+    let header = clap::builder::Styles::styled().get_header().to_owned();
+    let (on, off) = (header.render(), header.render_reset());
+    let mut s = format!("{on}Shortcut:{off}\n");
+    for line in SHORTCUT.lines() {
+        s.push_str(&format!("  {line}\n"));
     }
+    s.push_str(&format!("\n{on}Exit codes:{off}\n"));
+    for (code, meaning) in EXIT_CODES {
+        s.push_str(&format!("  {code}  {meaning}\n"));
+    }
+    s
+}
+
+/// The words that name a command: subcommands, their aliases and `help`.
+fn command_words() -> Vec<String> {
+    let cmd = <Cli as clap::CommandFactory>::command();
+    let mut words: Vec<String> = cmd
+        .get_subcommands()
+        .flat_map(|s| std::iter::once(s.get_name()).chain(s.get_all_aliases()))
+        .map(str::to_owned)
+        .collect();
+    words.push("help".into());
+    words
+}
+
+/// A word on the command line that can only be a path: `-`, one with a path separator, one ending
+/// in an extension pim-lint reads, or one that exists.
+fn is_surely_path(word: &str) -> bool {
+    let lower = word.to_ascii_lowercase();
+    word == "-"
+        || word.contains('/')
+        || word.contains(std::path::MAIN_SEPARATOR)
+        || [".json", ".yaml", ".yml"]
+            .iter()
+            .any(|ext| lower.ends_with(ext))
+        || std::path::Path::new(word).symlink_metadata().is_ok()
+}
+
+/// `pim-lint PATH…` is `pim-lint check PATH…`: insert `check` when the first argument is not a
+/// command or a global flag. A bare word that is no path but close to a command is a mistyped
+/// command (`pim-lint chekc`), reported with the command it resembles rather than linted as a
+/// missing file.
+pub fn with_default_command(
+    mut args: Vec<std::ffi::OsString>,
+) -> Result<Vec<std::ffi::OsString>, clap::Error> {
+    const GLOBAL_FLAGS: &[&str] = &["-h", "--help", "-V", "--version"];
+    let words = command_words();
+    let first = args.get(1).map(|a| a.to_str());
+    match first {
+        None => args.push("check".into()),
+        Some(Some(w)) if words.iter().any(|c| c == w) || GLOBAL_FLAGS.contains(&w) => {}
+        Some(Some(w)) if !w.starts_with('-') && !is_surely_path(w) => {
+            if let Some(guess) = crate::suggest::did_you_mean(w, words.iter().map(String::as_str)) {
+                let mut cmd = <Cli as clap::CommandFactory>::command();
+                return Err(cmd.error(
+                    clap::error::ErrorKind::InvalidSubcommand,
+                    format!(
+                        "unrecognized subcommand `{w}`; did you mean `{guess}`?\n\n  \
+                         (no file or directory is named `{w}` either)"
+                    ),
+                ));
+            }
+            args.insert(1, "check".into());
+        }
+        Some(_) => args.insert(1, "check".into()),
+    }
+    Ok(args)
 }

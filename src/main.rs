@@ -6,7 +6,8 @@ use pim_lint::cli::{Cli, with_default_command};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse_from(with_default_command(std::env::args_os().collect()));
+    let args = with_default_command(std::env::args_os().collect()).unwrap_or_else(|e| e.exit());
+    let cli = Cli::parse_from(args);
     let code = app::run(
         cli,
         &mut std::io::stdout().lock(),

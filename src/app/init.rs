@@ -19,17 +19,23 @@ const INIT_FILES: &[(&str, &str)] = &[
     ),
 ];
 
-/// Writes the starter files; existing files are left alone (and their snippet printed) unless
-/// `--force`. Each file is written to a temporary name and renamed, so a crash leaves no half file.
+/// Writes the starter files; existing files are left alone (and named) unless `--force`. Each
+/// file is written to a temporary name and renamed, so a crash leaves no half file.
 pub(super) fn init(dir: &Path, force: bool, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
     let mut status = EXIT_CLEAN;
     for (name, text) in INIT_FILES {
         let path = dir.join(name);
+        // Named as the user would: relative to the current directory when that is the target.
+        let shown = if dir == Path::new(".") {
+            Path::new(name)
+        } else {
+            path.as_path()
+        };
         if path.exists() && !force {
             let _ = writeln!(
                 stdout,
-                "kept {} (exists; add this yourself or use --force):\n{text}",
-                path.display()
+                "kept {} (exists; --force to overwrite)",
+                shown.display()
             );
             continue;
         }
@@ -43,10 +49,10 @@ pub(super) fn init(dir: &Path, force: bool, stdout: &mut dyn Write, stderr: &mut
         };
         match write() {
             Ok(()) => {
-                let _ = writeln!(stdout, "wrote {}", path.display());
+                let _ = writeln!(stdout, "wrote {}", shown.display());
             }
             Err(e) => {
-                let _ = writeln!(stderr, "error: cannot write {}: {e}", path.display());
+                let _ = writeln!(stderr, "error: cannot write {}: {e}", shown.display());
                 status = EXIT_FAILURE;
             }
         }

@@ -3,6 +3,7 @@
 mod approvers;
 mod init;
 mod listing;
+mod man;
 mod test;
 
 pub use listing::explain_text;
@@ -41,6 +42,8 @@ pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
             config,
             no_config,
         } => approvers::approvers(&paths, format, config, no_config, stdout, stderr),
+        Command::Completions { shell } => man::completions(shell, stdout),
+        Command::Man => man::man(stdout, stderr),
     };
     let _ = stdout.flush();
     result

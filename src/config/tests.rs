@@ -161,3 +161,45 @@ fn the_account_mapping_is_schema_checked() {
         (4, "each person needs `name` and `accounts`")
     );
 }
+
+#[test]
+fn a_misspelled_key_suggests_the_closest_known_one_at_every_level() {
+    let e = config(
+        "rulez: {}\nrules:\n  PIM101: {severty: error}\nignore:\n  - {rule: PIM101, role: x, reasn: r, reason: r}\n",
+    )
+    .unwrap_err();
+    let found: Vec<(usize, usize, String, String)> = e
+        .all()
+        .iter()
+        .map(|e| {
+            let help = e.help.clone().unwrap_or_default();
+            (e.line, e.column, e.message.clone(), help)
+        })
+        .collect();
+    let expect = [
+        (1, 1, "unknown config key `rulez`", "Did you mean `rules`?"),
+        (3, 12, "unknown key `severty`", "Did you mean `severity`?"),
+        (
+            5,
+            29,
+            "unknown ignore key `reasn`",
+            "Did you mean `reason`?",
+        ),
+    ];
+    for (line, column, message, help) in expect {
+        assert!(
+            found.iter().any(
+                |(l, c, m, h)| (*l, *c, m.as_str()) == (line, column, message)
+                    && h.starts_with(help)
+            ),
+            "{message} at {line}:{column} with {help}: {found:?}"
+        );
+    }
+    // The schema's own help follows the guess.
+    assert!(
+        found
+            .iter()
+            .any(|(_, _, _, h)| h.ends_with("A rule override takes severity, params and disabled.")),
+        "{found:?}"
+    );
+}

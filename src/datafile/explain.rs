@@ -146,9 +146,11 @@ fn describe(e: &ValidationError, root: &Value, depth: usize) -> Vec<Problem> {
                     pointer: super::join(&at, k),
                     at_key: true,
                     message,
-                    help: Some(
-                        help.unwrap_or_else(|| format!("{guess}Known keys: {}.", known.join(", "))),
-                    ),
+                    // The closest known key first, also before the schema's own help.
+                    help: Some(match help {
+                        Some(h) => format!("{guess}{h}"),
+                        None => format!("{guess}Known keys: {}.", known.join(", ")),
+                    }),
                     prune: Prune::Key,
                 }
             })
