@@ -262,6 +262,16 @@ impl Hit {
     }
 }
 
+/// The policy is a single rule (a PATCH body): its subject already names the rule, so messages
+/// do not name it again ("rule X: `maximumDuration` of X …" would say it twice).
+pub fn single_rule(p: &Policy) -> bool {
+    p.role.is_none()
+        && p.id.is_none()
+        && p.display_name.is_none()
+        && p.partial
+        && p.rules.len() == 1
+}
+
 /// "Global Administrator (tier0, Entra directory role) at scope /" — how messages name a policy.
 pub fn subject(p: &Policy) -> String {
     let mut s = p.role_label();
@@ -269,7 +279,7 @@ pub fn subject(p: &Policy) -> String {
         s = match (&p.id, &p.display_name) {
             (Some(id), _) => format!("policy {id}"),
             (None, Some(n)) => format!("policy \"{n}\""),
-            (None, None) if p.partial && p.rules.len() == 1 => {
+            (None, None) if single_rule(p) => {
                 format!("rule {}", p.rules[0].id.value)
             }
             (None, None) => "this document".into(),
