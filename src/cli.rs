@@ -135,6 +135,17 @@ pub struct RulesArgs {
     /// Show the severities of this pack instead of the baseline.
     #[arg(long = "pack", value_name = "NAME|FILE")]
     pub pack: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
+    pub format: RulesFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    /// An aligned table.
+    Text,
+    /// `{"version": 1, "rules": [{code, name, category, severity, summary}]}`.
+    Json,
 }
 
 /// `pim-lint PATH…` is `pim-lint check PATH…`: insert `check` when the first argument is not a
