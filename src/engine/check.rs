@@ -53,6 +53,7 @@ impl<'p> Subject<'p> {
             role: self.role.clone(),
             subject: Some(self.label.clone()),
             control: control.clone(),
+            about: hit.about,
         }
     }
 }
@@ -213,6 +214,7 @@ pub(crate) fn file_finding(
         subject: None,
         control: entry.control.clone(),
         identity: String::new(),
+        about: None,
     })
 }
 

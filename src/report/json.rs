@@ -57,7 +57,7 @@ pub fn render(out: &Outcome) -> String {
             errors: out.count(Severity::Error),
             warnings: out.count(Severity::Warning),
             notes: out.count(Severity::Note),
-            suppressed: out.suppressed,
+            suppressed: out.suppressed.len(),
         },
         diagnostics: out
             .findings

@@ -234,6 +234,9 @@ pub struct Hit {
     pub label: Option<String>,
     /// A rule may lower or raise the pack's severity when the spec says so (PIM102).
     pub severity: Option<Severity>,
+    /// The thing the hit is about when other rules may report the same thing (an assignment's
+    /// pointer for PIM310 and PIM311): renderers read findings about one thing as one.
+    pub about: Option<String>,
 }
 
 impl Hit {
@@ -248,7 +251,15 @@ impl Hit {
             help: help.into(),
             label: None,
             severity: None,
+            about: None,
         }
+    }
+
+    /// Marks the hit as being about `thing`, an assignment or another object several rules
+    /// may report.
+    pub fn about(mut self, thing: &crate::model::Ptr) -> Hit {
+        self.about = Some(thing.path.clone());
+        self
     }
 
     pub fn label(mut self, label: impl Into<String>) -> Hit {
