@@ -76,10 +76,17 @@ pub enum Command {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    /// Reports pointing at the value, with help, and a summary.
     Human,
+    /// One line per finding: `path:line:col: CODE severity role: message`.
+    Concise,
+    /// The stable, versioned JSON report.
     Json,
+    /// SARIF 2.1.0 for code scanning.
     Sarif,
+    /// GitHub Actions workflow commands (annotations).
     Github,
+    /// A summary table for a pull-request comment or the job summary.
     Markdown,
 }
 
@@ -113,16 +120,31 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// Print how many findings each rule raised, most frequent first, instead of the findings
+    /// (text; JSON with --format json).
+    #[arg(long)]
+    pub statistics: bool,
+    /// Write the --format output to FILE (replaced atomically) instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+    /// Also write a SARIF report to FILE in the same run (for code scanning).
+    #[arg(long, value_name = "FILE")]
+    pub sarif_file: Option<PathBuf>,
+    /// Also write the Markdown summary to FILE in the same run (e.g. "$GITHUB_STEP_SUMMARY").
+    #[arg(long, value_name = "FILE")]
+    pub markdown_file: Option<PathBuf>,
     /// Rule pack by name (baseline) or path to a pack file; repeatable, later packs override earlier ones.
     #[arg(long = "pack", value_name = "NAME|FILE")]
     pub packs: Vec<String>,
     /// Exit 1 when there is a finding at or above this severity.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
-    /// Colour in human output (`NO_COLOR` is honoured by `auto`).
+    /// Colour in human output; `auto`: on a terminal, honouring NO_COLOR, FORCE_COLOR,
+    /// CLICOLOR_FORCE and TERM=dumb.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
-    /// Human output: show only findings at or above the --fail-on level, and no summary when clean.
+    /// Human and concise output: print only the findings at or above the --fail-on level (those
+    /// that fail the run) and no summary line; with --statistics, count only those.
     #[arg(long, short)]
     pub quiet: bool,
     /// List files skipped because they hold no known dialect.
@@ -145,6 +167,17 @@ pub struct RulesArgs {
     /// Show the severities of this pack instead of the baseline.
     #[arg(long = "pack", value_name = "NAME|FILE")]
     pub pack: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
+    pub format: RulesFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    /// An aligned table.
+    Text,
+    /// `{"version": 1, "rules": [{code, name, category, severity, summary}]}`.
+    Json,
 }
 
 /// What each exit code means, for `--help` and the manual page.

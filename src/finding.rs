@@ -61,6 +61,19 @@ pub struct Finding {
     /// role and scope (ARM policy names change on every update), and the place inside the rule —
     /// as a 128-bit fingerprint (SARIF `partialFingerprints`). `None` until located.
     pub fingerprint: Option<Fingerprint>,
+    /// The pointer of the thing the finding is about, when several rules may report it (PIM310
+    /// and PIM311 on one assignment): renderers for people show such findings as one.
+    pub about: Option<Arc<str>>,
+}
+
+/// A finding an `ignore` entry of the config suppressed.
+#[derive(Debug, Clone)]
+pub struct Suppressed {
+    pub finding: Finding,
+    /// The ignore entry's reason (required in the config).
+    pub reason: String,
+    /// The entry's `until` date (YYYY-MM-DD), when it has one.
+    pub until: Option<String>,
 }
 
 /// A stable 128-bit digest of a finding's identity: two FNV-1a 64 passes with different offsets.
@@ -137,8 +150,9 @@ pub struct Outcome {
     pub errors: Vec<RunError>,
     /// Files read as inputs (`files` may also hold the config file, for its diagnostics).
     pub linted_files: usize,
-    /// Findings removed by `ignore` entries.
-    pub suppressed: usize,
+    /// Findings an `ignore` entry suppressed: out of `findings` (they neither fail the run nor
+    /// show), kept for SARIF, which lists them with a suppression, and for the counts.
+    pub suppressed: Vec<Suppressed>,
     /// The directory context the run read (empty without context files).
     pub directory: Directory,
     /// The policies directory rules and the approver report look at (only their approval,

@@ -1,7 +1,7 @@
 //! Applies the config's `ignore` entries to a run's findings.
 
 use crate::config::{Config, Date, Ignore};
-use crate::finding::{Finding, Outcome};
+use crate::finding::{Finding, Outcome, Suppressed};
 use crate::model::RoleCatalog;
 use crate::rules::validity::{expired_ignore, unused_ignore};
 use crate::rules::{self, Severity};
@@ -88,41 +88,46 @@ fn config_finding(
         subject: None,
         control: None,
         fingerprint: None,
+        about: None,
     }
 }
 
-/// Removes suppressed findings (returns how many), and adds a note per expired entry (its
-/// findings are back, which is what fails the run) and, when the run was `complete`, per unused
-/// one, located in the config file. A run is complete when it walked folders (not single files):
-/// a pre-commit run that passes only the changed files is not, and an ignore it did not use may
-/// still be needed elsewhere.
+/// Moves suppressed findings to `out.suppressed` with their entry's reason, and adds a note per
+/// expired entry (its findings are back, which is what fails the run) and, when the run was
+/// `complete`, per unused one, located in the config file. A run is complete when it walked
+/// folders (not single files): a pre-commit run that passes only the changed files is not, and
+/// an ignore it did not use may still be needed elsewhere.
 pub fn apply(
     out: &mut Outcome,
     config: &Config,
     set: &crate::pack::RuleSet,
     today: Date,
     complete: bool,
-) -> usize {
+) {
     let level = |code: &str| set.entry(code).and_then(|e| e.severity_for(None));
     let names: Vec<String> = out.files.iter().map(|f| f.name.clone()).collect();
     let mut used = vec![false; config.ignores.len()];
-    let before = out.findings.len();
-    out.findings.retain(|f| {
+    let mut kept = Vec::with_capacity(out.findings.len());
+    for f in std::mem::take(&mut out.findings) {
         let file = names.get(f.file).map_or("", String::as_str);
         let hit = config
             .ignores
             .iter()
             .enumerate()
-            .find(|(_, i)| i.until.is_none_or(|u| today <= u) && matches(i, f, file, config));
+            .find(|(_, i)| i.until.is_none_or(|u| today <= u) && matches(i, &f, file, config));
         match hit {
-            Some((k, _)) => {
+            Some((k, i)) => {
                 used[k] = true;
-                false
+                out.suppressed.push(Suppressed {
+                    finding: f,
+                    reason: i.reason.clone(),
+                    until: i.until.map(|u| u.to_string()),
+                });
             }
-            None => true,
+            None => kept.push(f),
         }
-    });
-    let suppressed = before - out.findings.len();
+    }
+    out.findings = kept;
 
     let src = (*config.source).clone();
     out.files.push(src);
@@ -171,5 +176,4 @@ pub fn apply(
         }
     }
     out.sort_findings();
-    suppressed
 }

@@ -9,7 +9,12 @@ use std::fs;
 
 fn pim() -> Command {
     let mut c = Command::cargo_bin("pim-lint").expect("binary builds");
-    c.env_remove("NO_COLOR").env("COLUMNS", "100");
+    c.env_remove("NO_COLOR")
+        .env_remove("FORCE_COLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .env_remove("PIM_LINT_TERMINAL")
+        .env("LC_ALL", "C.UTF-8")
+        .env("COLUMNS", "100");
     c
 }
 
@@ -355,8 +360,10 @@ fn readme_shows_real_demo_output() {
     let readme = fs::read_to_string("README.md").expect("README");
     let start = readme.find("```text\n").expect("a text block") + "```text\n".len();
     let block = &readme[start..start + readme[start..].find("```").expect("closed")];
+    // As a 100-column terminal shows it (piped output is not wrapped).
     let out = pim()
-        .args(["check", "fixtures/demo"])
+        .args(["check", "fixtures/demo", "--color", "never"])
+        .env("PIM_LINT_TERMINAL", "1")
         .output()
         .expect("runs");
     assert_eq!(out.status.code(), Some(1));

@@ -9,7 +9,9 @@ use std::fs;
 
 fn pim() -> Command {
     let mut c = Command::cargo_bin("pim-lint").expect("binary builds");
-    c.env_remove("NO_COLOR");
+    c.env_remove("NO_COLOR")
+        .env_remove("FORCE_COLOR")
+        .env_remove("CLICOLOR_FORCE");
     c
 }
 

@@ -22,6 +22,10 @@ pub(super) fn approvers(
     let args = CheckArgs {
         paths: paths.to_vec(),
         format: Format::Json,
+        statistics: false,
+        output_file: None,
+        sarif_file: None,
+        markdown_file: None,
         packs: Vec::new(),
         fail_on: FailOn::Never,
         color: ColorChoice::Never,

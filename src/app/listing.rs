@@ -1,7 +1,7 @@
 //! `pim-lint rules` and `pim-lint explain`: the rule table (with what the packs turn on) and a rule's documentation.
 
 use super::{EXIT_CLEAN, EXIT_FAILURE, load_packs, print_config_error};
-use crate::cli::RulesArgs;
+use crate::cli::{RulesArgs, RulesFormat};
 use crate::config;
 use crate::pack::{self, RuleSet};
 use crate::rules::{self};
@@ -112,6 +112,61 @@ pub(super) fn list_rules(args: &RulesArgs, stdout: &mut dyn Write, stderr: &mut 
             ]
         }))
         .collect();
+    if args.format == RulesFormat::Json {
+        let entry = |sel: &pack::Selector, sev: &pack::SeveritySpec, control: &Option<String>| {
+            serde_json::json!({
+                "severity": match sev {
+                    pack::SeveritySpec::All(s) => serde_json::json!(s),
+                    pack::SeveritySpec::PerTier(m) => serde_json::json!(m
+                        .iter()
+                        .map(|(t, s)| (t.as_str().to_owned(), serde_json::json!(s)))
+                        .collect::<serde_json::Map<_, _>>()),
+                },
+                "tiers": sel.tiers.as_ref().map(|ts| ts.iter().map(|t| t.as_str()).collect::<Vec<_>>()),
+                "roles": sel.roles,
+                "kinds": sel.kinds.as_ref().map(|ks| ks.iter().map(|k| crate::model::view::kind_name(*k)).collect::<Vec<_>>()),
+                "dialects": sel.dialects,
+                "control": control,
+            })
+        };
+        let builtin = rules::registry().iter().map(|r| {
+            let entries: Vec<serde_json::Value> = ruleset
+                .entries_for(r.code)
+                .map(|e| entry(&e.select, &e.severity, &e.control))
+                .collect();
+            serde_json::json!({
+                "code": r.code,
+                "name": r.name,
+                "category": r.category.as_str(),
+                "summary": r.summary,
+                "enabled": !entries.is_empty(),
+                "severity": severity_text(&ruleset, r.code),
+                "entries": entries,
+                "help_uri": format!("{}{}.md", crate::report::sarif::DOCS_BASE, r.code),
+            })
+        });
+        let user = ruleset.user_rules.iter().map(|u| {
+            serde_json::json!({
+                "code": u.code,
+                "name": u.name,
+                "category": "user",
+                "summary": u.message,
+                "enabled": true,
+                "severity": selector_text(&u.select, &u.severity),
+                "entries": [entry(&u.select, &u.severity, &u.control)],
+                "help_uri": null,
+            })
+        });
+        let doc = serde_json::json!({
+            "version": 1,
+            "pack": name,
+            "rules": builtin.chain(user).collect::<Vec<_>>(),
+        });
+        let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+        s.push('\n');
+        let _ = stdout.write_all(s.as_bytes());
+        return EXIT_CLEAN;
+    }
     let width = rows
         .iter()
         .map(|r| r[3].chars().count())

@@ -4,21 +4,22 @@ mod approvers;
 mod init;
 mod listing;
 mod man;
+mod output;
 mod test;
 
 pub use listing::explain_text;
 
-use crate::cli::{CheckArgs, Cli, ColorChoice, Command, FailOn, Format};
+use crate::cli::{CheckArgs, Cli, Command, FailOn, Format};
 use crate::config::{self, Config, Date};
 use crate::engine;
-use crate::finding::RunError;
+use crate::finding::{Finding, RunError};
 use crate::input;
 use crate::model::RoleCatalog;
 use crate::pack::{self, ConfigError, Pack, RuleSet};
-use crate::report::{self, human::Style};
+use crate::report;
 use crate::rules::Severity;
 use crate::suppress;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub const EXIT_CLEAN: u8 = 0;
@@ -53,9 +54,12 @@ pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
 const MAX_SNIPPET_COLUMN: usize = 4096;
 
 pub(crate) fn print_config_error(e: &ConfigError, stderr: &mut dyn Write) {
-    let handler =
-        miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
-            .with_links(false);
+    let theme = if output::utf8_locale() {
+        miette::GraphicalTheme::unicode_nocolor()
+    } else {
+        miette::GraphicalTheme::none()
+    };
+    let handler = miette::GraphicalReportHandler::new_themed(theme).with_links(false);
     for err in e.all() {
         let plain = || {
             let mut s = format!(
@@ -90,17 +94,6 @@ pub fn load_packs(specs: &[String]) -> Result<Vec<Pack>, ConfigError> {
         return pack::load_specs(&["baseline".to_owned()]);
     }
     pack::load_specs(specs)
-}
-
-pub(crate) fn use_color(choice: ColorChoice) -> bool {
-    match choice {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                && std::io::stdout().is_terminal()
-        }
-    }
 }
 
 fn threshold(fail_on: FailOn) -> Option<Severity> {
@@ -164,6 +157,24 @@ fn check(args: &CheckArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8
             return EXIT_FAILURE;
         }
     };
+    if args.statistics && !matches!(args.format, Format::Human | Format::Concise | Format::Json) {
+        let _ = writeln!(
+            stderr,
+            "error: --statistics prints text or JSON: use it with --format human, concise or json"
+        );
+        return EXIT_FAILURE;
+    }
+    // A path that does not exist is a mistake in the arguments: no report, not even an empty one.
+    let missing: Vec<RunError> = args
+        .paths
+        .iter()
+        .filter(|p| p.as_os_str() != "-" && !p.exists())
+        .map(|p| RunError::fatal(Some(p.display().to_string()), "no such file or directory"))
+        .collect();
+    if !missing.is_empty() {
+        print_run_errors(&missing, stderr);
+        return EXIT_FAILURE;
+    }
     let mut errors = Vec::new();
     let mut walk_skipped = Vec::new();
     let mut inputs = input::discover_with(
@@ -176,14 +187,14 @@ fn check(args: &CheckArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8
     }
     let opts = engine::Options {
         keep_policies: false,
-        keep_sources: args.format == Format::Human,
+        keep_sources: args.format == Format::Human && !args.statistics,
         threads: 0,
         keep_context: false,
     };
     let mut outcome = engine::lint_with(&inputs, &ruleset, &catalog, opts);
     if let Some(c) = &config {
         let complete = walks_folders_only(&args.paths);
-        outcome.suppressed = suppress::apply(&mut outcome, c, &ruleset, Date::today(), complete);
+        suppress::apply(&mut outcome, c, &ruleset, Date::today(), complete);
     }
     errors.append(&mut outcome.errors);
     let fail = threshold(args.fail_on);
@@ -202,46 +213,55 @@ fn check(args: &CheckArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8
             );
         }
     }
-    let mut written = Ok(());
-    let text = match args.format {
-        Format::Json => {
-            // Streamed: a large estate's report is never held as one string.
-            written = report::json::render_to(&outcome, stdout);
-            String::new()
+    // --quiet: only what fails the run.
+    let shown: Vec<&Finding> = outcome
+        .findings
+        .iter()
+        .filter(|f| !args.quiet || fail.is_some_and(|t| f.severity >= t))
+        .collect();
+    let text = if args.statistics {
+        let stats = report::statistics::stats(shown.iter().copied());
+        match args.format {
+            Format::Json => report::statistics::json(&stats),
+            _ => report::statistics::text(&stats),
         }
-        Format::Sarif => report::sarif::render(&outcome, &ruleset),
-        Format::Github => report::github::render(&outcome),
-        Format::Markdown => report::markdown::render(&outcome),
-        Format::Human => {
-            let style = Style {
-                color: use_color(args.color),
-                width: terminal_width(),
-            };
-            if args.quiet {
-                let mut s = String::new();
-                for f in outcome
-                    .findings
-                    .iter()
-                    .filter(|f| fail.is_some_and(|t| f.severity >= t))
-                {
-                    s.push_str(&report::human::render_finding(&outcome, f, style));
-                    s.push('\n');
-                }
-                s
-            } else {
-                report::human::render(&outcome, style)
+    } else {
+        match args.format {
+            // Streamed to stdout below: a large estate's report is never held as one string.
+            Format::Json if args.output_file.is_none() => String::new(),
+            Format::Json => report::json::render(&outcome),
+            Format::Sarif => report::sarif::render(&outcome, &ruleset),
+            Format::Github => report::github::render(&outcome),
+            Format::Markdown => report::markdown::render(&outcome),
+            Format::Concise => {
+                report::concise::render(&outcome, &report::groups(shown), args.quiet)
+            }
+            Format::Human => {
+                let style = output::human_style(args.color, args.output_file.is_some());
+                report::human::render_findings(&outcome, shown, style, !args.quiet)
             }
         }
     };
-    let written = written
-        .and_then(|()| stdout.write_all(text.as_bytes()))
-        .and_then(|()| stdout.flush());
-    if let Err(e) = written {
-        errors.push(RunError::fatal(
-            None,
-            format!("cannot write the report: {e}"),
-        ));
+    // Every output of the run: a failed write is reported and fails the run (exit 2), after
+    // the others are written.
+    let mut write_errors = Vec::new();
+    let main = match &args.output_file {
+        Some(path) => output::write_file(path, &text),
+        None if args.format == Format::Json && !args.statistics => {
+            output::stream_stdout(stdout, |w| report::json::render_to(&outcome, w))
+        }
+        None => output::write_stdout(stdout, &text),
+    };
+    write_errors.extend(main.err());
+    if let Some(path) = &args.sarif_file {
+        let sarif = report::sarif::render(&outcome, &ruleset);
+        write_errors.extend(output::write_file(path, &sarif).err());
     }
+    if let Some(path) = &args.markdown_file {
+        let markdown = report::markdown::render(&outcome);
+        write_errors.extend(output::write_file(path, &markdown).err());
+    }
+    errors.extend(write_errors.into_iter().map(|e| RunError::fatal(None, e)));
     print_run_errors(&errors, stderr);
     if errors.iter().any(|e| e.fatal) {
         return EXIT_FAILURE;
@@ -257,14 +277,6 @@ fn check(args: &CheckArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8
 /// an ignore it did not use may still be needed.
 fn walks_folders_only(paths: &[PathBuf]) -> bool {
     paths.iter().all(|p| p.is_dir())
-}
-
-fn terminal_width() -> usize {
-    std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(100)
-        .clamp(60, 200)
 }
 
 pub(crate) fn print_run_errors(errors: &[RunError], stderr: &mut dyn Write) {

@@ -57,6 +57,7 @@ impl<'p> Subject<'p> {
             role: self.role.clone(),
             subject: Some(self.label.clone()),
             control: control.as_deref().map(intern),
+            about: hit.about.as_deref().map(intern),
         }
     }
 }
@@ -217,6 +218,7 @@ pub(crate) fn file_finding(
         subject: None,
         control: entry.control.as_deref().map(intern),
         fingerprint: None,
+        about: None,
     })
 }
 
@@ -260,7 +262,14 @@ fn user_rule_hits(u: &crate::pack::UserRule, view: &crate::model::view::View) ->
             if detail.chars().count() > 120 {
                 detail = detail.chars().take(117).collect::<String>() + "...";
             }
-            Hit::new(pointer, u.message.clone(), u.help.clone()).label(detail)
+            // The label under the value is the rule's own words; what the schema validator
+            // says (for the pack's author) follows the help.
+            let help = if u.help.is_empty() {
+                format!("(schema: {detail})")
+            } else {
+                format!("{}\n(schema: {detail})", u.help)
+            };
+            Hit::new(pointer, u.message.clone(), help).label(u.message.clone())
         })
         .collect()
 }

@@ -292,7 +292,34 @@ pub fn csv(rows: &[Row]) -> String {
     s
 }
 
+/// `yes`/`no` as JSON booleans; `unknown`, `deleted` (an account that is not in the export) and
+/// the empty cells of rows about missing approvers as `null`.
+fn flag(s: &str) -> Option<bool> {
+    match s {
+        "yes" => Some(true),
+        "no" => Some(false),
+        _ => None,
+    }
+}
+
+/// The report as JSON: the CSV's columns, with `account_enabled`, `guest`, `deleted` and
+/// `eligible_for_role` as booleans (`null` when unknown).
 pub fn json(rows: &[Row]) -> String {
+    let rows: Vec<serde_json::Value> = rows
+        .iter()
+        .map(|r| {
+            let mut v = serde_json::to_value(r).unwrap_or_default();
+            for (key, value) in [
+                ("account_enabled", &r.account_enabled),
+                ("guest", &r.guest),
+                ("deleted", &r.deleted),
+                ("eligible_for_role", &r.eligible_for_role),
+            ] {
+                v[key] = serde_json::json!(flag(value));
+            }
+            v
+        })
+        .collect();
     let mut s = serde_json::to_string_pretty(&serde_json::json!({"version": 1, "approvers": rows}))
         .unwrap_or_default();
     s.push('\n');

@@ -16,14 +16,18 @@ pub fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
+/// Annotations for the findings (findings about one thing as one annotation), most severe
+/// first, then the totals. `file=` is relative to the repository root, as GitHub resolves it
+/// (and as SARIF's `artifactLocation.uri` is), wherever the run was started.
 pub fn render(out: &Outcome) -> String {
-    let mut order: Vec<usize> = (0..out.findings.len()).collect();
+    let root = super::repo_root();
+    let mut groups = super::groups(&out.findings);
     // Stable: within a severity the report order (file, line, column, code) stays.
-    order.sort_by_key(|i| std::cmp::Reverse(out.findings[*i].severity));
+    groups.sort_by_key(|g| std::cmp::Reverse(g.severity()));
     let mut s = String::new();
-    for i in order {
-        let f = &out.findings[i];
-        let command = match f.severity {
+    for g in groups {
+        let f = g.primary();
+        let command = match g.severity() {
             Severity::Error => "error",
             Severity::Warning => "warning",
             Severity::Note => "notice",
@@ -31,29 +35,23 @@ pub fn render(out: &Outcome) -> String {
         let file = out.files.get(f.file).map_or("", |s| s.name.as_str());
         let p = f.position;
         let message = match &f.subject {
-            Some(subject) => format!("{subject}: {}\n\nHelp: {}", f.message, f.help),
-            None => format!("{}\n\nHelp: {}", f.message, f.help),
+            Some(subject) => format!("{subject}: {}\n\nHelp: {}", g.message(), g.help()),
+            None => format!("{}\n\nHelp: {}", g.message(), g.help()),
         };
         s.push_str(&format!(
             "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
-            escape_property(file),
+            escape_property(&super::repo_path(file, root.as_deref())),
             p.line,
             p.column,
             p.end_line,
             p.end_column,
-            escape_property(&format!("{} {}", f.code, f.rule)),
+            escape_property(&g.title()),
             escape_data(&message)
         ));
     }
-    let suppressed = if out.suppressed > 0 {
-        format!(" ({} suppressed)", out.suppressed)
-    } else {
-        String::new()
-    };
     s.push_str(&format!(
-        "::notice title=pim-lint::{}{}\n",
+        "::notice title=pim-lint::{}\n",
         escape_data(&super::summary_line(out)),
-        escape_data(&suppressed)
     ));
     s
 }

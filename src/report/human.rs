@@ -1,67 +1,145 @@
 //! Human output: one miette graphical report per finding, pointing at the value, then a summary.
+//! Findings about one thing (PIM310 and PIM311 on one assignment) are one report.
 
+use super::Group;
 use crate::finding::{Finding, Outcome};
 use crate::rules::Severity;
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report,
+    ThemeCharacters, ThemeStyles,
 };
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Style {
     pub color: bool,
-    pub width: usize,
+    /// Wrap messages and help at this many columns (a terminal's width); `None` never wraps
+    /// (output that is not a terminal). Wrapping breaks only at spaces, never inside a token.
+    pub width: Option<usize>,
+    /// Unicode drawing characters; ASCII ones where the locale is not UTF-8.
+    pub unicode: bool,
 }
 
 impl Style {
     /// Fixed theme and width, no colour: what snapshots use.
     pub const PLAIN: Style = Style {
         color: false,
-        width: 100,
+        width: Some(100),
+        unicode: true,
     };
 }
 
 fn handler(style: Style) -> GraphicalReportHandler {
-    let theme = if style.color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
+    let theme = GraphicalTheme {
+        characters: if style.unicode {
+            ThemeCharacters::unicode()
+        } else {
+            ThemeCharacters::ascii()
+        },
+        styles: if style.color {
+            ThemeStyles::ansi()
+        } else {
+            ThemeStyles::none()
+        },
     };
     GraphicalReportHandler::new_themed(theme)
-        .with_width(style.width)
+        .with_width(style.width.unwrap_or(200))
+        .with_wrap_lines(style.width.is_some())
+        // A GUID, a path, `approvalStages[0].primaryApprovers` or PIM-Approvers-Tier0 is never
+        // cut: lines break at spaces only.
+        .with_break_words(false)
+        .with_word_separator(textwrap::WordSeparator::AsciiSpace)
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
         .with_links(false)
         .with_context_lines(1)
+}
+
+/// Where the locale is not UTF-8, typographic dashes, arrows, ellipses and quotes (pim-lint's
+/// messages and help use them) in ASCII; other characters are left as they are.
+fn ascii_prose(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '—' => out.push_str("--"),
+            '–' => out.push('-'),
+            '→' => out.push_str("->"),
+            '…' => out.push_str("..."),
+            '‘' | '’' => out.push('\''),
+            '“' | '”' => out.push('"'),
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// Lines longer than this (minified exports) are not shown: the finding gets its position only.
 const MAX_SHOWN_LINE: usize = 400;
 
+/// One finding on its own.
 pub fn render_finding(out: &Outcome, f: &Finding, style: Style) -> String {
+    render_group(out, &Group { members: vec![f] }, style)
+}
+
+/// One report for a group: the primary finding's subject, every member's message, a label on
+/// each member's value and their help.
+pub fn render_group(out: &Outcome, g: &Group<'_>, style: Style) -> String {
+    let f = g.primary();
     let Some(src) = out.files.get(f.file) else {
         return String::new();
     };
-    if src.text.is_empty() || src.lines().line_len(&src.text, f.position.line) > MAX_SHOWN_LINE {
-        return plain(src.name.as_str(), f);
+    let too_long = g
+        .members
+        .iter()
+        .any(|m| src.lines().line_len(&src.text, m.position.line) > MAX_SHOWN_LINE);
+    if src.text.is_empty() || too_long {
+        return plain(src.name.as_str(), g, style);
+    }
+    // A companion's value a few lines from the primary one is labelled in the same snippet;
+    // one further away (miette would show every line between) is named by its position.
+    let near = |m: &Finding| m.position.line.abs_diff(f.position.line) <= 3;
+    let mut text = f.message.to_string();
+    for c in g.companions() {
+        if near(c) {
+            text.push_str(&format!("\n{}: {}", c.code, c.message));
+        } else {
+            text.push_str(&format!(
+                "\n{} (line {}): {}",
+                c.code, c.position.line, c.message
+            ));
+        }
     }
     let message = match &f.subject {
-        Some(s) => format!("{s}: {}", f.message),
-        None => f.message.to_string(),
+        Some(s) => format!("{s}: {text}"),
+        None => text,
     };
-    let len = f.span.end.saturating_sub(f.span.start);
+    let prose = |s: String| if style.unicode { s } else { ascii_prose(&s) };
+    let message = prose(message);
+    let code = match &f.control {
+        Some(c) => format!("{} [{c}]", g.title()),
+        None => g.title(),
+    };
+    let labels = g
+        .members
+        .iter()
+        .enumerate()
+        .filter(|(i, m)| *i == 0 || near(m))
+        .map(|(i, m)| {
+            let span = (m.span.start, m.span.end.saturating_sub(m.span.start));
+            let label = m.label.as_deref().map(str::to_owned).map(prose);
+            if i == 0 {
+                LabeledSpan::new_primary_with_span(label, span)
+            } else {
+                LabeledSpan::new_with_span(label, span)
+            }
+        });
     let diag = MietteDiagnostic::new(message)
-        .with_code(match &f.control {
-            Some(c) => format!("{} {} [{c}]", f.code, f.rule),
-            None => format!("{} {}", f.code, f.rule),
-        })
-        .with_severity(match f.severity {
+        .with_code(code)
+        .with_severity(match g.severity() {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
             Severity::Note => miette::Severity::Advice,
         })
-        .with_help(f.help.clone())
-        .with_label(LabeledSpan::new_primary_with_span(
-            f.label.as_deref().map(str::to_owned),
-            (f.span.start, len),
-        ));
+        .with_help(prose(g.help()))
+        .with_labels(labels);
     let report =
         Report::new(diag).with_source_code(NamedSource::new(src.name.clone(), src.text.clone()));
     let mut s = String::new();
@@ -70,26 +148,44 @@ pub fn render_finding(out: &Outcome, f: &Finding, style: Style) -> String {
         .is_err()
     {
         s = format!(
-            "{}:{}:{}: {} {}: {}\n",
-            src.name, f.position.line, f.position.column, f.code, f.rule, f.message
+            "{}:{}:{}: {}: {}\n",
+            src.name,
+            f.position.line,
+            f.position.column,
+            g.title(),
+            g.message()
         );
     }
     s
 }
 
+/// Every finding (groups as one report), then the summary line.
 pub fn render(out: &Outcome, style: Style) -> String {
+    render_findings(out, &out.findings, style, true)
+}
+
+/// Some findings (`--quiet`: those that fail the run), the summary line when `summary`.
+pub fn render_findings<'a>(
+    out: &Outcome,
+    findings: impl IntoIterator<Item = &'a Finding>,
+    style: Style,
+    summary: bool,
+) -> String {
     let mut s = String::new();
-    for f in &out.findings {
-        s.push_str(&render_finding(out, f, style));
+    for g in super::groups(findings) {
+        s.push_str(&render_group(out, &g, style));
         s.push('\n');
     }
-    s.push_str(&super::summary_line(out));
-    s.push('\n');
+    if summary {
+        s.push_str(&super::summary_line(out));
+        s.push('\n');
+    }
     s
 }
 
 /// A finding without a source snippet (the line is too long to show, or the text was not kept).
-fn plain(file: &str, f: &Finding) -> String {
+fn plain(file: &str, g: &Group<'_>, style: Style) -> String {
+    let f = g.primary();
     let control = f
         .control
         .as_deref()
@@ -100,23 +196,31 @@ fn plain(file: &str, f: &Finding) -> String {
         .as_deref()
         .map(|s| format!("{s}: "))
         .unwrap_or_default();
-    let label = f
-        .label
-        .as_deref()
-        .map(|l| format!(" ({l})"))
-        .unwrap_or_default();
-    format!(
-        "{} {}{control}\n\n  {} {subject}{}\n   at {file}:{}:{}{label}\n  help: {}\n",
-        f.code,
-        f.rule,
-        match f.severity {
-            Severity::Error => "×",
-            Severity::Warning => "⚠",
-            Severity::Note => "☞",
-        },
-        f.message,
-        f.position.line,
-        f.position.column,
-        f.help
-    )
+    let symbol = match (g.severity(), style.unicode) {
+        (Severity::Error, true) => "×",
+        (Severity::Warning, true) => "⚠",
+        (Severity::Note, true) => "☞",
+        (Severity::Error, false) => "x",
+        (Severity::Warning, false) => "!",
+        (Severity::Note, false) => ">",
+    };
+    let prose = |s: String| if style.unicode { s } else { ascii_prose(&s) };
+    let message = prose(g.message()).replace('\n', "\n    ");
+    let mut s = format!("{}{control}\n\n  {symbol} {subject}{message}\n", g.title());
+    for m in &g.members {
+        let label = m
+            .label
+            .as_deref()
+            .map(|l| format!(" ({l})"))
+            .unwrap_or_default();
+        s.push_str(&format!(
+            "   at {file}:{}:{}{label}\n",
+            m.position.line, m.position.column
+        ));
+    }
+    s.push_str(&format!(
+        "  help: {}\n",
+        prose(g.help()).replace('\n', "\n        ")
+    ));
+    s
 }

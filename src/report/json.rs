@@ -95,7 +95,7 @@ pub fn render_to(out: &Outcome, w: &mut dyn std::io::Write) -> std::io::Result<(
             errors: out.count(Severity::Error),
             warnings: out.count(Severity::Warning),
             notes: out.count(Severity::Note),
-            suppressed: out.suppressed,
+            suppressed: out.suppressed.len(),
         },
         diagnostics: Diagnostics(out),
     };

@@ -1,6 +1,6 @@
 //! A Markdown summary for a pull-request comment or `$GITHUB_STEP_SUMMARY`.
 
-use crate::finding::Outcome;
+use crate::finding::{Finding, Outcome};
 use crate::rules::Severity;
 
 const MAX_ROWS: usize = 100;
@@ -11,14 +11,31 @@ fn cell(s: &str) -> String {
         .replace(['\r', '\n'], " ")
 }
 
+/// The role a finding is about, with its tier ("Owner (tier0)"), and the scope of an Azure role
+/// or the group of a PIM-for-Groups policy; "—" for findings about no role (a file, the config).
+fn role(f: &Finding) -> String {
+    let Some(r) = f.role.as_ref() else {
+        return "—".into();
+    };
+    let Some(name) = r.name.as_deref().or(r.id.as_deref()) else {
+        return "—".into();
+    };
+    let mut s = match r.tier {
+        Some(t) => format!("{name} ({t})"),
+        None => name.to_owned(),
+    };
+    let group = matches!(r.id.as_deref(), Some("member" | "owner"));
+    match f.scope.as_deref() {
+        Some(scope) if group => s.push_str(&format!(" of group {scope}")),
+        Some(scope) if scope != "/" => s.push_str(&format!(" at {scope}")),
+        _ => {}
+    }
+    s
+}
+
 pub fn render(out: &Outcome) -> String {
     let mut s = String::from("## pim-lint\n\n");
-    let suppressed = if out.suppressed > 0 {
-        format!(", {} suppressed", out.suppressed)
-    } else {
-        String::new()
-    };
-    s.push_str(&format!("**{}**{suppressed}\n\n", super::summary_line(out)));
+    s.push_str(&format!("**{}**\n\n", super::summary_line(out)));
     if out.findings.is_empty() {
         s.push_str("No findings.\n");
         return s;
@@ -32,21 +49,25 @@ pub fn render(out: &Outcome) -> String {
         s.push_str(&format!("| {label} | {} |\n", out.count(sev)));
     }
     s.push_str("\n| Severity | Rule | Role | Location | Finding |\n|---|---|---|---|---|\n");
-    let mut order: Vec<usize> = (0..out.findings.len()).collect();
-    order.sort_by_key(|i| std::cmp::Reverse(out.findings[*i].severity));
-    for &i in order.iter().take(MAX_ROWS) {
-        let f = &out.findings[i];
+    let mut order = super::groups(&out.findings);
+    order.sort_by_key(|g| std::cmp::Reverse(g.severity()));
+    for g in order.iter().take(MAX_ROWS) {
+        let f = g.primary();
         let file = out.files.get(f.file).map_or("", |s| s.name.as_str());
-        let role = f.subject.clone().unwrap_or_else(|| "—".into());
+        let rules = g
+            .members
+            .iter()
+            .map(|m| format!("`{}` {}", m.code, m.rule))
+            .collect::<Vec<_>>()
+            .join(" + ");
         s.push_str(&format!(
-            "| {} | `{}` {} | {} | `{}:{}` | {} |\n",
-            f.severity,
-            f.code,
-            f.rule,
-            cell(&role),
+            "| {} | {} | {} | `{}:{}` | {} |\n",
+            g.severity(),
+            rules,
+            cell(&role(f)),
             cell(file),
             f.position.line,
-            cell(&f.message)
+            cell(&g.message().replace('\n', "; "))
         ));
     }
     if order.len() > MAX_ROWS {

@@ -1,11 +1,11 @@
 //! SARIF 2.1.0 for GitHub code scanning. Hand-written minimal types (serde_json values).
 
-use crate::finding::Outcome;
+use crate::finding::{Finding, Outcome, Suppressed};
 use crate::pack::RuleInfo;
 use crate::pack::{RuleSet, SeveritySpec};
 use crate::rules::Severity;
 use serde_json::{Value, json};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Where rule documentation is published (the repository's `docs/rules/`).
 pub const DOCS_BASE: &str = "https://github.com/pim-lint/pim-lint/blob/main/docs/rules/";
@@ -78,33 +78,6 @@ fn rule_descriptor(r: &RuleInfo<'_>, set: &RuleSet) -> Value {
     d
 }
 
-/// A stable 128-bit hex digest (two FNV-1a 64 passes with different offsets).
-pub fn digest(s: &str) -> String {
-    let fnv = |seed: u64| {
-        s.bytes().fold(seed, |h, b| {
-            (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-        })
-    };
-    format!(
-        "{:016x}{:016x}",
-        fnv(0xcbf2_9ce4_8422_2325),
-        fnv(0x84222325_cbf29ce4)
-    )
-}
-
-/// The repository root: the nearest directory upward from the current one with `.git`.
-fn repo_root() -> Option<PathBuf> {
-    let mut dir = std::env::current_dir().ok()?;
-    loop {
-        if dir.join(".git").exists() {
-            return Some(dir);
-        }
-        if !dir.pop() {
-            return None;
-        }
-    }
-}
-
 fn percent_encode(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     for b in path.bytes() {
@@ -120,60 +93,92 @@ fn percent_encode(path: &str) -> String {
 
 /// A repository-relative URI for a file name as the run shows it.
 pub fn artifact_uri(name: &str, root: Option<&Path>) -> String {
-    let relative = root.and_then(|root| {
-        let abs = std::fs::canonicalize(name).ok()?;
-        let root = std::fs::canonicalize(root).ok()?;
-        abs.strip_prefix(root)
-            .ok()
-            .map(|p| p.to_string_lossy().replace('\\', "/"))
+    percent_encode(&super::repo_path(name, root))
+}
+
+/// One result; a suppressed finding carries a `suppressions` entry with the ignore's reason
+/// (GitHub code scanning shows it as dismissed instead of dropping it).
+fn result(
+    out: &Outcome,
+    set: &RuleSet,
+    root: Option<&Path>,
+    f: &Finding,
+    suppressed: Option<&Suppressed>,
+) -> Value {
+    let name = out.files.get(f.file).map_or("", |s| s.name.as_str());
+    let p = f.position;
+    let text = match &f.subject {
+        Some(s) => format!("{s}: {}", f.message),
+        None => f.message.to_string(),
+    };
+    let role = f.role.as_ref();
+    let mut properties = json!({
+        "help": f.help,
+        "pointer": f.pointer,
+        "policyId": f.policy_id,
+        "scope": f.scope,
+        "role": role.map(|r| json!({"id": r.id, "name": r.name, "tier": r.tier.map(|t| t.as_str())})),
     });
-    percent_encode(&relative.unwrap_or_else(|| name.trim_start_matches("./").to_owned()))
+    if let Some(c) = &f.control {
+        properties["control"] = json!(c);
+        properties["tags"] = json!([c]);
+    }
+    let mut r = json!({
+        "ruleId": f.code,
+        "ruleIndex": set.rules().position(|r| r.code == f.code),
+        "level": level(f.severity),
+        "message": {"text": format!("{text}\n\nHelp: {}", f.help)},
+        "locations": [{
+            "physicalLocation": {
+                "artifactLocation": {"uri": artifact_uri(name, root)},
+                "region": {
+                    "startLine": p.line,
+                    "startColumn": p.column,
+                    "endLine": p.end_line,
+                    "endColumn": p.end_column.max(if p.end_line == p.line { p.column + 1 } else { 1 }),
+                }
+            }
+        }],
+        "partialFingerprints": {"pimLintFinding/v1": f.fingerprint.map(|p| p.hex()).unwrap_or_default()},
+        "properties": properties,
+    });
+    if let Some(s) = suppressed {
+        let mut suppression = json!({
+            "kind": "external",
+            "status": "accepted",
+            "justification": s.reason,
+        });
+        if let Some(until) = &s.until {
+            suppression["properties"] = json!({"until": until});
+        }
+        r["suppressions"] = json!([suppression]);
+    }
+    r
 }
 
 pub fn render(out: &Outcome, set: &RuleSet) -> String {
-    let root = repo_root();
-    let results: Vec<Value> = out
+    let root = super::repo_root();
+    let mut all: Vec<(&Finding, Option<&Suppressed>)> = out
         .findings
         .iter()
-        .map(|f| {
-            let name = out.files.get(f.file).map_or("", |s| s.name.as_str());
-            let p = f.position;
-            let text = match &f.subject {
-                Some(s) => format!("{s}: {}", f.message),
-                None => f.message.to_string(),
-            };
-            let role = f.role.as_ref();
-            let mut properties = json!({
-                "help": f.help,
-                "pointer": f.pointer,
-                "policyId": f.policy_id,
-                "scope": f.scope,
-                "role": role.map(|r| json!({"id": r.id, "name": r.name, "tier": r.tier.map(|t| t.as_str())})),
-            });
-            if let Some(c) = &f.control {
-                properties["control"] = json!(c);
-                properties["tags"] = json!([c]);
-            }
-            json!({
-                "ruleId": f.code,
-                "ruleIndex": set.rules().position(|r| r.code == f.code),
-                "level": level(f.severity),
-                "message": {"text": format!("{text}\n\nHelp: {}", f.help)},
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": {"uri": artifact_uri(name, root.as_deref())},
-                        "region": {
-                            "startLine": p.line,
-                            "startColumn": p.column,
-                            "endLine": p.end_line,
-                            "endColumn": p.end_column.max(if p.end_line == p.line { p.column + 1 } else { 1 }),
-                        }
-                    }
-                }],
-                "partialFingerprints": {"pimLintFinding/v1": f.fingerprint.map(|p| p.hex()).unwrap_or_default()},
-                "properties": properties,
-            })
-        })
+        .map(|f| (f, None))
+        .chain(out.suppressed.iter().map(|s| (&s.finding, Some(s))))
+        .collect();
+    if !out.suppressed.is_empty() {
+        // The report order (file, line, column, code), suppressed findings in their place.
+        let name = |f: &Finding| out.files.get(f.file).map(|s| s.name.as_str());
+        all.sort_by(|(a, _), (b, _)| {
+            (name(a), a.position.line, a.position.column, &a.code).cmp(&(
+                name(b),
+                b.position.line,
+                b.position.column,
+                &b.code,
+            ))
+        });
+    }
+    let results: Vec<Value> = all
+        .into_iter()
+        .map(|(f, s)| result(out, set, root.as_deref(), f, s))
         .collect();
     let doc = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",

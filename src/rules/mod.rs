@@ -234,6 +234,9 @@ pub struct Hit {
     pub label: Option<String>,
     /// A rule may lower or raise the pack's severity when the spec says so (PIM102).
     pub severity: Option<Severity>,
+    /// The thing the hit is about when other rules may report the same thing (an assignment's
+    /// pointer for PIM310 and PIM311): renderers read findings about one thing as one.
+    pub about: Option<String>,
 }
 
 impl Hit {
@@ -248,7 +251,15 @@ impl Hit {
             help: help.into(),
             label: None,
             severity: None,
+            about: None,
         }
+    }
+
+    /// Marks the hit as being about `thing`, an assignment or another object several rules
+    /// may report.
+    pub fn about(mut self, thing: &crate::model::Ptr) -> Hit {
+        self.about = Some(thing.path.clone());
+        self
     }
 
     pub fn label(mut self, label: impl Into<String>) -> Hit {
@@ -262,6 +273,16 @@ impl Hit {
     }
 }
 
+/// The policy is a single rule (a PATCH body): its subject already names the rule, so messages
+/// do not name it again ("rule X: `maximumDuration` of X …" would say it twice).
+pub fn single_rule(p: &Policy) -> bool {
+    p.role.is_none()
+        && p.id.is_none()
+        && p.display_name.is_none()
+        && p.partial
+        && p.rules.len() == 1
+}
+
 /// "Global Administrator (tier0, Entra directory role) at scope /" — how messages name a policy.
 pub fn subject(p: &Policy) -> String {
     let mut s = p.role_label();
@@ -269,7 +290,7 @@ pub fn subject(p: &Policy) -> String {
         s = match (&p.id, &p.display_name) {
             (Some(id), _) => format!("policy {id}"),
             (None, Some(n)) => format!("policy \"{n}\""),
-            (None, None) if p.partial && p.rules.len() == 1 => {
+            (None, None) if single_rule(p) => {
                 format!("rule {}", p.rules[0].id.value)
             }
             (None, None) => "this document".into(),

@@ -25,6 +25,7 @@ fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
                  approval and alerts apply.",
             )
             .label("no PIM schedule")
+            .about(&a.pointer)
         })
         .collect()
 }

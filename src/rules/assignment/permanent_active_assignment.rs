@@ -25,6 +25,7 @@ fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
                  remove it and assign as eligible); keep permanent access only for documented break-glass accounts.",
             )
             .label("no end date")
+            .about(&a.pointer)
         })
         .collect()
 }

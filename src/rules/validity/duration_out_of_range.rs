@@ -38,7 +38,11 @@ fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
             hits.push(
                 Hit::new(
                     &d.pointer,
-                    format!("{} requires expiration but its maximum duration is {} (zero)", r.id.value, d.value),
+                    if crate::rules::single_rule(p) {
+                        format!("Expiration is required but the maximum duration is {} (zero)", d.value)
+                    } else {
+                        format!("{} requires expiration but its maximum duration is {} (zero)", r.id.value, d.value)
+                    },
                     "Give a real maximum such as P30D, P90D, P180D or P365D, or set `isExpirationRequired` to false \
                      if permanent assignments are intended (and reviewed).",
                 )

@@ -46,7 +46,15 @@ fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
             ],
         },
         None => vec![
-            Hit::new(&enabled.pointer, format!("{} is enabled but has no `claimValue`", rule.id.value), help)
+            Hit::new(
+                &enabled.pointer,
+                if crate::rules::single_rule(p) {
+                    "The authentication context is enabled but has no `claimValue`".to_owned()
+                } else {
+                    format!("{} is enabled but has no `claimValue`", rule.id.value)
+                },
+                help,
+            )
                 .label("enabled without a claim"),
         ],
     }

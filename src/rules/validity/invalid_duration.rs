@@ -10,6 +10,7 @@ declare_rule! {
 }
 
 fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
+    let single = crate::rules::single_rule(p);
     p.rules
         .iter()
         .filter_map(|r| match &r.setting {
@@ -18,7 +19,11 @@ fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
                 Err(e) => Some(
                     Hit::new(
                         &d.pointer,
-                        format!("`maximumDuration` of {}: {e}", r.id.value),
+                        if single {
+                            format!("`maximumDuration` {e}")
+                        } else {
+                            format!("`maximumDuration` of {}: {e}", r.id.value)
+                        },
                         "Write the duration in days, hours, minutes and seconds, e.g. PT8H, PT1H30M, P1D, P365D \
                          (Graph and ARM accept no years, months or weeks).",
                     )
