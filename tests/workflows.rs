@@ -283,3 +283,19 @@ fn readme_names_only_hooks_that_exist() {
         );
     }
 }
+
+#[test]
+fn readme_shows_the_example_job() {
+    let readme = read("README.md");
+    let section = &readme[readme
+        .find("### GitHub Action")
+        .expect("the Action's section")..];
+    let start = section.find("```yaml\n").expect("a yaml block") + "```yaml\n".len();
+    let block = &section[start..start + section[start..].find("```").expect("closed")];
+    let example = read(EXAMPLE);
+    let jobs = &example[example.find("\njobs:\n").expect("jobs:") + 1..];
+    assert_eq!(
+        block, jobs,
+        "README's Action example differs from the jobs of {EXAMPLE}"
+    );
+}
