@@ -289,7 +289,13 @@ fn init_writes_starter_files_and_keeps_existing_ones() {
     );
     let wf =
         fs::read_to_string(dir.path().join(".github/workflows/pim-lint.yml")).expect("workflow");
-    assert!(wf.contains("upload-sarif") && wf.contains("GITHUB_STEP_SUMMARY"));
+    // The pim-lint Action: annotations, SARIF upload and job summary (tests/workflows.rs lints it).
+    assert!(
+        wf.contains("uses: pim-lint/pim-lint@")
+            && wf.contains("security-events: write")
+            && wf.contains("persist-credentials: false"),
+        "{wf}"
+    );
     // The starter config lints the demo like the baseline does.
     fs::create_dir_all(dir.path().join(".git")).expect("mkdir");
     let demo =
