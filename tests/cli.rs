@@ -516,3 +516,41 @@ fn hidden_folders_are_walked_and_verbose_lists_every_skipped_file() {
         assert!(err.contains(expected), "{expected} missing from:\n{err}");
     }
 }
+
+#[test]
+fn a_write_error_on_stdout_fails_every_command() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let init_dir = dir.path().display().to_string();
+    let commands: Vec<Vec<&str>> = vec![
+        vec!["check", "fixtures/demo"],
+        vec!["check", "fixtures/demo", "--format", "json"],
+        vec!["check", "fixtures/demo", "--format", "sarif"],
+        vec!["check", "fixtures/demo", "--format", "concise"],
+        vec!["check", "fixtures/demo", "--statistics"],
+        vec!["rules"],
+        vec!["rules", "--format", "json"],
+        vec!["explain", "PIM101"],
+        vec!["approvers", "fixtures/demo"],
+        vec!["completions", "bash"],
+        vec!["man"],
+        vec!["test", "rules"],
+        vec!["init", &init_dir, "--force"],
+    ];
+    for args in commands {
+        let full = fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .expect("/dev/full");
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_pim-lint"))
+            .args(&args)
+            .stdout(std::process::Stdio::from(full))
+            .output()
+            .expect("runs");
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}

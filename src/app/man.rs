@@ -8,7 +8,10 @@ use std::io::Write;
 
 /// Prints the completion script for `shell`.
 pub(super) fn completions(shell: clap_complete::Shell, stdout: &mut dyn Write) -> u8 {
-    clap_complete::generate(shell, &mut Cli::command(), "pim-lint", stdout);
+    // Generated into memory first: clap_complete panics when its writer fails.
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "pim-lint", &mut script);
+    let _ = stdout.write_all(&script);
     EXIT_CLEAN
 }
 

@@ -26,7 +26,49 @@ pub const EXIT_CLEAN: u8 = 0;
 pub const EXIT_FINDINGS: u8 = 1;
 pub const EXIT_FAILURE: u8 = 2;
 
+/// Standard output that remembers a failed write (`> /dev/full`, a closed descriptor), so every
+/// command fails (exit 2) when its output did not arrive, whatever it printed with `let _ =`.
+/// A closed pipe (`| head`) is not a failure: the reader chose to stop.
+struct Watched<'a> {
+    inner: &'a mut dyn Write,
+    failed: Option<std::io::Error>,
+}
+
+impl Write for Watched<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.inner.write(buf).inspect_err(|e| self.note(e))
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush().inspect_err(|e| self.note(e))
+    }
+}
+
+impl Watched<'_> {
+    fn note(&mut self, e: &std::io::Error) {
+        if e.kind() != std::io::ErrorKind::BrokenPipe && self.failed.is_none() {
+            self.failed = Some(std::io::Error::new(e.kind(), e.to_string()));
+        }
+    }
+}
+
 pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
+    let mut watched = Watched {
+        inner: stdout,
+        failed: None,
+    };
+    let code = run_command(cli, &mut watched, stderr);
+    let _ = watched.flush();
+    match watched.failed {
+        Some(e) if code != EXIT_FAILURE => {
+            let _ = writeln!(stderr, "error: cannot write to standard output: {e}");
+            EXIT_FAILURE
+        }
+        _ => code,
+    }
+}
+
+fn run_command(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
     let result = match cli.command {
         Command::Check(args) => check(&args, stdout, stderr),
         Command::Rules(args) => listing::list_rules(&args, stdout, stderr),
