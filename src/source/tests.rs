@@ -123,6 +123,19 @@ fn yaml_alias_bomb_is_bounded() {
     assert!(yaml::parse(&text).unwrap_err().message.contains("alias"));
 }
 
+#[test]
+fn yaml_alias_bomb_of_large_scalars_is_bounded() {
+    // Few nodes, much text: a 1 MiB scalar repeated 64 times through aliases.
+    let big = "x".repeat(1 << 20);
+    let mut text = format!("a: &a \"{big}\"\nb: [");
+    text.push_str(&vec!["*a"; 64].join(", "));
+    text.push_str("]\n");
+    let err = yaml::parse(&text).expect_err("bounded");
+    assert!(err.message.contains("alias bomb"), "{}", err.message);
+    // A few repeats of a small anchor are fine.
+    assert!(yaml::parse("a: &a {x: 1}\nb: *a\nc: *a\n").is_ok());
+}
+
 /// The duplicate-key reports of `text` (key, span), in the order the parser makes them.
 fn json_duplicates(text: &str) -> Vec<(String, std::ops::Range<usize>)> {
     let mut duplicates = Vec::new();

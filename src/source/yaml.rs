@@ -12,6 +12,9 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 const MAX_NODES: usize = 1_000_000;
+/// Text (keys, strings, numbers) that aliases may repeat, in bytes: a few large scalars repeated
+/// many times are a bomb too, though they are few nodes.
+const MAX_ALIASED_BYTES: usize = 16 << 20;
 
 pub fn parse(text: &str) -> Result<Node<'_>, SyntaxError> {
     let offsets = CharOffsets::new(text);
@@ -20,6 +23,7 @@ pub fn parse(text: &str) -> Result<Node<'_>, SyntaxError> {
         offsets,
         anchors: HashMap::new(),
         nodes: 0,
+        aliased_bytes: 0,
     };
     let mut root: Option<Node> = None;
     loop {
@@ -71,6 +75,7 @@ struct Builder<'a> {
     offsets: CharOffsets,
     anchors: HashMap<usize, Node<'a>>,
     nodes: usize,
+    aliased_bytes: usize,
 }
 
 impl<'a> Builder<'a> {
@@ -135,6 +140,16 @@ impl<'a> Builder<'a> {
                 })?;
                 let size = count_nodes(&target);
                 self.count(range.start, size)?;
+                self.aliased_bytes = self.aliased_bytes.saturating_add(count_bytes(&target));
+                if self.aliased_bytes > MAX_ALIASED_BYTES {
+                    return Err(SyntaxError {
+                        offset: range.start,
+                        message: format!(
+                            "aliases repeat more than {} MiB of text (alias bomb?)",
+                            MAX_ALIASED_BYTES >> 20
+                        ),
+                    });
+                }
                 (
                     Node {
                         span: range,
@@ -215,6 +230,16 @@ fn count_nodes(n: &Node<'_>) -> usize {
     1 + match &n.value {
         Value::Array(a) => a.iter().map(count_nodes).sum(),
         Value::Object(m) => m.iter().map(|m| count_nodes(&m.value)).sum(),
+        _ => 0,
+    }
+}
+
+/// The text a node holds (keys, strings, numbers), in bytes.
+fn count_bytes(n: &Node<'_>) -> usize {
+    match &n.value {
+        Value::String(s) | Value::Number(s) => s.len(),
+        Value::Array(a) => a.iter().map(count_bytes).sum(),
+        Value::Object(m) => m.iter().map(|m| m.key.len() + count_bytes(&m.value)).sum(),
         _ => 0,
     }
 }
