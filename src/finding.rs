@@ -6,7 +6,6 @@ use crate::model::directory::Directory;
 use crate::model::{Policy, RoleRef};
 use crate::rules::Severity;
 use crate::source::{Position, SourceFile};
-use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -38,11 +37,11 @@ impl RunError {
 /// and the identity is kept as its fingerprint only.
 #[derive(Debug, Clone)]
 pub struct Finding {
-    pub code: Cow<'static, str>,
-    pub rule: Cow<'static, str>,
+    pub code: &'static str,
+    pub rule: &'static str,
     pub severity: Severity,
     pub message: Arc<str>,
-    pub help: Cow<'static, str>,
+    pub help: Arc<str>,
     pub label: Option<Arc<str>>,
     /// Index into [`Outcome::files`].
     pub file: usize,
@@ -59,8 +58,9 @@ pub struct Finding {
     pub control: Option<Arc<str>>,
     /// What stays the same when the export is reformatted or re-fetched — rule, the policy's
     /// role and scope (ARM policy names change on every update), and the place inside the rule —
-    /// as a 128-bit fingerprint (SARIF `partialFingerprints`). `None` until located.
-    pub fingerprint: Option<Fingerprint>,
+    /// as a 128-bit fingerprint (SARIF `partialFingerprints`). [`Fingerprint::NONE`] until
+    /// located.
+    pub fingerprint: Fingerprint,
     /// The pointer of the thing the finding is about, when several rules may report it (PIM310
     /// and PIM311 on one assignment): renderers for people show such findings as one.
     pub about: Option<Arc<str>>,
@@ -81,6 +81,13 @@ pub struct Suppressed {
 pub struct Fingerprint(pub u64, pub u64);
 
 impl Fingerprint {
+    /// Not computed yet (the locate stage gives file-level findings one).
+    pub const NONE: Fingerprint = Fingerprint(0, 0);
+
+    pub fn is_none(self) -> bool {
+        self == Fingerprint::NONE
+    }
+
     pub fn of(identity: &str) -> Fingerprint {
         let fnv = |seed: u64| {
             identity.bytes().fold(seed, |h, b| {
@@ -112,6 +119,24 @@ pub fn intern(s: &str) -> Arc<str> {
         t.insert(a.clone());
         a
     })
+}
+
+/// A `'static` copy of `s`, made once per distinct text for the whole process: for the codes and
+/// names of rules a pack defines (a handful per run), so every finding names its rule with a
+/// plain reference.
+pub fn static_str(s: &str) -> &'static str {
+    static TABLE: std::sync::Mutex<Option<std::collections::HashSet<&'static str>>> =
+        std::sync::Mutex::new(None);
+    let mut guard = TABLE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let table = guard.get_or_insert_with(Default::default);
+    if let Some(&t) = table.get(s) {
+        return t;
+    }
+    let t: &'static str = Box::leak(s.to_owned().into_boxed_str());
+    table.insert(t);
+    t
 }
 
 /// The shared copy of a role, like [`intern`].
@@ -175,7 +200,7 @@ impl Outcome {
                 files.get(f.file).map(|s| s.name.as_str()),
                 f.position.line,
                 f.position.column,
-                f.code.clone(),
+                f.code,
                 f.position.end_line,
                 f.position.end_column,
                 f.severity,

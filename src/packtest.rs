@@ -131,7 +131,7 @@ fn actual(out: &Outcome) -> Vec<Expect> {
         .iter()
         .map(|f| Expect {
             code: f.code.to_string(),
-            line: f.position.line,
+            line: f.position.line as usize,
             severity: f.severity.to_string(),
             message: Some(f.message.to_string()),
         })

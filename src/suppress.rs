@@ -72,11 +72,11 @@ fn config_finding(
         .get(file)
         .map_or(crate::finding::UNLOCATED, |s| s.position(&span));
     Finding {
-        code: std::borrow::Cow::Borrowed(rule.code),
-        rule: std::borrow::Cow::Borrowed(rule.name),
+        code: rule.code,
+        rule: rule.name,
         severity,
         message: std::sync::Arc::from(message),
-        help: std::borrow::Cow::Borrowed(help),
+        help: crate::finding::intern(help),
         label: Some(crate::finding::intern(label)),
         file,
         span,
@@ -87,7 +87,7 @@ fn config_finding(
         role: None,
         subject: None,
         control: None,
-        fingerprint: None,
+        fingerprint: crate::finding::Fingerprint::NONE,
         about: None,
     }
 }
@@ -147,10 +147,10 @@ pub fn apply(
                 out,
             );
             out.findings.push(Finding {
-                fingerprint: Some(crate::finding::Fingerprint::of(&format!(
+                fingerprint: crate::finding::Fingerprint::of(&format!(
                     "PIM013|{}|{}|{}",
                     config.source.name, i.rule.code, i.reason
-                ))),
+                )),
                 ..f
             });
         } else if !used[k] && complete {
@@ -167,10 +167,10 @@ pub fn apply(
                 out,
             );
             out.findings.push(Finding {
-                fingerprint: Some(crate::finding::Fingerprint::of(&format!(
+                fingerprint: crate::finding::Fingerprint::of(&format!(
                     "PIM014|{}|{}|{}",
                     config.source.name, i.rule.code, i.reason
-                ))),
+                )),
                 ..f
             });
         }

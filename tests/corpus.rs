@@ -82,7 +82,7 @@ fn complete_with_provenance(files: &[PathBuf]) -> Result<(), Failed> {
 /// One sample: what it is read as, then its findings.
 fn check(name: &str, path: &Path) -> Result<(), Failed> {
     let out = common::lint_one(path, &common::baseline());
-    let codes: Vec<&str> = out.findings.iter().map(|f| f.code.as_ref()).collect();
+    let codes: Vec<&str> = out.findings.iter().map(|f| f.code).collect();
     if name.ends_with(".tf") {
         // HCL is reported as not read directly, and nothing else.
         if codes != ["PIM002"] {
@@ -92,7 +92,7 @@ fn check(name: &str, path: &Path) -> Result<(), Failed> {
         let first = out
             .findings
             .first()
-            .map(|f| (f.code.as_ref(), f.position.line, f.position.column));
+            .map(|f| (f.code, f.position.line, f.position.column));
         if first != Some(("PIM001", 23, 62)) {
             return Err(format!("expected PIM001 at 23:62 first, got {first:?}").into());
         }

@@ -74,7 +74,7 @@ fn a_context_file_is_read_once_and_its_records_reach_the_policies_of_other_files
         [("z.json", approver_policy), ("a-users.json", disabled)],
     ] {
         let out = lint(&order);
-        let codes: Vec<&str> = out.findings.iter().map(|f| f.code.as_ref()).collect();
+        let codes: Vec<&str> = out.findings.iter().map(|f| f.code).collect();
         assert!(codes.contains(&"PIM107"), "{codes:?}");
         assert!(!codes.contains(&"PIM015"), "{codes:?}");
         assert_eq!(out.linted_files, 2);

@@ -118,7 +118,7 @@ fn render_code(out: &Outcome, code: &str) -> String {
 fn fails(r: &RuleDef, path: &Path) -> Result<(), Failed> {
     let out = lint_fixture(path);
     if !out.findings.iter().any(|x| x.code == r.code) {
-        let seen: Vec<_> = out.findings.iter().map(|x| x.code.as_ref()).collect();
+        let seen: Vec<_> = out.findings.iter().map(|x| x.code).collect();
         return Err(format!(
             "{} is silent on {} (findings: {seen:?})",
             r.code,

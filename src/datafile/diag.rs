@@ -38,8 +38,8 @@ impl ConfigError {
             message,
             help,
             span,
-            line: pos.line,
-            column: pos.column,
+            line: pos.line as usize,
+            column: pos.column as usize,
             source: Some(NamedSource::new(src.name.clone(), src.text.clone())),
             others: Vec::new(),
         }))

@@ -146,7 +146,7 @@ impl DataFile {
                     ),
                     Some(hidden.into()),
                 )
-                .positioned(pos.line, pos.column));
+                .positioned(pos.line as usize, pos.column as usize));
             }
         };
         let recognised = match &root.value {

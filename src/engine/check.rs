@@ -7,7 +7,6 @@ use crate::model::directory::Directory;
 use crate::model::{Policy, Tier};
 use crate::pack::{Entry, RuleSet};
 use crate::rules::{self, Ctx, Hit, Needs, Severity};
-use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -33,20 +32,20 @@ impl<'p> Subject<'p> {
 
     fn finding(
         &self,
-        code: Cow<'static, str>,
-        rule: Cow<'static, str>,
+        code: &'static str,
+        rule: &'static str,
         severity: Severity,
         control: &Option<String>,
         hit: Hit,
     ) -> Finding {
         let p = self.policy;
         Finding {
-            fingerprint: Some(Fingerprint::of(&identity(&code, p, &hit.pointer.path))),
+            fingerprint: Fingerprint::of(&identity(code, p, &hit.pointer.path)),
             code,
             rule,
             severity: hit.severity.unwrap_or(severity),
             message: intern(&hit.message),
-            help: hit.help,
+            help: intern(&hit.help),
             label: hit.label.as_deref().map(intern),
             file: p.file,
             span: hit.pointer.span,
@@ -98,13 +97,7 @@ pub(crate) fn policy(
         };
         let ctx = Ctx::new(tier, &entry.params);
         for hit in (rule.check)(p, &ctx) {
-            out.push(subject.finding(
-                Cow::Borrowed(rule.code),
-                Cow::Borrowed(rule.name),
-                severity,
-                &entry.control,
-                hit,
-            ));
+            out.push(subject.finding(rule.code, rule.name, severity, &entry.control, hit));
         }
     }
     if let Some(directory) = directory {
@@ -126,8 +119,8 @@ pub(crate) fn policy(
             };
             for hit in user_rule_hits(u, &view) {
                 out.push(subject.finding(
-                    Cow::Owned(u.code.clone()),
-                    Cow::Owned(u.name.clone()),
+                    crate::finding::static_str(&u.code),
+                    crate::finding::static_str(&u.name),
                     severity,
                     &u.control,
                     hit,
@@ -160,13 +153,7 @@ fn with_context(
             accounts: &ruleset.accounts,
         };
         for hit in (rule.check)(p, &ctx) {
-            out.push(subject.finding(
-                Cow::Borrowed(rule.code),
-                Cow::Borrowed(rule.name),
-                severity,
-                &entry.control,
-                hit,
-            ));
+            out.push(subject.finding(rule.code, rule.name, severity, &entry.control, hit));
         }
     }
     out
@@ -202,11 +189,11 @@ pub(crate) fn file_finding(
     let entry = ruleset.entry(code)?;
     let severity = entry.severity_for(None)?;
     Some(Finding {
-        code: Cow::Borrowed(entry.rule.code),
-        rule: Cow::Borrowed(entry.rule.name),
+        code: entry.rule.code,
+        rule: entry.rule.name,
         severity,
         message: intern(&message),
-        help: Cow::Borrowed(help),
+        help: intern(help),
         label: Some(intern(label)),
         file,
         span,
@@ -217,7 +204,7 @@ pub(crate) fn file_finding(
         role: None,
         subject: None,
         control: entry.control.as_deref().map(intern),
-        fingerprint: None,
+        fingerprint: crate::finding::Fingerprint::NONE,
         about: None,
     })
 }
@@ -247,7 +234,7 @@ pub(crate) fn context_note(p: &Policy, ruleset: &RuleSet) -> Option<Finding> {
         pim015::LABEL,
     )?;
     f.pointer = Some(intern(&first.approver.pointer.path));
-    f.fingerprint = Some(Fingerprint::of("PIM015|context-missing"));
+    f.fingerprint = Fingerprint::of("PIM015|context-missing");
     Some(f)
 }
 

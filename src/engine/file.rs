@@ -129,10 +129,10 @@ pub(crate) fn process(index: usize, input: &Input, run: &Run) -> FileResult {
                 );
                 r.findings.extend(f.map(|mut f| {
                     f.position = r.src.position(&f.span);
-                    f.fingerprint = Some(Fingerprint::of(&format!(
+                    f.fingerprint = Fingerprint::of(&format!(
                         "PIM003|{}|duplicate|{key}|{}",
                         r.src.name, f.position.line
-                    )));
+                    ));
                     f
                 }));
             }
@@ -249,7 +249,7 @@ fn absorb(index: usize, doc: dialect::Document, r: &mut FileResult, run: &Run) {
 pub(crate) fn locate(src: &SourceFile, findings: &mut [Finding]) {
     for f in findings {
         if f.fingerprint.is_none() {
-            f.fingerprint = Some(Fingerprint::of(&format!("{}|{}", f.code, src.name)));
+            f.fingerprint = Fingerprint::of(&format!("{}|{}", f.code, src.name));
         }
         f.position = src.position(&f.span);
     }

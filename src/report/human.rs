@@ -89,7 +89,7 @@ pub fn render_group(out: &Outcome, g: &Group<'_>, style: Style) -> String {
     let too_long = g
         .members
         .iter()
-        .any(|m| src.lines().line_len(&src.text, m.position.line) > MAX_SHOWN_LINE);
+        .any(|m| src.lines().line_len(&src.text, m.position.line as usize) > MAX_SHOWN_LINE);
     if src.text.is_empty() || too_long {
         return plain(src.name.as_str(), g, style);
     }

@@ -47,10 +47,10 @@ struct Diagnostic<'a> {
     message: &'a str,
     help: &'a str,
     file: &'a str,
-    line: usize,
-    column: usize,
-    end_line: usize,
-    end_column: usize,
+    line: u32,
+    column: u32,
+    end_line: u32,
+    end_column: u32,
     pointer: &'a str,
     policy_id: Option<&'a str>,
     scope: Option<&'a str>,
@@ -62,8 +62,8 @@ struct Diagnostic<'a> {
 fn diagnostic<'a>(out: &'a Outcome, f: &'a crate::finding::Finding) -> Diagnostic<'a> {
     let role = f.role.as_ref();
     Diagnostic {
-        code: &f.code,
-        rule: &f.rule,
+        code: f.code,
+        rule: f.rule,
         severity: f.severity,
         message: &f.message,
         help: &f.help,

@@ -113,7 +113,7 @@ pub fn groups<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Vec<Group<
     }
     for g in &mut out {
         // Stable: the same code twice keeps report order.
-        g.sort_by(|a, b| a.1.code.cmp(&b.1.code));
+        g.sort_by(|a, b| a.1.code.cmp(b.1.code));
     }
     out.sort_by_key(|g| g.first().map_or(0, |m| m.0));
     out.into_iter()

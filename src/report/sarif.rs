@@ -139,7 +139,7 @@ fn result(
                 }
             }
         }],
-        "partialFingerprints": {"pimLintFinding/v1": f.fingerprint.map(|p| p.hex()).unwrap_or_default()},
+        "partialFingerprints": {"pimLintFinding/v1": f.fingerprint.hex()},
         "properties": properties,
     });
     if let Some(s) = suppressed {

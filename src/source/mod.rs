@@ -64,10 +64,10 @@ pub struct SourceFile {
 /// Line and column (1-based; columns count Unicode code points) of a span's start and end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct Position {
-    pub line: usize,
-    pub column: usize,
-    pub end_line: usize,
-    pub end_column: usize,
+    pub line: u32,
+    pub column: u32,
+    pub end_line: u32,
+    pub end_column: u32,
 }
 
 impl SourceFile {
@@ -147,11 +147,12 @@ impl SourceFile {
         let lines = self.lines();
         let (line, column) = lines.line_col(&self.text, span.start);
         let (end_line, end_column) = lines.line_col(&self.text, span.end.max(span.start));
+        let n = |v: usize| u32::try_from(v).unwrap_or(u32::MAX);
         Position {
-            line,
-            column,
-            end_line,
-            end_column,
+            line: n(line),
+            column: n(column),
+            end_line: n(end_line),
+            end_column: n(end_column),
         }
     }
 }
