@@ -37,7 +37,7 @@ fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
             continue;
         };
         let mut pairs = Vec::new();
-        for r in &reached {
+        for r in reached.iter() {
             let Some(me) = person(dir, cx, &r.user_id) else {
                 continue;
             };

@@ -14,6 +14,7 @@ category![
 
 use crate::model::directory::{Directory, Reached, Target};
 use crate::model::{Approver, ApproverKind, Policy, PolicyKind};
+use std::sync::Arc;
 
 /// An approver entry of the policy, with its stage name.
 pub(crate) struct Entry<'p> {
@@ -46,15 +47,13 @@ pub(crate) fn approvers(p: &Policy) -> Vec<Entry<'_>> {
     out
 }
 
-/// The users an approver entry reaches: itself, or a group's members (transitively). `None`
-/// when that cannot be known (a group whose members were not exported, or no groups file).
-pub(crate) fn reached(dir: &Directory, a: &Approver) -> Option<Vec<Reached>> {
+/// The users an approver entry reaches: itself, or a group's members (transitively, each once,
+/// computed once per group and run). `None` when that cannot be known (a group whose members
+/// were not exported, or no groups file).
+pub(crate) fn reached(dir: &Directory, a: &Approver) -> Option<Arc<[Reached]>> {
     let id = a.id.as_deref()?;
     match a.kind {
-        ApproverKind::User => Some(vec![Reached {
-            user_id: id.to_owned(),
-            via: Vec::new(),
-        }]),
+        ApproverKind::User => Some(Arc::from([Reached::direct(id)])),
         ApproverKind::Group => dir.expand_group(id),
         ApproverKind::Other => None,
     }
