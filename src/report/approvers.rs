@@ -103,7 +103,7 @@ pub fn rows(out: &Outcome) -> Vec<Row> {
         }
         let holders = target(p)
             .filter(|t| dir.knows_holders_of(t))
-            .map(|t| dir.holders(&t));
+            .map(|t| dir.holder_set(&t));
         for e in entries {
             let a = e.approver;
             let id = a.id.clone().unwrap_or_default();
@@ -146,10 +146,7 @@ pub fn rows(out: &Outcome) -> Vec<Row> {
                 Some(users) if !users.is_empty() => {
                     for r in users.iter() {
                         let u = dir.user(&r.user_id);
-                        let eligible = holders.as_ref().map(|h| {
-                            h.iter()
-                                .any(|(x, _)| x.user_id.eq_ignore_ascii_case(&r.user_id))
-                        });
+                        let eligible = holders.as_ref().map(|h| h.holds(&r.user_id));
                         rows.push(Row {
                             via: r.via.join(" > "),
                             user_id: r.user_id.clone(),

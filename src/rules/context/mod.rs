@@ -12,7 +12,7 @@ category![
     inactive_approver,
 ];
 
-use crate::model::directory::{Directory, Reached, Target};
+use crate::model::directory::{Directory, Holders, Reached, Target};
 use crate::model::{Approver, ApproverKind, Policy, PolicyKind};
 use std::sync::Arc;
 
@@ -76,18 +76,16 @@ pub(crate) fn target(p: &Policy) -> Option<Target> {
     }
 }
 
-/// The directory and everyone who holds the policy's role (eligible or active, groups expanded),
-/// when the run has schedules of that kind; `None` otherwise (nothing can be said).
+/// The directory and everyone who holds the policy's role (eligible or active, groups expanded,
+/// looked up by user), when the run has schedules of that kind; `None` otherwise (nothing can be
+/// said).
 pub(crate) fn holders<'d>(
     p: &Policy,
     cx: &crate::rules::Ctx<'d>,
-) -> Option<(
-    &'d Directory,
-    Vec<(Reached, &'d crate::model::directory::Schedule)>,
-)> {
+) -> Option<(&'d Directory, Arc<Holders>)> {
     let dir = cx.directory.filter(|d| d.has_schedules())?;
     let target = target(p).filter(|t| dir.knows_holders_of(t))?;
-    Some((dir, dir.holders(&target)))
+    Some((dir, dir.holder_set(&target)))
 }
 
 /// "Alex Rivera <alex@contoso.example>" (or the id), and " via PIM-Approvers > Nested" when
