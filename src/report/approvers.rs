@@ -7,6 +7,7 @@ use crate::model::directory::{Directory, Reached};
 use crate::model::{ApproverKind, PolicyKind};
 use crate::rules::context::{approvers, target};
 use serde::Serialize;
+use std::sync::Arc;
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Row {
@@ -102,7 +103,7 @@ pub fn rows(out: &Outcome) -> Vec<Row> {
         }
         let holders = target(p)
             .filter(|t| dir.knows_holders_of(t))
-            .map(|t| dir.holders(&t));
+            .map(|t| dir.holder_set(&t));
         for e in entries {
             let a = e.approver;
             let id = a.id.clone().unwrap_or_default();
@@ -130,11 +131,8 @@ pub fn rows(out: &Outcome) -> Vec<Row> {
                 }
                 ApproverKind::Other => ("other", id.clone(), false),
             };
-            let reached: Option<Vec<Reached>> = match a.kind {
-                ApproverKind::User => Some(vec![Reached {
-                    user_id: id.clone(),
-                    via: Vec::new(),
-                }]),
+            let reached: Option<Arc<[Reached]>> = match a.kind {
+                ApproverKind::User => Some(Arc::from([Reached::direct(id.clone())])),
                 ApproverKind::Group => dir.expand_group(&id),
                 ApproverKind::Other => None,
             };
@@ -146,12 +144,9 @@ pub fn rows(out: &Outcome) -> Vec<Row> {
             };
             match reached {
                 Some(users) if !users.is_empty() => {
-                    for r in users {
+                    for r in users.iter() {
                         let u = dir.user(&r.user_id);
-                        let eligible = holders.as_ref().map(|h| {
-                            h.iter()
-                                .any(|(x, _)| x.user_id.eq_ignore_ascii_case(&r.user_id))
-                        });
+                        let eligible = holders.as_ref().map(|h| h.holds(&r.user_id));
                         rows.push(Row {
                             via: r.via.join(" > "),
                             user_id: r.user_id.clone(),

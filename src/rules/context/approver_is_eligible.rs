@@ -18,30 +18,22 @@ fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
         let Some(reached) = super::reached(dir, e.approver) else {
             continue;
         };
+        // One hashed look-up per user reached: the first schedule (in export order) that grants
+        // them the role.
         let peers: Vec<String> = reached
             .iter()
-            .filter(|r| {
-                holders
-                    .iter()
-                    .any(|(h, _)| h.user_id.eq_ignore_ascii_case(&r.user_id))
-            })
-            .map(|r| {
-                let how = holders
-                    .iter()
-                    .find(|(h, _)| h.user_id.eq_ignore_ascii_case(&r.user_id))
-                    .map(|(h, s)| {
-                        let grant = if s.grant == crate::model::directory::Grant::Eligible {
-                            "eligible"
-                        } else {
-                            "assigned"
-                        };
-                        if h.via.is_empty() {
-                            grant.to_owned()
-                        } else {
-                            format!("{grant} through {}", h.via.join(" > "))
-                        }
-                    })
-                    .unwrap_or_default();
+            .filter_map(|r| Some((r, holders.first(&r.user_id)?)))
+            .map(|(r, h)| {
+                let grant = if h.grant == crate::model::directory::Grant::Eligible {
+                    "eligible"
+                } else {
+                    "assigned"
+                };
+                let how = if h.reached.via.is_empty() {
+                    grant.to_owned()
+                } else {
+                    format!("{grant} through {}", h.reached.via.join(" > "))
+                };
                 format!("{} ({how})", super::who(dir, r))
             })
             .collect();

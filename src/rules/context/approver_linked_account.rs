@@ -1,6 +1,7 @@
 use crate::model::Policy;
-use crate::model::directory::Directory;
+use crate::model::directory::{Directory, Reached};
 use crate::rules::{Ctx, Hit};
+use std::collections::HashMap;
 
 declare_rule! {
     code: "PIM111",
@@ -31,32 +32,41 @@ fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
     let Some((dir, holders)) = super::holders(p, cx) else {
         return Vec::new();
     };
+    let entries = super::approvers(p);
+    if entries.is_empty() {
+        return Vec::new();
+    }
+    // The holders by person, built once: each user an approver reaches is then one look-up.
+    let mut by_person: HashMap<String, Vec<&Reached>> = HashMap::new();
+    for h in holders.iter() {
+        if let Some(person) = person(dir, cx, &h.reached.user_id) {
+            by_person.entry(person).or_default().push(&h.reached);
+        }
+    }
     let mut hits = Vec::new();
-    for e in super::approvers(p) {
+    for e in entries {
         let Some(reached) = super::reached(dir, e.approver) else {
             continue;
         };
         let mut pairs = Vec::new();
-        for r in &reached {
+        for r in reached.iter() {
             let Some(me) = person(dir, cx, &r.user_id) else {
                 continue;
             };
-            for (h, _) in &holders {
+            for h in by_person.get(&me).into_iter().flatten() {
                 if h.user_id.eq_ignore_ascii_case(&r.user_id) {
                     continue; // the same account: PIM105
                 }
-                if person(dir, cx, &h.user_id).as_deref() == Some(me.as_str()) {
-                    let how = if me.starts_with("mapping:") {
-                        "the account mapping"
-                    } else {
-                        "the same employeeId"
-                    };
-                    pairs.push(format!(
-                        "{} and {} ({how})",
-                        super::who(dir, r),
-                        super::who(dir, h)
-                    ));
-                }
+                let how = if me.starts_with("mapping:") {
+                    "the account mapping"
+                } else {
+                    "the same employeeId"
+                };
+                pairs.push(format!(
+                    "{} and {} ({how})",
+                    super::who(dir, r),
+                    super::who(dir, h)
+                ));
             }
         }
         pairs.sort();

@@ -12,8 +12,9 @@ category![
     inactive_approver,
 ];
 
-use crate::model::directory::{Directory, Reached, Target};
+use crate::model::directory::{Directory, Holders, Reached, Target};
 use crate::model::{Approver, ApproverKind, Policy, PolicyKind};
+use std::sync::Arc;
 
 /// An approver entry of the policy, with its stage name.
 pub(crate) struct Entry<'p> {
@@ -46,15 +47,13 @@ pub(crate) fn approvers(p: &Policy) -> Vec<Entry<'_>> {
     out
 }
 
-/// The users an approver entry reaches: itself, or a group's members (transitively). `None`
-/// when that cannot be known (a group whose members were not exported, or no groups file).
-pub(crate) fn reached(dir: &Directory, a: &Approver) -> Option<Vec<Reached>> {
+/// The users an approver entry reaches: itself, or a group's members (transitively, each once,
+/// computed once per group and run). `None` when that cannot be known (a group whose members
+/// were not exported, or no groups file).
+pub(crate) fn reached(dir: &Directory, a: &Approver) -> Option<Arc<[Reached]>> {
     let id = a.id.as_deref()?;
     match a.kind {
-        ApproverKind::User => Some(vec![Reached {
-            user_id: id.to_owned(),
-            via: Vec::new(),
-        }]),
+        ApproverKind::User => Some(Arc::from([Reached::direct(id)])),
         ApproverKind::Group => dir.expand_group(id),
         ApproverKind::Other => None,
     }
@@ -77,18 +76,16 @@ pub(crate) fn target(p: &Policy) -> Option<Target> {
     }
 }
 
-/// The directory and everyone who holds the policy's role (eligible or active, groups expanded),
-/// when the run has schedules of that kind; `None` otherwise (nothing can be said).
+/// The directory and everyone who holds the policy's role (eligible or active, groups expanded,
+/// looked up by user), when the run has schedules of that kind; `None` otherwise (nothing can be
+/// said).
 pub(crate) fn holders<'d>(
     p: &Policy,
     cx: &crate::rules::Ctx<'d>,
-) -> Option<(
-    &'d Directory,
-    Vec<(Reached, &'d crate::model::directory::Schedule)>,
-)> {
+) -> Option<(&'d Directory, Arc<Holders>)> {
     let dir = cx.directory.filter(|d| d.has_schedules())?;
     let target = target(p).filter(|t| dir.knows_holders_of(t))?;
-    Some((dir, dir.holders(&target)))
+    Some((dir, dir.holder_set(&target)))
 }
 
 /// "Alex Rivera <alex@contoso.example>" (or the id), and " via PIM-Approvers > Nested" when
