@@ -160,7 +160,7 @@ fn a_ladder_of_nested_groups_is_expanded_once() {
     let rows = v["approvers"].as_array().expect("rows");
     assert_eq!(rows.len(), 1, "{rows:#?}");
     assert_eq!(rows[0]["via"], shortest.as_str());
-    assert_eq!(rows[0]["eligible_for_role"], "yes");
+    assert_eq!(rows[0]["eligible_for_role"], true);
 }
 
 #[test]
