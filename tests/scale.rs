@@ -121,11 +121,23 @@ fn nested_groups(dir: &Path, groups: impl ExactSizeIterator<Item = (String, Vec<
     users_and_eligibility(dir, &[("peer".into(), "E1".into())], &["peer".into()]);
 }
 
-/// The PIM105 message for the peer, reached through `via`.
+/// The PIM105 message for the peer, reached through the groups of `via` (a message names the
+/// first three and the last two of a long chain).
 fn peer_through(via: &str) -> String {
-    let top = via.split(" > ").next().unwrap_or_default();
+    let names: Vec<&str> = via.split(" > ").collect();
+    let top = names[0];
+    let shown = if names.len() <= 6 {
+        via.to_owned()
+    } else {
+        format!(
+            "{} > … {} more groups … > {}",
+            names[..3].join(" > "),
+            names.len() - 5,
+            names[names.len() - 2..].join(" > ")
+        )
+    };
     format!(
-        "The approver group {top} (primary) can approve activations of this role and holds it too: peer (via {via}) (eligible)"
+        "The approver group {top} (primary) can approve activations of this role and holds it too: peer (via {shown}) (eligible)"
     )
 }
 

@@ -32,7 +32,7 @@ fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
                 let how = if h.reached.via.is_empty() {
                     grant.to_owned()
                 } else {
-                    format!("{grant} through {}", h.reached.via.join(" > "))
+                    format!("{grant} through {}", super::path(&h.reached.via))
                 };
                 format!("{} ({how})", super::who(dir, r))
             })
@@ -47,7 +47,7 @@ fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
                     "The {} ({}) can approve activations of this role and holds it too: {}",
                     super::approver_label(dir, e.approver),
                     e.stage,
-                    peers.join("; ")
+                    super::list(&peers)
                 ),
                 "Approvers should not be eligible for the role they approve: take the approver out of the role's eligible \
                  principals, or use an approver group of people who do not hold the role (peers approving each other \

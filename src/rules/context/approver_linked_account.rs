@@ -79,7 +79,7 @@ fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
                         "The {} ({}) can approve for a second account of the same person: {}",
                         super::approver_label(dir, e.approver),
                         e.stage,
-                        pairs.join("; ")
+                        super::list(&pairs)
                     ),
                     "One person must not both request and approve: remove the person's approver account from the approval \
                      stage, or their eligible account from the role.",

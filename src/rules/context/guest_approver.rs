@@ -29,7 +29,7 @@ fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
         hits.push(
             Hit::new(
                 &e.approver.pointer,
-                format!("The {} ({}) reaches guest accounts: {}", super::approver_label(dir, e.approver), e.stage, guests.join("; ")),
+                format!("The {} ({}) reaches guest accounts: {}", super::approver_label(dir, e.approver), e.stage, super::list(&guests)),
                 "Approvals of privileged roles belong with members of your own tenant: remove the guests from the approver \
                  group, or name member accounts as approvers.",
             )

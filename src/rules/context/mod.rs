@@ -88,6 +88,41 @@ pub(crate) fn holders<'d>(
     Some((dir, dir.holder_set(&target)))
 }
 
+/// Groups a path names in a message before the middle is left out.
+const PATH_SHOWN: usize = 6;
+/// People or pairs a message lists before the rest are counted.
+const LIST_SHOWN: usize = 10;
+
+/// "PIM-Approvers > Nested", or for a long chain its first and last groups with the count of
+/// those left out, so a message stays short however deep the nesting (the approver report keeps
+/// the whole path).
+pub(crate) fn path(via: &crate::model::directory::Via) -> String {
+    let names = via.names();
+    if names.len() <= PATH_SHOWN {
+        return names.join(" > ");
+    }
+    let (head, tail) = (&names[..3], &names[names.len() - 2..]);
+    format!(
+        "{} > … {} more groups … > {}",
+        head.join(" > "),
+        names.len() - 5,
+        tail.join(" > ")
+    )
+}
+
+/// The first items joined with "; ", then how many more: a message about thousands of people
+/// names ten of them.
+pub(crate) fn list(items: &[String]) -> String {
+    if items.len() <= LIST_SHOWN {
+        return items.join("; ");
+    }
+    format!(
+        "{}; and {} more",
+        items[..LIST_SHOWN].join("; "),
+        items.len() - LIST_SHOWN
+    )
+}
+
 /// "Alex Rivera <alex@contoso.example>" (or the id), and " via PIM-Approvers > Nested" when
 /// reached through groups.
 pub(crate) fn who(dir: &Directory, r: &Reached) -> String {
@@ -97,7 +132,7 @@ pub(crate) fn who(dir: &Directory, r: &Reached) -> String {
     if r.via.is_empty() {
         name
     } else {
-        format!("{name} (via {})", r.via.join(" > "))
+        format!("{name} (via {})", path(&r.via))
     }
 }
 
@@ -120,5 +155,19 @@ pub(crate) fn approver_label(dir: &Directory, a: &Approver) -> String {
                 .unwrap_or_else(|| id.to_owned())
         ),
         ApproverKind::Other => format!("approver {id}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_long_list_names_ten_and_counts_the_rest() {
+        let items: Vec<String> = (0..25).map(|i| format!("u{i}")).collect();
+        let shown = super::list(&items);
+        assert!(
+            shown.starts_with("u0; u1;") && shown.ends_with("u9; and 15 more"),
+            "{shown}"
+        );
+        assert_eq!(super::list(&items[..3]), "u0; u1; u2");
     }
 }
