@@ -3,7 +3,7 @@
 //! `properties.{policyId, roleDefinitionId, effectiveRules, policyAssignmentProperties}`.
 
 use super::policy::{POWERSHELL, graph_kind, has_rules_array, policy};
-use super::read::{Field, Obj};
+use super::read::{self, Field, Obj};
 use super::{DialectInfo, Document, Link, Reader};
 use crate::model::{Dialect, PolicyKind, RoleRef};
 
@@ -35,6 +35,9 @@ impl Reader for GraphAssignment {
                 scope: scope.clone(),
                 kind,
             });
+            // The assignment's own fields; its expanded policy is read (and checked) below.
+            let mut problems = Vec::new();
+            read::ambiguities(f, Some("policy"), &mut problems);
             if let Some(expanded) = obj.value("policy").filter(|p| p.node.as_object().is_some()) {
                 let role = RoleRef {
                     id: Some(role_id),
@@ -58,8 +61,10 @@ impl Reader for GraphAssignment {
                 if p.kind == PolicyKind::Unknown {
                     p.kind = kind;
                 }
+                p.problems.append(&mut problems);
                 doc.policies.push(p);
             }
+            doc.link_problems.append(&mut problems);
             return true;
         }
         false
@@ -102,7 +107,9 @@ impl Reader for ArmAssignment {
                     scope: scope.clone(),
                     kind: PolicyKind::AzureResource,
                 });
-                if has_rules_array(props) {
+                if !has_rules_array(props) {
+                    read::ambiguities(f, None, &mut doc.link_problems);
+                } else {
                     let role = RoleRef {
                         id: Some(role_id),
                         name: role_name,

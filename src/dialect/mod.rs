@@ -103,8 +103,12 @@ pub struct Document {
     pub links: Vec<Link>,
     /// Directory context records (users, groups, schedules, role definitions).
     pub directory: crate::model::directory::Directory,
-    /// Known fields of directory records with the wrong type (policies keep their own).
+    /// Known fields of directory records with the wrong type (policies keep their own). The
+    /// context pass reports them.
     pub problems: Vec<Problem>,
+    /// Problems of policy assignments that carry no policy to keep them: the lint pass reports
+    /// them.
+    pub link_problems: Vec<Problem>,
 }
 
 impl Document {

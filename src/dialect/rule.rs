@@ -5,7 +5,7 @@ use super::read::{Field, Obj};
 use super::{Document, Reader};
 use crate::model::{
     Approval, ApprovalStage, Approver, ApproverKind, Loc, Notification, Policy, PolicyKind,
-    PolicyRule, Problem, RuleId, RuleKind, Setting, Target,
+    PolicyRule, Problem, ProblemKind, RuleId, RuleKind, Setting, Target,
 };
 
 pub fn rule(f: Field<'_>, problems: &mut Vec<Problem>) -> PolicyRule {
@@ -15,6 +15,7 @@ pub fn rule(f: Field<'_>, problems: &mut Vec<Problem>) -> PolicyRule {
         .unwrap_or_else(|| Loc::new(String::new(), f.at()));
     if id.value.is_empty() {
         problems.push(Problem {
+            kind: ProblemKind::WrongType,
             pointer: f.at(),
             message: "the rule has no `id`".into(),
         });
@@ -28,6 +29,7 @@ pub fn rule(f: Field<'_>, problems: &mut Vec<Problem>) -> PolicyRule {
         && dk != k.kind()
     {
         problems.push(Problem {
+            kind: ProblemKind::WrongType,
             pointer: d.pointer.clone(),
             message: format!(
                 "rule `{}` is of type {}, but its type says `{}`",
@@ -222,6 +224,7 @@ impl Reader for SingleRule {
             && (obj.has_value("@odata.type") || obj.has_value("ruleType"))
         {
             let mut problems = Vec::new();
+            super::read::ambiguities(f, None, &mut problems);
             let r = rule(f.clone(), &mut problems);
             let arm = r
                 .discriminator

@@ -9,8 +9,8 @@ use super::par_map;
 use crate::dialect;
 use crate::finding::Finding;
 use crate::input::Input;
-use crate::model::Problem;
 use crate::model::directory::Directory;
+use crate::model::{Problem, ProblemKind};
 use crate::pack::RuleSet;
 use crate::rules::validity::schema_violation;
 use crate::source::{SourceFile, Syntax, decode, json, parse_text};
@@ -44,14 +44,20 @@ pub(crate) fn gather(inputs: &[Input], threads: usize, ruleset: &RuleSet) -> Con
                 let mut findings: Vec<Finding> = problems
                     .into_iter()
                     .filter_map(|pr| {
+                        let (label, help) = match schema_violation::problem_words(pr.kind) {
+                            (label, _) if pr.kind == ProblemKind::WrongType => {
+                                (label, schema_violation::DIRECTORY_HELP)
+                            }
+                            words => words,
+                        };
                         let mut f = check::file_finding(
                             schema_violation::RULE.code,
                             ruleset,
                             index,
                             pr.pointer.span.clone(),
                             pr.message,
-                            schema_violation::DIRECTORY_HELP,
-                            "wrong type",
+                            help,
+                            label,
                         )?;
                         f.pointer = Some(pr.pointer.path);
                         Some(f)

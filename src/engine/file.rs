@@ -211,6 +211,25 @@ fn syntax_finding(
 /// policies kept until every file's links are known.
 fn absorb(index: usize, doc: dialect::Document, r: &mut FileResult, run: &Run) {
     r.links.extend(doc.links);
+    for pr in doc.link_problems {
+        let (label, help) = schema_violation::problem_words(pr.kind);
+        r.findings.extend(
+            check::file_finding(
+                schema_violation::RULE.code,
+                run.ruleset,
+                index,
+                pr.pointer.span.clone(),
+                pr.message,
+                help,
+                label,
+            )
+            .map(|mut f| {
+                f.identity = format!("PIM003|{}|{}", r.src.name, pr.pointer.path);
+                f.pointer = Some(pr.pointer.path);
+                f
+            }),
+        );
+    }
     if !doc.directory.is_empty() && !run.is_context_file(index) && !r.late_context {
         // Directory context is read in its own pass, from files whose first item is context.
         r.late_context = true;

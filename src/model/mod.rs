@@ -164,11 +164,47 @@ pub struct RoleRef {
     pub tier: Option<Tier>,
 }
 
-/// A problem found while normalising: a known field with the wrong type or value.
+/// A problem found while normalising: a known field with the wrong type or value, or input
+/// that can be read more than one way (PIM003 reports each).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Problem {
     pub pointer: Ptr,
     pub message: String,
+    pub kind: ProblemKind,
+}
+
+/// What is wrong, so a report can say how to fix it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProblemKind {
+    /// A known field of the wrong type.
+    WrongType,
+    /// A number a known field cannot hold (too large, not whole, or not finite).
+    OutOfRange,
+    /// Two keys of one object that differ only in case: readers match keys without regard to
+    /// case, so which value counts depends on the reader.
+    CaseVariantKey,
+    /// A key set both in an object and in its `AdditionalProperties`, with different values.
+    AdditionalProperties,
+    /// An approver that names nobody (no id, or a blank one): not counted as an approver.
+    BlankApprover,
+    /// A key repeated exactly in one object (found by the parser).
+    RepeatedKey,
+}
+
+impl Problem {
+    /// A known field with the wrong type.
+    pub fn new(pointer: Ptr, message: impl Into<String>) -> Problem {
+        Problem::of(ProblemKind::WrongType, pointer, message)
+    }
+
+    pub fn of(kind: ProblemKind, pointer: Ptr, message: impl Into<String>) -> Problem {
+        Problem {
+            pointer,
+            message: message.into(),
+            kind,
+        }
+    }
 }
 
 /// One role management policy, whatever dialect it came from.

@@ -1,4 +1,4 @@
-use crate::model::{Policy, Ptr, Setting};
+use crate::model::{Policy, ProblemKind, Ptr, Setting};
 use crate::rules::{Ctx, Hit};
 
 declare_rule! {
@@ -25,6 +25,37 @@ pub fn duplicate_key_message(key: &str) -> String {
 }
 pub const DUPLICATE_KEY_HELP: &str = "Keep one of the two keys; a reviewer may read the first value while Graph or a script uses the other.";
 pub const DUPLICATE_KEY_LABEL: &str = "duplicate key";
+/// The label and advice for a problem the normaliser found, by kind.
+pub fn problem_words(kind: ProblemKind) -> (&'static str, &'static str) {
+    match kind {
+        ProblemKind::WrongType => (
+            "wrong type",
+            "Correct the value's type; Graph and ARM reject the policy otherwise.",
+        ),
+        ProblemKind::OutOfRange => (
+            "out of range",
+            "Write a whole number in the range Graph documents for the field (a 32-bit integer); \
+             pim-lint does not read a number it cannot hold as absent, infinite or rounded.",
+        ),
+        ProblemKind::CaseVariantKey => (
+            "same key, other case",
+            "Keep one spelling of the key. Graph PowerShell, ScubaGear and pim-lint match keys \
+             without regard to case, so a reader may take the other value than the one you reviewed.",
+        ),
+        ProblemKind::AdditionalProperties => (
+            "set twice",
+            "Keep the value in one place: the object itself or its `AdditionalProperties`. \
+             Readers disagree on which of the two counts.",
+        ),
+        ProblemKind::RepeatedKey => (DUPLICATE_KEY_LABEL, DUPLICATE_KEY_HELP),
+        ProblemKind::BlankApprover => (
+            "names nobody",
+            "Give the approver's user or group id, or remove the entry. An approver without an id \
+             is not counted as an approver, so it cannot satisfy the approver checks.",
+        ),
+    }
+}
+
 /// A directory record (user, group, schedule) with a known field of the wrong type.
 pub const DIRECTORY_HELP: &str = "Re-export the directory list unchanged: the approver and assignment checks read this field, and a wrong type means they cannot trust the record.";
 
@@ -50,12 +81,8 @@ fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
         .problems
         .iter()
         .map(|pr| {
-            Hit::new(
-                &pr.pointer,
-                pr.message.clone(),
-                "Correct the value's type; Graph and ARM reject the policy otherwise.",
-            )
-            .label("wrong type")
+            let (label, help) = problem_words(pr.kind);
+            Hit::new(&pr.pointer, pr.message.clone(), help).label(label)
         })
         .collect();
     for r in &p.rules {

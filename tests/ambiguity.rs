@@ -1,0 +1,136 @@
+//! Input that can be read more than one way is resolved strictly, with a finding at the place
+//! ("never pass silently"): repeated rules, keys that differ only in case, repeated YAML keys, a
+//! policy assigned to two roles, approvers without an id, a `policy` that is no object, values
+//! set both in an object and its `AdditionalProperties`, and numbers or durations too large to
+//! hold. Fixtures are in `fixtures/ambiguity/`; each test runs the binary and checks the finding,
+//! its line and the exit code.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may stop at the first surprise
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::fs;
+use std::path::Path;
+
+const DIR: &str = "fixtures/ambiguity";
+
+fn pim() -> Command {
+    let mut c = Command::cargo_bin("pim-lint").expect("binary builds");
+    c.env_remove("NO_COLOR").env("COLUMNS", "100");
+    c
+}
+
+/// One diagnostic of the JSON output.
+#[derive(Debug, Clone)]
+struct Diag {
+    file: String,
+    code: String,
+    line: u64,
+    message: String,
+}
+
+/// Lints `paths` (relative to the repository) with the baseline, JSON output: the exit code and
+/// the diagnostics.
+fn check(paths: &[&str], extra: &[&str]) -> (Option<i32>, Vec<Diag>) {
+    let out = pim()
+        .arg("check")
+        .args(paths)
+        .args(["--format", "json", "--no-config"])
+        .args(extra)
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let v: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("JSON out ({e}); stderr: {stderr}"));
+    let diags = v["diagnostics"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|d| {
+            let file = d["file"].as_str().unwrap_or_default();
+            Diag {
+                file: file.rsplit('/').next().unwrap_or(file).to_owned(),
+                code: d["code"].as_str().unwrap_or_default().to_owned(),
+                line: d["line"].as_u64().unwrap_or(0),
+                message: d["message"].as_str().unwrap_or_default().to_owned(),
+            }
+        })
+        .collect();
+    (out.status.code(), diags)
+}
+
+fn fixture(name: &str) -> String {
+    format!("{DIR}/{name}")
+}
+
+fn with<'a>(diags: &'a [Diag], code: &str, words: &str) -> Vec<&'a Diag> {
+    diags
+        .iter()
+        .filter(|d| d.code == code && d.message.contains(words))
+        .collect()
+}
+
+#[test]
+fn keys_that_differ_only_in_case_are_reported_at_the_second() {
+    let (code, diags) = check(&[&fixture("case_variant_keys.json")], &[]);
+    assert_eq!(code, Some(1));
+    let found = with(&diags, "PIM003", "differ only in case");
+    assert_eq!(found.len(), 1, "{diags:#?}");
+    assert_eq!(
+        (found[0].file.as_str(), found[0].line),
+        ("case_variant_keys.json", 6)
+    );
+    assert!(
+        found[0]
+            .message
+            .contains("`isApprovalRequired` and `IsApprovalRequired`")
+    );
+}
+
+#[test]
+fn a_value_set_in_an_object_and_its_additional_properties_is_reported() {
+    let (code, diags) = check(&[&fixture("additional_properties.json")], &[]);
+    assert_eq!(code, Some(1));
+    let found = with(&diags, "PIM003", "AdditionalProperties");
+    assert_eq!(found.len(), 1, "{diags:#?}");
+    assert_eq!(found[0].line, 16);
+    assert!(
+        found[0]
+            .message
+            .contains("`isApprovalRequired` in `setting` is true in the object and false here"),
+        "{}",
+        found[0].message
+    );
+    // The same value in both places is no ambiguity.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let same = dir.path().join("same.json");
+    let text = fs::read_to_string(fixture("additional_properties.json")).expect("read");
+    fs::write(
+        &same,
+        text.replace(
+            "\"setting\": {\n      \"isApprovalRequired\": false\n    }",
+            "\"@odata.context\": \"x\"",
+        ),
+    )
+    .expect("write");
+    let (_, diags) = check(&[&same.to_string_lossy()], &[]);
+    assert!(with(&diags, "PIM003", "").is_empty(), "{diags:#?}");
+}
+
+#[test]
+fn every_fixture_is_tested() {
+    let mut names: Vec<String> = fs::read_dir(Path::new(DIR))
+        .expect("fixtures/ambiguity")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let this = fs::read_to_string(file!()).expect("this file");
+    for n in names {
+        assert!(
+            this.contains(&format!("\"{n}")),
+            "{n} has no test in {}",
+            file!()
+        );
+    }
+}
