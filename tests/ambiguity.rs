@@ -118,6 +118,24 @@ fn a_value_set_in_an_object_and_its_additional_properties_is_reported() {
 }
 
 #[test]
+fn numbers_too_large_to_hold_are_reported_never_read_as_infinite() {
+    let (code, diags) = check(&[&fixture("huge_numbers.json")], &[]);
+    assert_eq!(code, Some(1));
+    let found = with(&diags, "PIM003", "must be a whole number");
+    assert_eq!(
+        found.iter().map(|d| d.line).collect::<Vec<_>>(),
+        [8, 9, 19],
+        "{diags:#?}"
+    );
+    assert!(
+        found[1]
+            .message
+            .contains("1e999999, a number too large to read")
+    );
+    assert!(found[2].message.contains("-1e999999"));
+}
+
+#[test]
 fn every_fixture_is_tested() {
     let mut names: Vec<String> = fs::read_dir(Path::new(DIR))
         .expect("fixtures/ambiguity")

@@ -187,10 +187,47 @@ impl<'a> Obj<'a> {
         }
     }
 
-    pub fn number(&self, key: &str, problems: &mut Vec<Problem>) -> Option<Loc<f64>> {
+    /// A whole number from 0 to 2^31 − 1 (Graph's `Int32` fields). A number out of that range —
+    /// too large to read (`1e999999`), negative, or with a fraction — is a problem and reads as
+    /// absent, never as infinity or a rounded value.
+    pub fn whole_number(&self, key: &str, problems: &mut Vec<Problem>) -> Option<Loc<f64>> {
         let f = self.value(key)?;
         match &f.node.value {
-            Value::Number(n) => n.parse::<f64>().ok().map(|v| Loc::new(v, f.at())),
+            Value::Number(n) => match n.parse::<f64>() {
+                Ok(v)
+                    if v.is_finite()
+                        && v.fract() == 0.0
+                        && (0.0..=2_147_483_647.0).contains(&v) =>
+                {
+                    Some(Loc::new(v, f.into_at()))
+                }
+                Ok(v) => {
+                    let why = if !v.is_finite() {
+                        "a number too large to read"
+                    } else if v.fract() != 0.0 {
+                        "not a whole number"
+                    } else {
+                        "out of range"
+                    };
+                    problems.push(Problem::of(
+                        ProblemKind::OutOfRange,
+                        f.into_at(),
+                        format!(
+                            "`{key}` is {}, {why}: it must be a whole number from 0 to 2147483647",
+                            shorten(n)
+                        ),
+                    ));
+                    None
+                }
+                Err(_) => {
+                    problems.push(Problem::of(
+                        ProblemKind::OutOfRange,
+                        f.into_at(),
+                        format!("`{key}` is {}, a number that cannot be read", shorten(n)),
+                    ));
+                    None
+                }
+            },
             other => {
                 problems.push(Problem {
                     kind: ProblemKind::WrongType,

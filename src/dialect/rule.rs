@@ -136,12 +136,15 @@ fn approval(rule: &Obj<'_>, problems: &mut Vec<Problem>) -> Approval {
                 .into_iter()
                 .map(|st| {
                     let st = Obj::new(st);
+                    // Read for its range only (the model does not keep it).
+                    let _ = st.whole_number("approvalStageTimeOutInDays", problems);
                     ApprovalStage {
                         pointer: st.this.at(),
                         is_approver_justification_required: st
                             .bool("isApproverJustificationRequired", problems),
                         is_escalation_enabled: st.bool("isEscalationEnabled", problems),
-                        escalation_time_in_minutes: st.number("escalationTimeInMinutes", problems),
+                        escalation_time_in_minutes: st
+                            .whole_number("escalationTimeInMinutes", problems),
                         primary_approvers: approvers(&st, "primaryApprovers", problems),
                         escalation_approvers: approvers(&st, "escalationApprovers", problems),
                     }
