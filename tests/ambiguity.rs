@@ -63,6 +63,15 @@ fn fixture(name: &str) -> String {
     format!("{DIR}/{name}")
 }
 
+/// The lines of the findings with this code (in report order).
+fn lines(diags: &[Diag], code: &str) -> Vec<u64> {
+    diags
+        .iter()
+        .filter(|d| d.code == code)
+        .map(|d| d.line)
+        .collect()
+}
+
 fn with<'a>(diags: &'a [Diag], code: &str, words: &str) -> Vec<&'a Diag> {
     diags
         .iter()
@@ -84,6 +93,27 @@ fn keys_that_differ_only_in_case_are_reported_at_the_second() {
         found[0]
             .message
             .contains("`isApprovalRequired` and `IsApprovalRequired`")
+    );
+}
+
+#[test]
+fn approvers_without_an_id_are_reported_and_not_counted() {
+    let (code, diags) = check(&[&fixture("blank_approvers.json")], &[]);
+    assert_eq!(code, Some(1));
+    let found = with(&diags, "PIM003", "names nobody");
+    assert_eq!(
+        found.iter().map(|d| d.line).collect::<Vec<_>>(),
+        [9, 10, 11],
+        "{diags:#?}"
+    );
+    assert!(found[0].message.contains("`userId` is blank"));
+    assert!(found[2].message.contains("no `userId`, `groupId` or `id`"));
+    // None of them counts: approval is required with no approver at all.
+    assert_eq!(lines(&diags, "PIM102"), [8], "{diags:#?}");
+    // The requestor's manager names nobody by id, and is an approver.
+    assert!(
+        !found.iter().any(|d| d.line == 14),
+        "a requestorManager approver is not blank"
     );
 }
 

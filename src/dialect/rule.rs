@@ -163,8 +163,19 @@ fn approval(rule: &Obj<'_>, problems: &mut Vec<Problem>) -> Approval {
     }
 }
 
+/// Approver types that name nobody by id (Graph subject sets such as the requestor's manager).
+const ID_LESS_APPROVERS: &[&str] = &[
+    "requestormanager",
+    "internalsponsors",
+    "externalsponsors",
+    "targetusersponsors",
+];
+
 /// Graph v1.0 `{@odata.type: #microsoft.graph.singleUser, userId}` / `groupMembers` + `groupId`;
-/// beta `{@odata.type?, id, description, isBackup}`; ARM `{id, userType: User|Group, …}`.
+/// beta `{@odata.type?, id, description, isBackup}`; ARM `{id, userType: User|Group, …}`. An
+/// approver without an id (missing, blank, or not a string) names nobody: it is reported and
+/// left out of the list, so it never counts as an approver (PIM102 and PIM103 see the list
+/// without it).
 fn approvers(stage: &Obj<'_>, key: &str, problems: &mut Vec<Problem>) -> Loc<Vec<Approver>> {
     let array_ptr = stage
         .get(key)
@@ -174,7 +185,7 @@ fn approvers(stage: &Obj<'_>, key: &str, problems: &mut Vec<Problem>) -> Loc<Vec
     };
     let list = items
         .into_iter()
-        .map(|a| {
+        .filter_map(|a| {
             let a = Obj::new(a);
             let odata = a
                 .str("@odata.type")
@@ -192,11 +203,43 @@ fn approvers(stage: &Obj<'_>, key: &str, problems: &mut Vec<Problem>) -> Loc<Vec
                 } else {
                     ApproverKind::Other
                 };
-            let id = a
-                .str("userId")
-                .or_else(|| a.str("groupId"))
-                .or_else(|| a.str("id"));
-            Approver {
+            // The first of the id keys with a value is the approver's id (else the first
+            // present, null, for the message).
+            let id_field = ["userId", "groupId", "id"]
+                .into_iter()
+                .find_map(|k| a.value(k).map(|f| (k, f)))
+                .or_else(|| {
+                    ["userId", "groupId", "id"]
+                        .into_iter()
+                        .find_map(|k| a.get(k).map(|f| (k, f)))
+                });
+            let id = id_field
+                .as_ref()
+                .and_then(|(_, f)| f.node.as_str())
+                .filter(|s| !s.trim().is_empty())
+                .map(str::to_owned);
+            let id_less = ID_LESS_APPROVERS
+                .iter()
+                .any(|t| odata.rsplit('.').next() == Some(*t));
+            if id.is_none() && !id_less {
+                let why = match &id_field {
+                    Some((k, f)) => match &f.node.value {
+                        crate::source::Value::String(_) => format!("its `{k}` is blank"),
+                        crate::source::Value::Null => format!("its `{k}` is null"),
+                        other => format!("its `{k}` is {}, not an id", other.type_name()),
+                    },
+                    None => "it has no `userId`, `groupId` or `id`".to_owned(),
+                };
+                problems.push(Problem::of(
+                    ProblemKind::BlankApprover,
+                    a.this.at(),
+                    format!(
+                        "An approver in `{key}` names nobody ({why}): it is not counted as an approver"
+                    ),
+                ));
+                return None;
+            }
+            Some(Approver {
                 pointer: a.this.at(),
                 kind,
                 id,
@@ -205,7 +248,7 @@ fn approvers(stage: &Obj<'_>, key: &str, problems: &mut Vec<Problem>) -> Loc<Vec
                     .value("isBackup")
                     .and_then(|b| b.node.as_bool())
                     .unwrap_or(false),
-            }
+            })
         })
         .collect();
     Loc::new(list, ptr)
