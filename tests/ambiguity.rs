@@ -118,6 +118,20 @@ fn approvers_without_an_id_are_reported_and_not_counted() {
 }
 
 #[test]
+fn a_policy_that_is_no_object_is_reported_not_dropped() {
+    let (code, diags) = check(&[&fixture("policy_not_object.json")], &[]);
+    assert_eq!(code, Some(1));
+    let found = with(&diags, "PIM003", "must be an object");
+    assert_eq!(
+        found.iter().map(|d| d.line).collect::<Vec<_>>(),
+        [8, 15],
+        "{diags:#?}"
+    );
+    assert!(found[0].message.contains("found a string"));
+    assert!(found[1].message.contains("found an array"));
+}
+
+#[test]
 fn a_value_set_in_an_object_and_its_additional_properties_is_reported() {
     let (code, diags) = check(&[&fixture("additional_properties.json")], &[]);
     assert_eq!(code, Some(1));

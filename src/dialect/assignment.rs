@@ -5,7 +5,7 @@
 use super::policy::{POWERSHELL, graph_kind, has_rules_array, policy};
 use super::read::{self, Field, Obj};
 use super::{DialectInfo, Document, Link, Reader};
-use crate::model::{Dialect, PolicyKind, RoleRef};
+use crate::model::{Dialect, PolicyKind, Problem, RoleRef};
 
 pub const GRAPH_ASSIGNMENT: Dialect = Dialect("graph-assignment");
 pub const ARM_ASSIGNMENT: Dialect = Dialect("arm-assignment");
@@ -38,7 +38,18 @@ impl Reader for GraphAssignment {
             // The assignment's own fields; its expanded policy is read (and checked) below.
             let mut problems = Vec::new();
             read::ambiguities(f, Some("policy"), &mut problems);
-            if let Some(expanded) = obj.value("policy").filter(|p| p.node.as_object().is_some()) {
+            let expanded = obj.value("policy");
+            if let Some(p) = expanded.as_ref().filter(|p| p.node.as_object().is_none()) {
+                problems.push(Problem::new(
+                    p.at(),
+                    format!(
+                        "`{}` must be an object (the policy, exported with `$expand=policy($expand=rules)`), found {}: the policy is not read",
+                        p.ptr.rsplit('/').next().unwrap_or("policy"),
+                        p.node.value.type_name()
+                    ),
+                ));
+            }
+            if let Some(expanded) = expanded.filter(|p| p.node.as_object().is_some()) {
                 let role = RoleRef {
                     id: Some(role_id),
                     name: None,

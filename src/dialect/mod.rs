@@ -106,8 +106,8 @@ pub struct Document {
     /// Known fields of directory records with the wrong type (policies keep their own). The
     /// context pass reports them.
     pub problems: Vec<Problem>,
-    /// Problems of policy assignments that carry no policy to keep them: the lint pass reports
-    /// them.
+    /// Problems of policy assignments that carry no policy to keep them (a `policy` that is a
+    /// string): the lint pass reports them.
     pub link_problems: Vec<Problem>,
 }
 
