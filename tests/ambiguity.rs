@@ -97,6 +97,37 @@ fn keys_that_differ_only_in_case_are_reported_at_the_second() {
 }
 
 #[test]
+fn repeated_yaml_keys_are_reported_like_json_ones() {
+    let (code, diags) = check(&[&fixture("duplicate_keys.yaml")], &[]);
+    assert_eq!(code, Some(1));
+    let found = with(&diags, "PIM003", "appears twice in one object");
+    assert_eq!(found.len(), 1, "{diags:#?}");
+    assert_eq!(found[0].line, 10);
+    assert!(found[0].message.contains("`isApprovalRequired`"));
+}
+
+#[test]
+fn repeated_keys_in_a_directory_context_file_are_reported() {
+    // A file that holds only directory context is read by the context pass alone.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let users = dir.path().join("users.json");
+    fs::write(
+        &users,
+        "{\"value\": [\n  {\"id\": \"u1\", \"userPrincipalName\": \"a@example.com\",\n   \"accountEnabled\": false,\n   \"accountEnabled\": true}\n]}\n",
+    )
+    .expect("write");
+    let users = users.to_string_lossy().into_owned();
+    let (code, diags) = check(&[&fixture("blank_approvers.json"), &users], &[]);
+    assert_eq!(code, Some(1));
+    let found: Vec<_> = with(&diags, "PIM003", "appears twice in one object")
+        .into_iter()
+        .filter(|d| d.file == "users.json")
+        .collect();
+    assert_eq!(found.len(), 1, "{diags:#?}");
+    assert_eq!(found[0].line, 4);
+}
+
+#[test]
 fn approvers_without_an_id_are_reported_and_not_counted() {
     let (code, diags) = check(&[&fixture("blank_approvers.json")], &[]);
     assert_eq!(code, Some(1));

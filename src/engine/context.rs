@@ -10,10 +10,10 @@ use crate::dialect;
 use crate::finding::Finding;
 use crate::input::Input;
 use crate::model::directory::Directory;
-use crate::model::{Problem, ProblemKind};
+use crate::model::{Problem, ProblemKind, Ptr};
 use crate::pack::RuleSet;
 use crate::rules::validity::schema_violation;
-use crate::source::{SourceFile, Syntax, decode, json, parse_text};
+use crate::source::{SourceFile, Syntax, decode, json, yaml};
 use std::sync::Arc;
 
 /// A file read whole by this pass.
@@ -59,7 +59,9 @@ pub(crate) fn gather(inputs: &[Input], threads: usize, ruleset: &RuleSet) -> Con
                             help,
                             label,
                         )?;
-                        f.pointer = Some(pr.pointer.path);
+                        if !pr.pointer.path.is_empty() {
+                            f.pointer = Some(pr.pointer.path);
+                        }
                         Some(f)
                     })
                     .collect();
@@ -137,6 +139,7 @@ fn read_context(index: usize, input: &Input) -> Option<Read> {
     let mut directory = Directory::default();
     let mut problems = Vec::new();
     let mut mixed = false;
+    let mut duplicates = Vec::new();
     let parsed = match syntax {
         Syntax::Json => json::parse_streaming(
             &text,
@@ -146,7 +149,7 @@ fn read_context(index: usize, input: &Input) -> Option<Read> {
                 directory.merge(doc.directory);
                 problems.extend(doc.problems);
             },
-            &mut Vec::new(),
+            &mut duplicates,
         )
         .map(|root| {
             let doc = dialect::normalise(index, &root);
@@ -154,7 +157,7 @@ fn read_context(index: usize, input: &Input) -> Option<Read> {
             directory.merge(doc.directory);
             problems.extend(doc.problems);
         }),
-        Syntax::Yaml => parse_text(&text, syntax).map(|root| {
+        Syntax::Yaml => yaml::parse_reporting(&text, &mut duplicates).map(|root| {
             let doc = dialect::normalise(index, &root);
             mixed |= !doc.policies.is_empty() || !doc.links.is_empty();
             directory.merge(doc.directory);
@@ -164,6 +167,16 @@ fn read_context(index: usize, input: &Input) -> Option<Read> {
     // A file that does not parse, or holds no context after all, is the lint pass's to report.
     if parsed.is_err() || directory.is_empty() {
         return None;
+    }
+    // Keys repeated in a file of context only (the lint pass reports those of other files).
+    if !mixed {
+        problems.extend(duplicates.into_iter().map(|(key, span)| {
+            Problem::of(
+                ProblemKind::RepeatedKey,
+                Ptr::new(String::new(), span),
+                schema_violation::duplicate_key_message(&key),
+            )
+        }));
     }
     let src = SourceFile::from_text(input.name(), text, encoding, syntax, None);
     Some((ContextFile { src, mixed }, directory, problems))

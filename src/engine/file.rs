@@ -7,7 +7,7 @@ use crate::finding::{Finding, RunError};
 use crate::input::Input;
 use crate::model::Policy;
 use crate::rules::validity::{parse_error, schema_violation, unrecognized_document as pim002};
-use crate::source::{Encoding, SourceFile, Syntax, SyntaxError, decode, json, parse_text};
+use crate::source::{Encoding, SourceFile, Syntax, SyntaxError, decode, json, yaml};
 use std::sync::Arc;
 
 /// What a worker returns for one file.
@@ -102,7 +102,7 @@ pub(crate) fn process(index: usize, input: &Input, run: &Run) -> FileResult {
             },
             &mut duplicates,
         ),
-        (None, Syntax::Yaml) => parse_text(&text, syntax),
+        (None, Syntax::Yaml) => yaml::parse_reporting(&text, &mut duplicates),
     };
     match &parsed {
         Err(e) => {

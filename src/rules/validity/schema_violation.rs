@@ -20,7 +20,7 @@ const ENABLED_RULES: &[&str] = &["MultiFactorAuthentication", "Justification", "
 /// A key repeated in one object (found by the parser, reported under this rule).
 pub fn duplicate_key_message(key: &str) -> String {
     format!(
-        "The key `{key}` appears twice in one object: JSON readers disagree on which value wins (pim-lint reads the last)"
+        "The key `{key}` appears twice in one object: readers disagree on which value wins (pim-lint reads the last)"
     )
 }
 pub const DUPLICATE_KEY_HELP: &str = "Keep one of the two keys; a reviewer may read the first value while Graph or a script uses the other.";
