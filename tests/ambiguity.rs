@@ -80,6 +80,80 @@ fn with<'a>(diags: &'a [Diag], code: &str, words: &str) -> Vec<&'a Diag> {
 }
 
 #[test]
+fn a_rule_repeated_in_a_policy_is_reported_and_both_are_checked() {
+    let (code, diags) = check(&[&fixture("repeated_rule.json")], &[]);
+    assert_eq!(code, Some(1), "{diags:#?}");
+    let repeated = with(&diags, "PIM003", "appears twice");
+    assert_eq!(repeated.len(), 1, "{diags:#?}");
+    assert_eq!(repeated[0].line, 27, "at the second rule's id");
+    assert!(
+        repeated[0].message.contains("/policy/rules/0"),
+        "names the first"
+    );
+    // The first rule requires approval; the second turns it off: approval-required judges the
+    // second as well (at its `isApprovalRequired`), where reading only the first passed.
+    assert_eq!(lines(&diags, "PIM101"), [29], "{diags:#?}");
+    // A finding is not repeated for each reading of the policy.
+    assert_eq!(lines(&diags, "PIM015").len(), 1, "{diags:#?}");
+}
+
+#[test]
+fn a_repeated_rule_is_judged_by_user_rules_too() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pack = dir.path().join("pack.yaml");
+    fs::write(
+        &pack,
+        "name: approval\nrules:\n  - rule: X-approval\n    name: approval-on\n    severity: error\n    message: Activation must require approval\n    help: Set isApprovalRequired.\n    schema:\n      properties:\n        rules:\n          properties:\n            Approval_EndUser_Assignment:\n              properties:\n                setting:\n                  properties:\n                    isApprovalRequired: {const: true}\n",
+    )
+    .expect("write");
+    let pack = pack.to_string_lossy().into_owned();
+    let (code, diags) = check(
+        &[&fixture("repeated_rule.json")],
+        &["--pack", "baseline", "--pack", &pack],
+    );
+    assert_eq!(code, Some(1));
+    assert_eq!(lines(&diags, "X-approval"), [29], "{diags:#?}");
+}
+
+#[test]
+fn a_rule_repeated_many_times_is_one_finding_and_costs_no_copy_per_repeat() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let many = dir.path().join("many.json");
+    let rule = r##"{"@odata.type": "#microsoft.graph.unifiedRoleManagementPolicyApprovalRule", "id": "Approval_EndUser_Assignment", "setting": {"isApprovalRequired": false}}"##;
+    let rules = vec![rule; 20_000].join(",\n");
+    fs::write(
+        &many,
+        format!(
+            "{{\"policyId\": \"p\", \"roleDefinitionId\": \"62e90394-69f5-4237-9190-012177145e10\",\n\"policy\": {{\"rules\": [\n{rules}\n]}}}}\n"
+        ),
+    )
+    .expect("write");
+    let (code, diags) = check(&[&many.to_string_lossy()], &[]);
+    assert_eq!(code, Some(1));
+    let repeated = with(&diags, "PIM003", "appears 20000 times");
+    assert_eq!(repeated.len(), 1, "one finding per repeated id");
+    assert_eq!(repeated[0].line, 4, "at the second occurrence");
+    assert!(repeated[0].message.contains("checks the first 16"));
+    // Each judged occurrence has its finding, at its own line.
+    assert_eq!(lines(&diags, "PIM101"), (3..19).collect::<Vec<u64>>());
+}
+
+#[test]
+fn scubagear_rules_of_a_role_and_a_group_are_not_repeats() {
+    // ScubaGear lists a role's rules and those of a PIM-enabled group holding it, with the same
+    // ids and different `RuleSource`s: separate sources, not a repeated rule.
+    let (_, diags) = check(
+        &["fixtures/corpus/scubagear_sample_ProviderSettingsExport.json"],
+        &[],
+    );
+    assert!(!diags.is_empty());
+    assert!(
+        with(&diags, "PIM003", "appears twice").is_empty(),
+        "{diags:#?}"
+    );
+}
+
+#[test]
 fn keys_that_differ_only_in_case_are_reported_at_the_second() {
     let (code, diags) = check(&[&fixture("case_variant_keys.json")], &[]);
     assert_eq!(code, Some(1));

@@ -82,6 +82,15 @@ pub fn rule(f: Field<'_>, problems: &mut Vec<Problem>) -> PolicyRule {
         }),
         _ => Setting::Other,
     };
+    // ScubaGear tags each rule with the role or PIM-enabled group it was read from.
+    let source = match (obj.str("RuleSourceType"), obj.str("RuleSource")) {
+        (None, None) => None,
+        (t, s) => Some(format!(
+            "{}: {}",
+            t.as_deref().unwrap_or("?"),
+            s.as_deref().unwrap_or("?")
+        )),
+    };
     PolicyRule {
         pointer: f.at(),
         id,
@@ -89,6 +98,7 @@ pub fn rule(f: Field<'_>, problems: &mut Vec<Problem>) -> PolicyRule {
         discriminator,
         target,
         setting,
+        source,
     }
 }
 

@@ -58,16 +58,33 @@ impl Run<'_> {
         self.context_files.get(index).copied().unwrap_or(false)
     }
 
-    /// Checks one resolved policy. Returns its findings, the slim copy the run keeps for the
-    /// run-level rules and the approver report, and whether a PIM015 note was added.
-    fn check(&self, p: &Policy, may_note: bool) -> (Vec<Finding>, Option<Policy>, bool) {
+    /// Checks one resolved policy. Returns its findings, the slim copies the run keeps for the
+    /// run-level rules and the approver report (one per reading of a policy that repeats a rule
+    /// those read), and whether a PIM015 note was added.
+    fn check(&self, p: &Policy, may_note: bool) -> (Vec<Finding>, Vec<Policy>, bool) {
         let uplifted = self
             .directory
             .and_then(|d| resolve::group_uplift(p, d, self.catalog));
         let mut findings = check::policy(p, self.ruleset, self.directory, uplifted.as_ref());
-        let kept = (resolve::wants_context(p)
-            && (self.opts.keep_context || self.directory.is_some()))
-        .then(|| resolve::slim(p));
+        let mut kept: Vec<Policy> = Vec::new();
+        if self.opts.keep_context || self.directory.is_some() {
+            for q in check::readings(p) {
+                if !resolve::wants_context(&q) {
+                    continue;
+                }
+                let slim = resolve::slim(&q);
+                let same_rules = |k: &Policy| {
+                    k.rules.len() == slim.rules.len()
+                        && k.rules
+                            .iter()
+                            .zip(&slim.rules)
+                            .all(|(a, b)| a.pointer.path == b.pointer.path)
+                };
+                if !kept.iter().any(same_rules) {
+                    kept.push(slim);
+                }
+            }
+        }
         let mut noted = false;
         if self.directory.is_none()
             && may_note

@@ -1,4 +1,4 @@
-use crate::model::{Policy, ProblemKind, Ptr, Setting};
+use crate::model::{MAX_READINGS, Policy, ProblemKind, Ptr, Setting};
 use crate::rules::{Ctx, Hit};
 
 declare_rule! {
@@ -56,6 +56,28 @@ pub fn problem_words(kind: ProblemKind) -> (&'static str, &'static str) {
     }
 }
 
+/// Two rules with the same id in one policy (`times` in all): which one Graph or a script
+/// applies is not defined, so every check judges each (up to [`MAX_READINGS`]).
+pub fn repeated_rule_message(id: &str, first: &str, times: usize) -> String {
+    let how_often = if times == 2 {
+        "twice".to_owned()
+    } else {
+        format!("{times} times")
+    };
+    let judged = if times > MAX_READINGS {
+        format!("pim-lint checks the first {MAX_READINGS} of them")
+    } else if times == 2 {
+        "pim-lint checks both".to_owned()
+    } else {
+        "pim-lint checks each".to_owned()
+    };
+    format!(
+        "Rule `{id}` appears {how_often} in this policy (first at {first}): readers disagree on which one applies, so {judged}"
+    )
+}
+pub const REPEATED_RULE_HELP: &str = "Keep one rule per id: merge the settings you mean into one rule and delete the other.";
+pub const REPEATED_RULE_LABEL: &str = "second rule with this id";
+
 /// A directory record (user, group, schedule) with a known field of the wrong type.
 pub const DIRECTORY_HELP: &str = "Re-export the directory list unchanged: the approver and assignment checks read this field, and a wrong type means they cannot trust the record.";
 
@@ -85,6 +107,22 @@ fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
             Hit::new(&pr.pointer, pr.message.clone(), help).label(label)
         })
         .collect();
+    for group in p.repeated_rules() {
+        let (Some(first), Some(repeat)) = (
+            group.first().and_then(|&i| p.rules.get(i)),
+            group.get(1).and_then(|&i| p.rules.get(i)),
+        ) else {
+            continue;
+        };
+        hits.push(
+            Hit::new(
+                &repeat.id.pointer,
+                repeated_rule_message(&repeat.id.value, &first.pointer.path, group.len()),
+                REPEATED_RULE_HELP,
+            )
+            .label(REPEATED_RULE_LABEL),
+        );
+    }
     for r in &p.rules {
         if let Some(c) = &r.target.caller {
             one_of(&mut hits, "target.caller", &c.value, &c.pointer, CALLERS);
