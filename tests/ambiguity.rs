@@ -26,6 +26,7 @@ struct Diag {
     code: String,
     line: u64,
     message: String,
+    role: String,
 }
 
 /// Lints `paths` (relative to the repository) with the baseline, JSON output: the exit code and
@@ -53,6 +54,7 @@ fn check(paths: &[&str], extra: &[&str]) -> (Option<i32>, Vec<Diag>) {
                 code: d["code"].as_str().unwrap_or_default().to_owned(),
                 line: d["line"].as_u64().unwrap_or(0),
                 message: d["message"].as_str().unwrap_or_default().to_owned(),
+                role: d["role"]["name"].as_str().unwrap_or_default().to_owned(),
             }
         })
         .collect();
@@ -199,6 +201,63 @@ fn repeated_keys_in_a_directory_context_file_are_reported() {
         .collect();
     assert_eq!(found.len(), 1, "{diags:#?}");
     assert_eq!(found[0].line, 4);
+}
+
+#[test]
+fn a_policy_assigned_to_two_roles_is_checked_for_each() {
+    let (code, diags) = check(&[&fixture("two_roles")], &[]);
+    assert_eq!(code, Some(1));
+    let found = with(&diags, "PIM003", "again to role");
+    assert_eq!(found.len(), 1, "{diags:#?}");
+    assert_eq!(found[0].file, "assignments.json");
+    assert_eq!(
+        found[0].line, 16,
+        "at the second assignment's roleDefinitionId"
+    );
+    assert!(
+        found[0].message.contains("Helpdesk Administrator")
+            && found[0].message.contains("Global Administrator"),
+        "{}",
+        found[0].message
+    );
+    // Approval is off: a finding for the tier0 role, which one link alone (the first) missed.
+    let approval: Vec<_> = diags.iter().filter(|d| d.code == "PIM101").collect();
+    assert_eq!(approval.len(), 1, "{diags:#?}");
+    assert_eq!(
+        (approval[0].file.as_str(), approval[0].line),
+        ("policies.json", 14)
+    );
+    assert_eq!(approval[0].role, "Global Administrator");
+    // Role-independent rules run for each role.
+    let mut missing: Vec<&str> = diags
+        .iter()
+        .filter(|d| d.code == "PIM006")
+        .map(|d| d.role.as_str())
+        .collect();
+    missing.sort_unstable();
+    assert_eq!(missing, ["Global Administrator", "Helpdesk Administrator"]);
+}
+
+#[test]
+fn the_same_assignment_twice_is_no_second_role() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    fs::copy(fixture("two_roles/policies.json"), d.join("policies.json")).expect("copy");
+    let assignments = fs::read_to_string(fixture("two_roles/assignments.json")).expect("read");
+    fs::write(
+        d.join("assignments.json"),
+        assignments.replace(
+            "62e90394-69f5-4237-9190-012177145e10",
+            "729827e3-9c14-49f7-bb1b-9608f156bbb8",
+        ),
+    )
+    .expect("write");
+    let (_, diags) = check(&[&d.to_string_lossy()], &[]);
+    assert!(
+        with(&diags, "PIM003", "again to role").is_empty(),
+        "{diags:#?}"
+    );
+    assert_eq!(lines(&diags, "PIM006").len(), 1, "checked once: {diags:#?}");
 }
 
 #[test]

@@ -34,11 +34,22 @@ impl Reader for GraphAssignment {
                 role_name: None,
                 scope: scope.clone(),
                 kind,
+                file,
+                at: obj
+                    .get("roleDefinitionId")
+                    .map_or_else(|| f.at(), |r| r.into_at()),
+                position: None,
+                expanded: false,
             });
             // The assignment's own fields; its expanded policy is read (and checked) below.
             let mut problems = Vec::new();
             read::ambiguities(f, Some("policy"), &mut problems);
             let expanded = obj.value("policy");
+            if let Some(link) = doc.links.last_mut() {
+                link.expanded = expanded
+                    .as_ref()
+                    .is_some_and(|p| p.node.as_object().is_some());
+            }
             if let Some(p) = expanded.as_ref().filter(|p| p.node.as_object().is_none()) {
                 problems.push(Problem::new(
                     p.at(),
@@ -117,6 +128,12 @@ impl Reader for ArmAssignment {
                     role_name: role_name.clone(),
                     scope: scope.clone(),
                     kind: PolicyKind::AzureResource,
+                    file,
+                    at: pobj
+                        .get("roleDefinitionId")
+                        .map_or_else(|| props.at(), |r| r.into_at()),
+                    position: None,
+                    expanded: has_rules_array(props),
                 });
                 if !has_rules_array(props) {
                     read::ambiguities(f, None, &mut doc.link_problems);

@@ -95,6 +95,16 @@ pub struct Link {
     pub role_name: Option<String>,
     pub scope: Option<String>,
     pub kind: PolicyKind,
+    /// The file and the `roleDefinitionId` the link was read from (where a finding about a
+    /// policy assigned to two roles points).
+    pub file: usize,
+    pub at: crate::model::Ptr,
+    /// Its line and column, filled in while the file's text is at hand (the text of an
+    /// assignment list is not kept until the run's end).
+    pub position: Option<crate::source::Position>,
+    /// The assignment carries its policy (`$expand=policy`, ARM `effectiveRules`), which is
+    /// read and checked with it; a bare link only names the policy.
+    pub expanded: bool,
 }
 
 #[derive(Debug, Default)]

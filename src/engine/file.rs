@@ -47,9 +47,10 @@ impl FileResult {
         }
     }
 
-    /// Whether the file's text is still needed once the whole run is read (late findings).
+    /// Whether the file's text is still needed once the whole run is read (late findings; an
+    /// assignment list that only names policies may get one, about a policy given two roles).
     pub fn waiting(&self) -> bool {
-        !self.deferred.is_empty() || !self.kept.is_empty()
+        !self.deferred.is_empty() || !self.kept.is_empty() || self.links.iter().any(|l| !l.expanded)
     }
 }
 
@@ -210,7 +211,10 @@ fn syntax_finding(
 /// Takes a normalised document into the file's result: links, policies checked now, bare
 /// policies kept until every file's links are known.
 fn absorb(index: usize, doc: dialect::Document, r: &mut FileResult, run: &Run) {
-    r.links.extend(doc.links);
+    for mut link in doc.links {
+        link.position = Some(r.src.position(&link.at.span));
+        r.links.push(link);
+    }
     for pr in doc.link_problems {
         let (label, help) = schema_violation::problem_words(pr.kind);
         r.findings.extend(

@@ -78,6 +78,15 @@ pub fn repeated_rule_message(id: &str, first: &str, times: usize) -> String {
 pub const REPEATED_RULE_HELP: &str = "Keep one rule per id: merge the settings you mean into one rule and delete the other.";
 pub const REPEATED_RULE_LABEL: &str = "second rule with this id";
 
+/// One policy assigned to two roles (two assignments name it): the policy is checked for each.
+pub fn second_role_message(policy_id: &str, first_role: &str, role: &str) -> String {
+    format!(
+        "Policy `{policy_id}` is assigned to role {first_role} and again to role {role}: a policy governs one role, so pim-lint checks it for each"
+    )
+}
+pub const SECOND_ROLE_HELP: &str = "Export the assignments again from one tenant and one point in time; if both are current, check which role the policy really governs.";
+pub const SECOND_ROLE_LABEL: &str = "second role for this policy";
+
 /// A directory record (user, group, schedule) with a known field of the wrong type.
 pub const DIRECTORY_HELP: &str = "Re-export the directory list unchanged: the approver and assignment checks read this field, and a wrong type means they cannot trust the record.";
 
