@@ -344,6 +344,17 @@ fn numbers_too_large_to_hold_are_reported_never_read_as_infinite() {
 }
 
 #[test]
+fn durations_that_overflow_are_invalid_never_small() {
+    let (code, diags) = check(&[&fixture("durations_overflow.json")], &[]);
+    assert_eq!(code, Some(1));
+    assert_eq!(lines(&diags, "PIM004"), [9, 13, 17], "{diags:#?}");
+    // Never read as a short, valid duration: no cap or range finding about them.
+    for c in ["PIM010", "PIM204", "PIM302", "PIM304"] {
+        assert!(lines(&diags, c).is_empty(), "{c}: {diags:#?}");
+    }
+}
+
+#[test]
 fn every_fixture_is_tested() {
     let mut names: Vec<String> = fs::read_dir(Path::new(DIR))
         .expect("fixtures/ambiguity")
