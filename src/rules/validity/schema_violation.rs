@@ -201,10 +201,27 @@ None/Critical/All, `recipientType` Requestor/Approver/Admin, `approvalMode`, `en
 MultiFactorAuthentication/Justification/Ticketing), and a rule whose `@odata.type`/`ruleType`
 contradicts its id.
 
+It also reports input that can be read more than one way, each at the second place, and resolves
+it strictly:
+- a key repeated in one object (JSON or YAML), or two keys that differ only in case
+  (`isApprovalRequired` and `IsApprovalRequired`: PowerShell, ScubaGear and pim-lint match keys
+  without regard to case);
+- a key set both in an object and in its `AdditionalProperties`, with different values;
+- a rule id repeated in one policy: every check judges each of the rules (rules of a ScubaGear
+  export tagged with different `RuleSource`s are not repeats);
+- a policy that two assignments give different roles: it is checked for each role;
+- an approver without an id (missing, blank or not a string): it is not counted as an approver;
+- a `policy` of an assignment that is not an object, and an `AdditionalProperties` that is not
+  one: what they should hold is not read;
+- a number a known field cannot hold (`escalationTimeInMinutes: 1e999999`, a negative or
+  fractional count): never read as absent, infinite or rounded.
+
 ## Why it matters
 A mistyped field is either rejected when the policy is deployed or, worse, ignored by a script
 that reads it — so the setting you reviewed is not the one in force. Boolean strings are a known
-failure of hand-written ARM PATCH bodies.
+failure of hand-written ARM PATCH bodies. Where a file says two things, a reviewer may read one
+and the tool that applies it the other: a second `Approval_EndUser_Assignment` that turns
+approval off must not pass because a reader stopped at the first.
 
 ## Example that fails
 ```json
