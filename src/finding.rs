@@ -97,6 +97,16 @@ impl Fingerprint {
         Fingerprint(fnv(0xcbf2_9ce4_8422_2325), fnv(0x8422_2325_cbf2_9ce4))
     }
 
+    /// The fingerprint of this identity followed by `more` (FNV continues from its state).
+    pub fn extend(self, more: &str) -> Fingerprint {
+        let step = |h: u64| {
+            more.bytes().fold(h, |h, b| {
+                (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+            })
+        };
+        Fingerprint(step(self.0), step(self.1))
+    }
+
     pub fn hex(self) -> String {
         format!("{:016x}{:016x}", self.0, self.1)
     }
@@ -251,4 +261,22 @@ pub fn identity(code: &str, p: &Policy, pointer: &str) -> String {
             }
         });
     format!("{code}|{who}|{inner}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Fingerprint;
+
+    #[test]
+    fn a_fingerprint_extends_like_the_longer_identity() {
+        assert_eq!(
+            Fingerprint::of("PIM101|x").extend("|occurrence 2"),
+            Fingerprint::of("PIM101|x|occurrence 2")
+        );
+        // The published digest of an identity (SARIF partialFingerprints) does not change.
+        assert_eq!(
+            Fingerprint::of("").hex(),
+            "cbf29ce484222325842223 25cbf29ce4".replace(' ', "")
+        );
+    }
 }

@@ -3,9 +3,9 @@
 //! `properties.{policyId, roleDefinitionId, effectiveRules, policyAssignmentProperties}`.
 
 use super::policy::{POWERSHELL, graph_kind, has_rules_array, policy};
-use super::read::{Field, Obj};
+use super::read::{self, Field, Obj};
 use super::{DialectInfo, Document, Link, Reader};
-use crate::model::{Dialect, PolicyKind, RoleRef};
+use crate::model::{Dialect, PolicyKind, Problem, RoleRef};
 
 pub const GRAPH_ASSIGNMENT: Dialect = Dialect("graph-assignment");
 pub const ARM_ASSIGNMENT: Dialect = Dialect("arm-assignment");
@@ -34,8 +34,33 @@ impl Reader for GraphAssignment {
                 role_name: None,
                 scope: scope.clone(),
                 kind,
+                file,
+                at: obj
+                    .get("roleDefinitionId")
+                    .map_or_else(|| f.at(), |r| r.into_at()),
+                position: None,
+                expanded: false,
             });
-            if let Some(expanded) = obj.value("policy").filter(|p| p.node.as_object().is_some()) {
+            // The assignment's own fields; its expanded policy is read (and checked) below.
+            let mut problems = Vec::new();
+            read::ambiguities(f, Some("policy"), &mut problems);
+            let expanded = obj.value("policy");
+            if let Some(link) = doc.links.last_mut() {
+                link.expanded = expanded
+                    .as_ref()
+                    .is_some_and(|p| p.node.as_object().is_some());
+            }
+            if let Some(p) = expanded.as_ref().filter(|p| p.node.as_object().is_none()) {
+                problems.push(Problem::new(
+                    p.at(),
+                    format!(
+                        "`{}` must be an object (the policy, exported with `$expand=policy($expand=rules)`), found {}: the policy is not read",
+                        p.ptr.rsplit('/').next().unwrap_or("policy"),
+                        p.node.value.type_name()
+                    ),
+                ));
+            }
+            if let Some(expanded) = expanded.filter(|p| p.node.as_object().is_some()) {
                 let role = RoleRef {
                     id: Some(role_id),
                     name: None,
@@ -58,8 +83,10 @@ impl Reader for GraphAssignment {
                 if p.kind == PolicyKind::Unknown {
                     p.kind = kind;
                 }
+                p.problems.append(&mut problems);
                 doc.policies.push(p);
             }
+            doc.link_problems.append(&mut problems);
             return true;
         }
         false
@@ -101,8 +128,16 @@ impl Reader for ArmAssignment {
                     role_name: role_name.clone(),
                     scope: scope.clone(),
                     kind: PolicyKind::AzureResource,
+                    file,
+                    at: pobj
+                        .get("roleDefinitionId")
+                        .map_or_else(|| props.at(), |r| r.into_at()),
+                    position: None,
+                    expanded: has_rules_array(props),
                 });
-                if has_rules_array(props) {
+                if !has_rules_array(props) {
+                    read::ambiguities(f, None, &mut doc.link_problems);
+                } else {
                     let role = RoleRef {
                         id: Some(role_id),
                         name: role_name,

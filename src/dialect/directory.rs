@@ -31,7 +31,11 @@ pub struct DirectoryRecords;
 
 impl Reader for DirectoryRecords {
     fn read(&self, file: usize, f: &Field<'_>, doc: &mut super::Document) -> bool {
-        classify(file, f, &mut doc.directory, &mut doc.problems)
+        let recognised = classify(file, f, &mut doc.directory, &mut doc.problems);
+        if recognised {
+            super::read::ambiguities(f, None, &mut doc.problems);
+        }
+        recognised
     }
 }
 

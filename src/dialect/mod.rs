@@ -95,6 +95,16 @@ pub struct Link {
     pub role_name: Option<String>,
     pub scope: Option<String>,
     pub kind: PolicyKind,
+    /// The file and the `roleDefinitionId` the link was read from (where a finding about a
+    /// policy assigned to two roles points).
+    pub file: usize,
+    pub at: crate::model::Ptr,
+    /// Its line and column, filled in while the file's text is at hand (the text of an
+    /// assignment list is not kept until the run's end).
+    pub position: Option<crate::source::Position>,
+    /// The assignment carries its policy (`$expand=policy`, ARM `effectiveRules`), which is
+    /// read and checked with it; a bare link only names the policy.
+    pub expanded: bool,
 }
 
 #[derive(Debug, Default)]
@@ -103,8 +113,12 @@ pub struct Document {
     pub links: Vec<Link>,
     /// Directory context records (users, groups, schedules, role definitions).
     pub directory: crate::model::directory::Directory,
-    /// Known fields of directory records with the wrong type (policies keep their own).
+    /// Known fields of directory records with the wrong type (policies keep their own). The
+    /// context pass reports them.
     pub problems: Vec<Problem>,
+    /// Problems of policy assignments that carry no policy to keep them (a `policy` that is a
+    /// string): the lint pass reports them.
+    pub link_problems: Vec<Problem>,
 }
 
 impl Document {

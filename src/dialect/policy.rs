@@ -9,7 +9,7 @@ use super::read::{self, Field, Obj};
 use super::rule;
 use super::scuba::SCUBAGEAR;
 use super::{DialectInfo, Document, Reader};
-use crate::model::{Dialect, Policy, PolicyKind, Problem, RoleRef};
+use crate::model::{Dialect, Policy, PolicyKind, Problem, ProblemKind, RoleRef};
 
 pub const GRAPH: Dialect = Dialect("graph");
 pub const ARM: Dialect = Dialect("arm");
@@ -88,6 +88,7 @@ pub(crate) fn graph_kind(scope_type: Option<&str>, id: Option<&str>) -> PolicyKi
 /// Normalises one policy object (Graph, ARM, PowerShell or ScubaGear role).
 pub(crate) fn policy(file: usize, f: Field<'_>, hint: Dialect, role: Option<RoleRef>) -> Policy {
     let mut problems: Vec<Problem> = Vec::new();
+    read::ambiguities(&f, None, &mut problems);
     let top = Obj::new(f.clone());
     let arm_props = f
         .field("properties")
@@ -114,6 +115,7 @@ pub(crate) fn policy(file: usize, f: Field<'_>, hint: Dialect, role: Option<Role
                         Some(rule::rule(item, &mut problems))
                     } else {
                         problems.push(Problem {
+                            kind: ProblemKind::WrongType,
                             pointer: item.at(),
                             message: format!(
                                 "a rule must be an object, found {}",
@@ -128,6 +130,7 @@ pub(crate) fn policy(file: usize, f: Field<'_>, hint: Dialect, role: Option<Role
         }
         Some(rf) => {
             problems.push(Problem {
+                kind: ProblemKind::WrongType,
                 pointer: rf.at(),
                 message: format!(
                     "`rules` must be an array, found {}",

@@ -2,8 +2,8 @@
 //! PascalCase), rule data that may sit under `AdditionalProperties`, and typed reads that record
 //! a [`Problem`] instead of failing when a known field has the wrong type.
 
-use crate::model::{Loc, Problem, Ptr, Strings};
-use crate::source::{Node, Value, escape_pointer_token};
+use crate::model::{Loc, Problem, ProblemKind, Ptr, Strings};
+use crate::source::{Member, Node, Value, escape_pointer_token};
 use std::ops::Range;
 
 /// `ptr/key`, with `~` and `/` in the key escaped (one allocation).
@@ -160,6 +160,7 @@ impl<'a> Obj<'a> {
                     _ => String::new(),
                 };
                 problems.push(Problem {
+                    kind: ProblemKind::WrongType,
                     pointer: f.into_at(),
                     message: format!(
                         "`{key}` must be a boolean, found {}{hint}",
@@ -177,6 +178,7 @@ impl<'a> Obj<'a> {
             Value::String(s) => Some(Loc::new(s.to_string(), f.into_at())),
             other => {
                 problems.push(Problem {
+                    kind: ProblemKind::WrongType,
                     pointer: f.into_at(),
                     message: format!("`{key}` must be a string, found {}", other.type_name()),
                 });
@@ -185,12 +187,50 @@ impl<'a> Obj<'a> {
         }
     }
 
-    pub fn number(&self, key: &str, problems: &mut Vec<Problem>) -> Option<Loc<f64>> {
+    /// A whole number from 0 to 2^31 − 1 (Graph's `Int32` fields). A number out of that range —
+    /// too large to read (`1e999999`), negative, or with a fraction — is a problem and reads as
+    /// absent, never as infinity or a rounded value.
+    pub fn whole_number(&self, key: &str, problems: &mut Vec<Problem>) -> Option<Loc<f64>> {
         let f = self.value(key)?;
         match &f.node.value {
-            Value::Number(n) => n.parse::<f64>().ok().map(|v| Loc::new(v, f.at())),
+            Value::Number(n) => match n.parse::<f64>() {
+                Ok(v)
+                    if v.is_finite()
+                        && v.fract() == 0.0
+                        && (0.0..=2_147_483_647.0).contains(&v) =>
+                {
+                    Some(Loc::new(v, f.into_at()))
+                }
+                Ok(v) => {
+                    let why = if !v.is_finite() {
+                        "a number too large to read"
+                    } else if v.fract() != 0.0 {
+                        "not a whole number"
+                    } else {
+                        "out of range"
+                    };
+                    problems.push(Problem::of(
+                        ProblemKind::OutOfRange,
+                        f.into_at(),
+                        format!(
+                            "`{key}` is {}, {why}: it must be a whole number from 0 to 2147483647",
+                            shorten(n)
+                        ),
+                    ));
+                    None
+                }
+                Err(_) => {
+                    problems.push(Problem::of(
+                        ProblemKind::OutOfRange,
+                        f.into_at(),
+                        format!("`{key}` is {}, a number that cannot be read", shorten(n)),
+                    ));
+                    None
+                }
+            },
             other => {
                 problems.push(Problem {
+                    kind: ProblemKind::WrongType,
                     pointer: f.into_at(),
                     message: format!("`{key}` must be a number, found {}", other.type_name()),
                 });
@@ -204,6 +244,7 @@ impl<'a> Obj<'a> {
         let f = self.value(key)?;
         let Some(items) = f.node.as_array() else {
             problems.push(Problem {
+                kind: ProblemKind::WrongType,
                 pointer: f.at(),
                 message: format!(
                     "`{key}` must be an array of strings, found {}",
@@ -221,6 +262,7 @@ impl<'a> Obj<'a> {
                     spans.push(item.span.clone());
                 }
                 None => problems.push(Problem {
+                    kind: ProblemKind::WrongType,
                     pointer: Ptr::new(index(&f.ptr, i), report_span(item, None)),
                     message: format!(
                         "items of `{key}` must be strings, found {}",
@@ -241,6 +283,7 @@ impl<'a> Obj<'a> {
         let f = self.value(key)?;
         if f.node.as_array().is_none() {
             problems.push(Problem {
+                kind: ProblemKind::WrongType,
                 pointer: f.at(),
                 message: format!(
                     "`{key}` must be an array, found {}",
@@ -255,6 +298,7 @@ impl<'a> Obj<'a> {
                 out.push(item);
             } else {
                 problems.push(Problem {
+                    kind: ProblemKind::WrongType,
                     pointer: item.at(),
                     message: format!(
                         "items of `{key}` must be objects, found {}",
@@ -273,6 +317,7 @@ impl<'a> Obj<'a> {
             Some(f)
         } else {
             problems.push(Problem {
+                kind: ProblemKind::WrongType,
                 pointer: f.at(),
                 message: format!(
                     "`{key}` must be an object, found {}",
@@ -280,6 +325,296 @@ impl<'a> Obj<'a> {
                 ),
             });
             None
+        }
+    }
+}
+
+/// A value as a message shows it: short scalars as written, containers by their type.
+pub(crate) fn shorten(text: &str) -> String {
+    const MAX: usize = 40;
+    if text.chars().count() <= MAX {
+        text.to_owned()
+    } else {
+        let head: String = text.chars().take(MAX - 1).collect();
+        format!("{head}…")
+    }
+}
+
+fn show(n: &Node<'_>) -> String {
+    match &n.value {
+        Value::Null => "null".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(t) => shorten(t),
+        Value::String(t) => format!("\"{}\"", shorten(t)),
+        other => other.type_name().into(),
+    }
+}
+
+/// Whether two values are the same, wherever they are (spans aside). Numbers compare by value
+/// (`1` and `1.0`), keys exactly.
+fn same_value(a: &Node<'_>, b: &Node<'_>) -> bool {
+    match (&a.value, &b.value) {
+        (Value::Null, Value::Null) => true,
+        (Value::Bool(x), Value::Bool(y)) => x == y,
+        (Value::String(x), Value::String(y)) => x == y,
+        (Value::Number(x), Value::Number(y)) => {
+            x == y
+                || matches!((x.parse::<f64>(), y.parse::<f64>()), (Ok(u), Ok(v)) if u.is_finite() && u == v)
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(u, v)| same_value(u, v))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            let y = Index::new(y, false);
+            x.len() == y.members.len()
+                && x.iter().all(|m| {
+                    y.get(&m.key)
+                        .is_some_and(|n| same_value(&m.value, &n.value))
+                })
+        }
+        _ => false,
+    }
+}
+
+/// The members of an object by key — exactly, or ignoring ASCII case — scanned when the object
+/// is small and through a map built once when it is large, so hostile objects cost linear time.
+/// The last of repeated keys wins, as in [`Node::member`].
+struct Index<'m, 'a> {
+    members: &'m [Member<'a>],
+    ignore_case: bool,
+    map: Option<std::collections::HashMap<String, usize>>,
+}
+
+impl<'m, 'a> Index<'m, 'a> {
+    fn new(members: &'m [Member<'a>], ignore_case: bool) -> Index<'m, 'a> {
+        let map = (members.len() > KEY_SCAN_LIMIT).then(|| {
+            members
+                .iter()
+                .enumerate()
+                .map(|(i, m)| (Index::fold(&m.key, ignore_case), i))
+                .collect()
+        });
+        Index {
+            members,
+            ignore_case,
+            map,
+        }
+    }
+
+    fn fold(key: &str, ignore_case: bool) -> String {
+        if ignore_case {
+            key.to_ascii_lowercase()
+        } else {
+            key.to_owned()
+        }
+    }
+
+    fn get(&self, key: &str) -> Option<&'m Member<'a>> {
+        match &self.map {
+            Some(map) => map
+                .get(&Index::fold(key, self.ignore_case))
+                .and_then(|&i| self.members.get(i)),
+            None => self.members.iter().rev().find(|m| {
+                if self.ignore_case {
+                    m.key.eq_ignore_ascii_case(key)
+                } else {
+                    m.key == key
+                }
+            }),
+        }
+    }
+}
+
+/// Where two different values first differ: the dotted path inside them (empty at the top) and
+/// each value there, as a message shows it.
+fn difference(a: &Node<'_>, b: &Node<'_>) -> Option<(String, String, String)> {
+    if same_value(a, b) {
+        return None;
+    }
+    if let (Value::Object(x), Value::Object(y)) = (&a.value, &b.value) {
+        let (xs, ys) = (Index::new(x, true), Index::new(y, true));
+        for m in x {
+            match ys.get(&m.key) {
+                Some(n) => {
+                    if let Some((at, u, v)) = difference(&m.value, &n.value) {
+                        let at = if at.is_empty() {
+                            m.key.to_string()
+                        } else {
+                            format!("{}.{at}", m.key)
+                        };
+                        return Some((at, u, v));
+                    }
+                }
+                None => return Some((m.key.to_string(), show(&m.value), "absent".into())),
+            }
+        }
+        if let Some(n) = y.iter().find(|n| xs.get(&n.key).is_none()) {
+            return Some((n.key.to_string(), "absent".into(), show(&n.value)));
+        }
+    }
+    Some((String::new(), show(a), show(b)))
+}
+
+/// Objects with up to this many members compare their keys pairwise; larger ones use a map.
+const KEY_SCAN_LIMIT: usize = 16;
+
+/// Reports what a reader could take two ways in `f` and everything inside it: keys of one
+/// object that differ only in case (the readers match keys without regard to case, as
+/// PowerShell and ScubaGear write PascalCase); a key set both in an object and in its
+/// `AdditionalProperties`, with different values; and an `AdditionalProperties` that is not an
+/// object (which the readers would pass over). A member of `f` named `skip` is not looked into
+/// (it is read, and checked, on its own). Keys repeated exactly are the parser's to report.
+pub fn ambiguities(f: &Field<'_>, skip: Option<&str>, problems: &mut Vec<Problem>) {
+    let mut path = Vec::new();
+    walk_ambiguities(f.node, &f.ptr, &mut path, skip, problems);
+}
+
+fn walk_ambiguities<'a>(
+    node: &'a Node<'a>,
+    base: &str,
+    path: &mut Vec<PathToken<'a>>,
+    skip: Option<&str>,
+    problems: &mut Vec<Problem>,
+) {
+    match &node.value {
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                if matches!(item.value, Value::Array(_) | Value::Object(_)) {
+                    path.push(PathToken::Index(i));
+                    walk_ambiguities(item, base, path, None, problems);
+                    path.pop();
+                }
+            }
+        }
+        Value::Object(members) => {
+            object_ambiguities(members, base, path, problems);
+            for m in members {
+                if skip.is_some_and(|k| m.key.eq_ignore_ascii_case(k)) {
+                    continue;
+                }
+                if matches!(m.value.value, Value::Array(_) | Value::Object(_)) {
+                    path.push(PathToken::Key(&m.key));
+                    walk_ambiguities(&m.value, base, path, None, problems);
+                    path.pop();
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+#[derive(Clone, Copy)]
+enum PathToken<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// The pointer of `path` below `base`, then `key`.
+fn pointer_of(base: &str, path: &[PathToken<'_>], key: &str) -> String {
+    let mut s = base.to_owned();
+    for t in path {
+        s = match t {
+            PathToken::Key(k) => child(&s, k),
+            PathToken::Index(i) => index(&s, *i),
+        };
+    }
+    child(&s, key)
+}
+
+fn object_ambiguities(
+    members: &[Member<'_>],
+    base: &str,
+    path: &[PathToken<'_>],
+    problems: &mut Vec<Problem>,
+) {
+    // Keys that differ only in case: the second is reported.
+    let mut report_case = |m: &Member<'_>, earlier: &Member<'_>| {
+        problems.push(Problem::of(
+            ProblemKind::CaseVariantKey,
+            Ptr::new(pointer_of(base, path, &m.key), m.key_span.clone()),
+            format!(
+                "The keys `{}` and `{}` of one object differ only in case: readers that ignore case (Graph PowerShell, ScubaGear, pim-lint) may take either value",
+                earlier.key, m.key
+            ),
+        ));
+    };
+    if members.len() <= KEY_SCAN_LIMIT {
+        for (i, m) in members.iter().enumerate() {
+            if let Some(earlier) = members[..i]
+                .iter()
+                .find(|e| e.key != m.key && e.key.eq_ignore_ascii_case(&m.key))
+            {
+                report_case(m, earlier);
+            }
+        }
+    } else {
+        let mut first: std::collections::HashMap<String, usize> =
+            std::collections::HashMap::with_capacity(members.len());
+        for (i, m) in members.iter().enumerate() {
+            match first.entry(m.key.to_ascii_lowercase()) {
+                std::collections::hash_map::Entry::Occupied(e) => {
+                    if let Some(earlier) = members.get(*e.get())
+                        && earlier.key != m.key
+                    {
+                        report_case(m, earlier);
+                    }
+                }
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(i);
+                }
+            }
+        }
+    }
+
+    // The same key in the object and in its `AdditionalProperties`, with different values.
+    for extra in members
+        .iter()
+        .filter(|m| m.key.eq_ignore_ascii_case("AdditionalProperties"))
+    {
+        let Some(inner) = extra.value.as_object() else {
+            if !extra.value.is_null() {
+                problems.push(Problem::new(
+                    Ptr::new(
+                        pointer_of(base, path, &extra.key),
+                        report_span(&extra.value, Some(&extra.key_span)),
+                    ),
+                    format!(
+                        "`{}` must be an object, found {}: the settings it should hold are not read",
+                        extra.key,
+                        extra.value.value.type_name()
+                    ),
+                ));
+            }
+            continue;
+        };
+        let outside = Index::new(members, true);
+        for m in inner {
+            let Some(outer) = outside
+                .get(&m.key)
+                .filter(|o| !o.key.eq_ignore_ascii_case("AdditionalProperties"))
+            else {
+                continue;
+            };
+            if same_value(&outer.value, &m.value) {
+                continue;
+            }
+            let mut inner_path = path.to_vec();
+            inner_path.push(PathToken::Key(&extra.key));
+            let (at, here, there) = difference(&m.value, &outer.value)
+                .unwrap_or_else(|| (String::new(), show(&m.value), show(&outer.value)));
+            let what = if at.is_empty() {
+                format!("`{}`", outer.key)
+            } else {
+                format!("`{}` in `{}`", at, outer.key)
+            };
+            problems.push(Problem::of(
+                ProblemKind::AdditionalProperties,
+                Ptr::new(pointer_of(base, &inner_path, &m.key), m.key_span.clone()),
+                format!(
+                    "`{}` is set both in the object and in its `{}`, differently: {what} is {there} in the object and {here} here; readers disagree on which counts",
+                    m.key, extra.key
+                ),
+            ));
         }
     }
 }

@@ -5,7 +5,7 @@ use super::read::{Field, Obj};
 use super::{Document, Reader};
 use crate::model::{
     Approval, ApprovalStage, Approver, ApproverKind, Loc, Notification, Policy, PolicyKind,
-    PolicyRule, Problem, RuleId, RuleKind, Setting, Target,
+    PolicyRule, Problem, ProblemKind, RuleId, RuleKind, Setting, Target,
 };
 
 pub fn rule(f: Field<'_>, problems: &mut Vec<Problem>) -> PolicyRule {
@@ -15,6 +15,7 @@ pub fn rule(f: Field<'_>, problems: &mut Vec<Problem>) -> PolicyRule {
         .unwrap_or_else(|| Loc::new(String::new(), f.at()));
     if id.value.is_empty() {
         problems.push(Problem {
+            kind: ProblemKind::WrongType,
             pointer: f.at(),
             message: "the rule has no `id`".into(),
         });
@@ -28,6 +29,7 @@ pub fn rule(f: Field<'_>, problems: &mut Vec<Problem>) -> PolicyRule {
         && dk != k.kind()
     {
         problems.push(Problem {
+            kind: ProblemKind::WrongType,
             pointer: d.pointer.clone(),
             message: format!(
                 "rule `{}` is of type {}, but its type says `{}`",
@@ -80,6 +82,15 @@ pub fn rule(f: Field<'_>, problems: &mut Vec<Problem>) -> PolicyRule {
         }),
         _ => Setting::Other,
     };
+    // ScubaGear tags each rule with the role or PIM-enabled group it was read from.
+    let source = match (obj.str("RuleSourceType"), obj.str("RuleSource")) {
+        (None, None) => None,
+        (t, s) => Some(format!(
+            "{}: {}",
+            t.as_deref().unwrap_or("?"),
+            s.as_deref().unwrap_or("?")
+        )),
+    };
     PolicyRule {
         pointer: f.at(),
         id,
@@ -87,6 +98,7 @@ pub fn rule(f: Field<'_>, problems: &mut Vec<Problem>) -> PolicyRule {
         discriminator,
         target,
         setting,
+        source,
     }
 }
 
@@ -134,12 +146,15 @@ fn approval(rule: &Obj<'_>, problems: &mut Vec<Problem>) -> Approval {
                 .into_iter()
                 .map(|st| {
                     let st = Obj::new(st);
+                    // Read for its range only (the model does not keep it).
+                    let _ = st.whole_number("approvalStageTimeOutInDays", problems);
                     ApprovalStage {
                         pointer: st.this.at(),
                         is_approver_justification_required: st
                             .bool("isApproverJustificationRequired", problems),
                         is_escalation_enabled: st.bool("isEscalationEnabled", problems),
-                        escalation_time_in_minutes: st.number("escalationTimeInMinutes", problems),
+                        escalation_time_in_minutes: st
+                            .whole_number("escalationTimeInMinutes", problems),
                         primary_approvers: approvers(&st, "primaryApprovers", problems),
                         escalation_approvers: approvers(&st, "escalationApprovers", problems),
                     }
@@ -158,8 +173,19 @@ fn approval(rule: &Obj<'_>, problems: &mut Vec<Problem>) -> Approval {
     }
 }
 
+/// Approver types that name nobody by id (Graph subject sets such as the requestor's manager).
+const ID_LESS_APPROVERS: &[&str] = &[
+    "requestormanager",
+    "internalsponsors",
+    "externalsponsors",
+    "targetusersponsors",
+];
+
 /// Graph v1.0 `{@odata.type: #microsoft.graph.singleUser, userId}` / `groupMembers` + `groupId`;
-/// beta `{@odata.type?, id, description, isBackup}`; ARM `{id, userType: User|Group, …}`.
+/// beta `{@odata.type?, id, description, isBackup}`; ARM `{id, userType: User|Group, …}`. An
+/// approver without an id (missing, blank, or not a string) names nobody: it is reported and
+/// left out of the list, so it never counts as an approver (PIM102 and PIM103 see the list
+/// without it).
 fn approvers(stage: &Obj<'_>, key: &str, problems: &mut Vec<Problem>) -> Loc<Vec<Approver>> {
     let array_ptr = stage
         .get(key)
@@ -169,7 +195,7 @@ fn approvers(stage: &Obj<'_>, key: &str, problems: &mut Vec<Problem>) -> Loc<Vec
     };
     let list = items
         .into_iter()
-        .map(|a| {
+        .filter_map(|a| {
             let a = Obj::new(a);
             let odata = a
                 .str("@odata.type")
@@ -187,11 +213,43 @@ fn approvers(stage: &Obj<'_>, key: &str, problems: &mut Vec<Problem>) -> Loc<Vec
                 } else {
                     ApproverKind::Other
                 };
-            let id = a
-                .str("userId")
-                .or_else(|| a.str("groupId"))
-                .or_else(|| a.str("id"));
-            Approver {
+            // The first of the id keys with a value is the approver's id (else the first
+            // present, null, for the message).
+            let id_field = ["userId", "groupId", "id"]
+                .into_iter()
+                .find_map(|k| a.value(k).map(|f| (k, f)))
+                .or_else(|| {
+                    ["userId", "groupId", "id"]
+                        .into_iter()
+                        .find_map(|k| a.get(k).map(|f| (k, f)))
+                });
+            let id = id_field
+                .as_ref()
+                .and_then(|(_, f)| f.node.as_str())
+                .filter(|s| !s.trim().is_empty())
+                .map(str::to_owned);
+            let id_less = ID_LESS_APPROVERS
+                .iter()
+                .any(|t| odata.rsplit('.').next() == Some(*t));
+            if id.is_none() && !id_less {
+                let why = match &id_field {
+                    Some((k, f)) => match &f.node.value {
+                        crate::source::Value::String(_) => format!("its `{k}` is blank"),
+                        crate::source::Value::Null => format!("its `{k}` is null"),
+                        other => format!("its `{k}` is {}, not an id", other.type_name()),
+                    },
+                    None => "it has no `userId`, `groupId` or `id`".to_owned(),
+                };
+                problems.push(Problem::of(
+                    ProblemKind::BlankApprover,
+                    a.this.at(),
+                    format!(
+                        "An approver in `{key}` names nobody ({why}): it is not counted as an approver"
+                    ),
+                ));
+                return None;
+            }
+            Some(Approver {
                 pointer: a.this.at(),
                 kind,
                 id,
@@ -200,7 +258,7 @@ fn approvers(stage: &Obj<'_>, key: &str, problems: &mut Vec<Problem>) -> Loc<Vec
                     .value("isBackup")
                     .and_then(|b| b.node.as_bool())
                     .unwrap_or(false),
-            }
+            })
         })
         .collect();
     Loc::new(list, ptr)
@@ -222,6 +280,7 @@ impl Reader for SingleRule {
             && (obj.has_value("@odata.type") || obj.has_value("ruleType"))
         {
             let mut problems = Vec::new();
+            super::read::ambiguities(f, None, &mut problems);
             let r = rule(f.clone(), &mut problems);
             let arm = r
                 .discriminator

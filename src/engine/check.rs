@@ -7,6 +7,8 @@ use crate::model::directory::Directory;
 use crate::model::{Policy, Tier};
 use crate::pack::{Entry, RuleSet};
 use crate::rules::{self, Ctx, Hit, Needs, Severity};
+use std::borrow::Cow;
+use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -72,9 +74,95 @@ fn entry_for<'a>(
         .find_map(|e| e.severity_for_policy(p).map(|s| (e, s)))
 }
 
-/// Runs the policy rules (and, with a directory, the directory rules) on one policy. `uplifted`
-/// is the tier the directory rules use for a group that holds a stronger role.
+/// The readings of a policy whose rules repeat an id (two `Approval_EndUser_Assignment`, the
+/// second turning approval off): readers disagree on which one applies, so each is judged. The
+/// first reading is the policy as written (the accessors find the first rule of each id, and
+/// rules that walk every rule see them all); then, for the `k`-th repeat of any id, a copy in
+/// which each repeated id keeps only its `k`-th rule (or its first, when it has fewer). A policy
+/// without repeats is its own only reading, borrowed. Rules stay simple: each sees one rule per
+/// id.
+pub(crate) fn readings(p: &Policy) -> Vec<Cow<'_, Policy>> {
+    let mut out = vec![Cow::Borrowed(p)];
+    let groups = p.repeated_rules();
+    let most = groups.iter().map(Vec::len).max().unwrap_or(1);
+    for k in 1..most.min(crate::model::MAX_READINGS) {
+        let mut dropped = vec![false; p.rules.len()];
+        for g in &groups {
+            let kept = g.get(k).or(g.first()).copied();
+            for &i in g {
+                if Some(i) != kept
+                    && let Some(d) = dropped.get_mut(i)
+                {
+                    *d = true;
+                }
+            }
+        }
+        let mut q = p.clone();
+        let mut i = 0;
+        q.rules.retain(|_| {
+            let keep = !dropped.get(i).copied().unwrap_or(false);
+            i += 1;
+            keep
+        });
+        out.push(Cow::Owned(q));
+    }
+    out
+}
+
+/// Runs the policy rules (and, with a directory, the directory rules) on every reading of one
+/// policy ([`readings`]): a finding an earlier reading has is not repeated. `uplifted` is the
+/// tier the directory rules use for a group that holds a stronger role.
 pub(crate) fn policy(
+    p: &Policy,
+    ruleset: &RuleSet,
+    directory: Option<&Directory>,
+    uplifted: Option<&Policy>,
+) -> Vec<Finding> {
+    let readings = readings(p);
+    if readings.len() == 1 {
+        return reading(p, ruleset, directory, uplifted);
+    }
+    let mut out: Vec<Finding> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for q in &readings {
+        let up = uplifted.map(|u| {
+            let mut v = q.clone().into_owned();
+            v.role.clone_from(&u.role);
+            v
+        });
+        for f in reading(q, ruleset, directory, up.as_ref()) {
+            if seen.insert((f.code, f.pointer.clone(), f.message.clone())) {
+                out.push(f);
+            }
+        }
+    }
+    // A finding inside a repeated rule names the occurrence, so it is not the same finding as
+    // one at the same place of the first rule (identities key suppressions and fingerprints).
+    let mut occurrence: HashMap<&str, usize> = HashMap::new();
+    for g in p.repeated_rules() {
+        for (n, i) in g.into_iter().enumerate().skip(1) {
+            if let Some(r) = p.rules.get(i) {
+                occurrence.insert(r.pointer.path.as_str(), n + 1);
+            }
+        }
+    }
+    for f in &mut out {
+        let Some(at) = f.pointer.as_deref() else {
+            continue;
+        };
+        // The pointer and each of its parents, deepest first.
+        let n = std::iter::once(at.len())
+            .chain(at.rmatch_indices('/').map(|(i, _)| i))
+            .find_map(|end| at.get(..end).and_then(|prefix| occurrence.get(prefix)));
+        if let Some(n) = n {
+            f.fingerprint = f.fingerprint.extend(&format!("|occurrence {n}"));
+        }
+    }
+    out
+}
+
+/// Runs the rules on one reading of a policy.
+fn reading(
     p: &Policy,
     ruleset: &RuleSet,
     directory: Option<&Directory>,
@@ -259,4 +347,56 @@ fn user_rule_hits(u: &crate::pack::UserRule, view: &crate::model::view::View) ->
             Hit::new(pointer, u.message.clone(), help).label(u.message.clone())
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::readings;
+    use crate::source::{Syntax, parse_text};
+
+    fn policy(rules: &[(&str, &str)]) -> crate::model::Policy {
+        let rules: Vec<String> = rules
+            .iter()
+            .map(|(id, source)| {
+                format!(
+                    r#"{{"id": "{id}", "RuleSource": "{source}", "RuleSourceType": "Directory Role", "isExpirationRequired": true}}"#
+                )
+            })
+            .collect();
+        let text = format!(r#"{{"rules": [{}]}}"#, rules.join(","));
+        let root = parse_text(&text, Syntax::Json).expect("parses");
+        let mut doc = crate::dialect::normalise(0, &root);
+        doc.policies.pop().expect("a policy")
+    }
+
+    fn ids(p: &crate::model::Policy) -> Vec<&str> {
+        p.rules.iter().map(|r| r.pointer.path.as_str()).collect()
+    }
+
+    #[test]
+    fn each_repeat_is_read_once_with_one_rule_per_id() {
+        let a = "Expiration_Admin_Assignment";
+        let b = "Expiration_Admin_Eligibility";
+        let c = "Expiration_EndUser_Assignment";
+        let p = policy(&[(a, "r"), (b, "r"), (a, "r"), (c, "r"), (a, "R"), (b, "r")]);
+        let all = readings(&p);
+        assert_eq!(all.len(), 3, "as written, then the second and third `a`");
+        assert_eq!(all[0].rules.len(), 6);
+        assert_eq!(ids(&all[1]), ["/rules/2", "/rules/3", "/rules/5"]);
+        assert_eq!(ids(&all[2]), ["/rules/1", "/rules/3", "/rules/4"]);
+    }
+
+    #[test]
+    fn rules_of_other_sources_are_no_repeats() {
+        let a = "Expiration_Admin_Assignment";
+        let p = policy(&[(a, "Global Administrator"), (a, "Tier0 group")]);
+        assert!(p.repeated_rules().is_empty());
+        assert_eq!(readings(&p).len(), 1);
+    }
+
+    #[test]
+    fn a_policy_without_repeats_is_borrowed() {
+        let p = policy(&[("Expiration_Admin_Assignment", "r")]);
+        assert!(matches!(readings(&p)[0], std::borrow::Cow::Borrowed(_)));
+    }
 }

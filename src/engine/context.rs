@@ -9,11 +9,11 @@ use super::par_map;
 use crate::dialect;
 use crate::finding::Finding;
 use crate::input::Input;
-use crate::model::Problem;
 use crate::model::directory::Directory;
+use crate::model::{Problem, ProblemKind, Ptr};
 use crate::pack::RuleSet;
 use crate::rules::validity::schema_violation;
-use crate::source::{SourceFile, Syntax, decode, json, parse_text};
+use crate::source::{SourceFile, Syntax, decode, json, yaml};
 use std::sync::Arc;
 
 /// A file read whole by this pass.
@@ -44,16 +44,24 @@ pub(crate) fn gather(inputs: &[Input], threads: usize, ruleset: &RuleSet) -> Con
                 let mut findings: Vec<Finding> = problems
                     .into_iter()
                     .filter_map(|pr| {
+                        let (label, help) = match schema_violation::problem_words(pr.kind) {
+                            (label, _) if pr.kind == ProblemKind::WrongType => {
+                                (label, schema_violation::DIRECTORY_HELP)
+                            }
+                            words => words,
+                        };
                         let mut f = check::file_finding(
                             schema_violation::RULE.code,
                             ruleset,
                             index,
                             pr.pointer.span.clone(),
                             pr.message,
-                            schema_violation::DIRECTORY_HELP,
-                            "wrong type",
+                            help,
+                            label,
                         )?;
-                        f.pointer = Some(crate::finding::intern(&pr.pointer.path));
+                        if !pr.pointer.path.is_empty() {
+                            f.pointer = Some(crate::finding::intern(&pr.pointer.path));
+                        }
                         Some(f)
                     })
                     .collect();
@@ -131,6 +139,7 @@ fn read_context(index: usize, input: &Input) -> Option<Read> {
     let mut directory = Directory::default();
     let mut problems = Vec::new();
     let mut mixed = false;
+    let mut duplicates = Vec::new();
     let parsed = match syntax {
         Syntax::Json => json::parse_streaming(
             &text,
@@ -140,7 +149,7 @@ fn read_context(index: usize, input: &Input) -> Option<Read> {
                 directory.merge(doc.directory);
                 problems.extend(doc.problems);
             },
-            &mut Vec::new(),
+            &mut duplicates,
         )
         .map(|root| {
             let doc = dialect::normalise(index, &root);
@@ -148,7 +157,7 @@ fn read_context(index: usize, input: &Input) -> Option<Read> {
             directory.merge(doc.directory);
             problems.extend(doc.problems);
         }),
-        Syntax::Yaml => parse_text(&text, syntax).map(|root| {
+        Syntax::Yaml => yaml::parse_reporting(&text, &mut duplicates).map(|root| {
             let doc = dialect::normalise(index, &root);
             mixed |= !doc.policies.is_empty() || !doc.links.is_empty();
             directory.merge(doc.directory);
@@ -158,6 +167,16 @@ fn read_context(index: usize, input: &Input) -> Option<Read> {
     // A file that does not parse, or holds no context after all, is the lint pass's to report.
     if parsed.is_err() || directory.is_empty() {
         return None;
+    }
+    // Keys repeated in a file of context only (the lint pass reports those of other files).
+    if !mixed {
+        problems.extend(duplicates.into_iter().map(|(key, span)| {
+            Problem::of(
+                ProblemKind::RepeatedKey,
+                Ptr::new(String::new(), span),
+                schema_violation::duplicate_key_message(&key),
+            )
+        }));
     }
     let src = SourceFile::from_text(input.name(), text, encoding, syntax, None);
     Some((ContextFile { src, mixed }, directory, problems))

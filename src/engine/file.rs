@@ -7,7 +7,7 @@ use crate::finding::{Finding, Fingerprint, RunError};
 use crate::input::Input;
 use crate::model::Policy;
 use crate::rules::validity::{parse_error, schema_violation, unrecognized_document as pim002};
-use crate::source::{Encoding, SourceFile, Syntax, SyntaxError, decode, json, parse_text};
+use crate::source::{Encoding, SourceFile, Syntax, SyntaxError, decode, json, yaml};
 use std::sync::Arc;
 
 /// What a worker returns for one file.
@@ -47,9 +47,10 @@ impl FileResult {
         }
     }
 
-    /// Whether the file's text is still needed once the whole run is read (late findings).
+    /// Whether the file's text is still needed once the whole run is read (late findings; an
+    /// assignment list that only names policies may get one, about a policy given two roles).
     pub fn waiting(&self) -> bool {
-        !self.deferred.is_empty() || !self.kept.is_empty()
+        !self.deferred.is_empty() || !self.kept.is_empty() || self.links.iter().any(|l| !l.expanded)
     }
 }
 
@@ -102,7 +103,7 @@ pub(crate) fn process(index: usize, input: &Input, run: &Run) -> FileResult {
             },
             &mut duplicates,
         ),
-        (None, Syntax::Yaml) => parse_text(&text, syntax),
+        (None, Syntax::Yaml) => yaml::parse_reporting(&text, &mut duplicates),
     };
     match &parsed {
         Err(e) => {
@@ -212,7 +213,30 @@ fn syntax_finding(
 /// Takes a normalised document into the file's result: links, policies checked now, bare
 /// policies kept until every file's links are known.
 fn absorb(index: usize, doc: dialect::Document, r: &mut FileResult, run: &Run) {
-    r.links.extend(doc.links);
+    for mut link in doc.links {
+        link.position = Some(r.src.position(&link.at.span));
+        r.links.push(link);
+    }
+    for pr in doc.link_problems {
+        let (label, help) = schema_violation::problem_words(pr.kind);
+        r.findings.extend(
+            check::file_finding(
+                schema_violation::RULE.code,
+                run.ruleset,
+                index,
+                pr.pointer.span.clone(),
+                pr.message,
+                help,
+                label,
+            )
+            .map(|mut f| {
+                f.fingerprint =
+                    Fingerprint::of(&format!("PIM003|{}|{}", r.src.name, pr.pointer.path));
+                f.pointer = Some(crate::finding::intern(&pr.pointer.path));
+                f
+            }),
+        );
+    }
     if !doc.directory.is_empty() && !run.is_context_file(index) && !r.late_context {
         // Directory context is read in its own pass, from files whose first item is context.
         r.late_context = true;

@@ -58,16 +58,33 @@ impl Run<'_> {
         self.context_files.get(index).copied().unwrap_or(false)
     }
 
-    /// Checks one resolved policy. Returns its findings, the slim copy the run keeps for the
-    /// run-level rules and the approver report, and whether a PIM015 note was added.
-    fn check(&self, p: &Policy, may_note: bool) -> (Vec<Finding>, Option<Policy>, bool) {
+    /// Checks one resolved policy. Returns its findings, the slim copies the run keeps for the
+    /// run-level rules and the approver report (one per reading of a policy that repeats a rule
+    /// those read), and whether a PIM015 note was added.
+    fn check(&self, p: &Policy, may_note: bool) -> (Vec<Finding>, Vec<Policy>, bool) {
         let uplifted = self
             .directory
             .and_then(|d| resolve::group_uplift(p, d, self.catalog));
         let mut findings = check::policy(p, self.ruleset, self.directory, uplifted.as_ref());
-        let kept = (resolve::wants_context(p)
-            && (self.opts.keep_context || self.directory.is_some()))
-        .then(|| resolve::slim(p));
+        let mut kept: Vec<Policy> = Vec::new();
+        if self.opts.keep_context || self.directory.is_some() {
+            for q in check::readings(p) {
+                if !resolve::wants_context(&q) {
+                    continue;
+                }
+                let slim = resolve::slim(&q);
+                let same_rules = |k: &Policy| {
+                    k.rules.len() == slim.rules.len()
+                        && k.rules
+                            .iter()
+                            .zip(&slim.rules)
+                            .all(|(a, b)| a.pointer.path == b.pointer.path)
+                };
+                if !kept.iter().any(same_rules) {
+                    kept.push(slim);
+                }
+            }
+        }
         let mut noted = false;
         if self.directory.is_none()
             && may_note
@@ -237,6 +254,7 @@ pub fn lint_with(
                 format!("internal error while linting this file (please report it): {panic}"),
             ),
         };
+        waiting.push(r.waiting());
         links.extend(r.links);
         out.policy_count += r.policy_count;
         out.policies.extend(r.policies);
@@ -246,26 +264,28 @@ pub fn lint_with(
         if let Some(e) = r.error {
             out.errors.push(e);
         }
-        waiting.push(!r.deferred.is_empty() || !r.kept.is_empty());
         deferred.extend(r.deferred);
         kept.extend(r.kept);
         out.files.push(r.src);
     }
     late.extend(stub_findings);
 
-    // Bare policies get their role from the assignment lists of the whole run.
-    let by_policy: HashMap<&str, &crate::dialect::Link> =
-        links.iter().map(|l| (l.policy_id.as_str(), l)).collect();
+    // Bare policies get their role from the assignment lists of the whole run: a policy two
+    // assignments give different roles is checked for each (and the second is reported).
+    let by_policy = resolve::links_by_policy(&links);
+    out.findings
+        .extend(second_roles(&by_policy, ruleset, catalog, &out.files));
     let mut noted = out.findings.iter().any(|f| f.code == "PIM015");
-    for mut p in deferred {
-        resolve::join(&mut p, &by_policy);
-        resolve::classify(&mut p, catalog);
-        let (findings, k, note) = run.check(&p, !noted);
-        noted |= note;
-        late.extend(findings);
-        kept.extend(k);
-        if opts.keep_policies {
-            out.policies.push(p);
+    for p in deferred {
+        for mut p in resolve::join_all(p, &by_policy) {
+            resolve::classify(&mut p, catalog);
+            let (findings, k, note) = run.check(&p, !noted);
+            noted |= note;
+            late.extend(findings);
+            kept.extend(k);
+            if opts.keep_policies {
+                out.policies.push(p);
+            }
         }
     }
 
@@ -309,6 +329,60 @@ pub fn lint_with(
     let mut seen = false;
     out.findings
         .retain(|f| f.code != "PIM015" || !std::mem::replace(&mut seen, true));
+    out
+}
+
+/// PIM003 at each assignment that gives a policy a second role (located already: the text of an
+/// assignment list is not kept until the run's end).
+fn second_roles(
+    by_policy: &HashMap<&str, Vec<&crate::dialect::Link>>,
+    ruleset: &RuleSet,
+    catalog: &RoleCatalog,
+    files: &[crate::source::SourceFile],
+) -> Vec<Finding> {
+    let role_label = |l: &crate::dialect::Link, catalog: &RoleCatalog| {
+        let name = l
+            .role_name
+            .clone()
+            .or_else(|| catalog.classify(Some(&l.role_id), None, None).1);
+        match name {
+            Some(n) => format!("{n} ({})", RoleCatalog::normalise_id(&l.role_id)),
+            None => l.role_id.clone(),
+        }
+    };
+    use crate::rules::validity::schema_violation as pim003;
+    let mut out = Vec::new();
+    for (policy_id, roles) in by_policy {
+        let Some(first) = roles.first() else { continue };
+        for l in roles.iter().skip(1) {
+            let Some(mut f) = check::file_finding(
+                pim003::RULE.code,
+                ruleset,
+                l.file,
+                l.at.span.clone(),
+                pim003::second_role_message(
+                    policy_id,
+                    &role_label(first, catalog),
+                    &role_label(l, catalog),
+                ),
+                pim003::SECOND_ROLE_HELP,
+                pim003::SECOND_ROLE_LABEL,
+            ) else {
+                continue;
+            };
+            f.pointer = Some(crate::finding::intern(&l.at.path));
+            f.policy_id = Some(std::sync::Arc::from(*policy_id));
+            if let Some(position) = l.position {
+                f.position = position;
+            }
+            let name = files.get(l.file).map_or("", |s| s.name.as_str());
+            f.fingerprint = crate::finding::Fingerprint::of(&format!(
+                "PIM003|{name}|second-role|{policy_id}|{}",
+                l.role_id
+            ));
+            out.push(f);
+        }
+    }
     out
 }
 

@@ -39,12 +39,52 @@ pub(crate) fn classify(p: &mut Policy, catalog: &RoleCatalog) {
     }
 }
 
-/// Gives a bare policy (a policy list exported without its assignments) the role an assignment
-/// list of the same run names for its id.
-pub(crate) fn join(p: &mut Policy, links: &HashMap<&str, &Link>) {
-    let Some(link) = p.id.as_deref().and_then(|id| links.get(id)) else {
-        return;
+/// The assignment lists of a run by policy id: for each, the links to distinct roles, in the
+/// order they were read (a second link to the same role adds nothing).
+pub(crate) fn links_by_policy(links: &[Link]) -> HashMap<&str, Vec<&Link>> {
+    let mut by_policy: HashMap<&str, Vec<&Link>> = HashMap::new();
+    for l in links {
+        let roles = by_policy.entry(l.policy_id.as_str()).or_default();
+        if !roles.iter().any(|k| same_role(k, l)) {
+            roles.push(l);
+        }
+    }
+    by_policy
+}
+
+fn same_role(a: &Link, b: &Link) -> bool {
+    RoleCatalog::normalise_id(&a.role_id)
+        .eq_ignore_ascii_case(&RoleCatalog::normalise_id(&b.role_id))
+}
+
+/// A bare policy (a policy list exported without its assignments) with the role each link of
+/// an assignment list of the same run names for its id: one copy per role the policy governs
+/// (two assignments naming one policy with different roles are checked for each role), or the
+/// policy alone when no link names it.
+pub(crate) fn join_all(p: Policy, links: &HashMap<&str, Vec<&Link>>) -> Vec<Policy> {
+    let found = p.id.as_deref().and_then(|id| links.get(id));
+    let Some(found) = found.filter(|l| !l.is_empty()) else {
+        return vec![p];
     };
+    let mut out: Vec<Policy> = found
+        .iter()
+        .skip(1)
+        .map(|link| {
+            let mut q = p.clone();
+            join(&mut q, link);
+            q
+        })
+        .collect();
+    if let Some(first) = found.first() {
+        let mut p = p;
+        join(&mut p, first);
+        out.insert(0, p);
+    }
+    out
+}
+
+/// Gives a bare policy the role a link names.
+pub(crate) fn join(p: &mut Policy, link: &Link) {
     p.role = Some(RoleRef {
         id: Some(link.role_id.clone()),
         name: link.role_name.clone(),

@@ -8,6 +8,10 @@ pub struct IsoDuration {
     millis: u64,
 }
 
+/// Why a duration longer than [`IsoDuration::MAX`] is refused.
+const TOO_LONG: &str =
+    "it is longer than Graph and ARM accept (at most P10675199DT2H48M5.477S, about 29227 years)";
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DurationError(pub String);
 
@@ -20,15 +24,26 @@ impl fmt::Display for DurationError {
 impl IsoDuration {
     pub const ZERO: IsoDuration = IsoDuration { millis: 0 };
 
+    /// The longest duration Graph and ARM accept: `Edm.Duration` is read into a .NET `TimeSpan`,
+    /// whose maximum is 2^63 − 1 ticks of 100 ns (10675199 days, 2:48:05.477). A longer text is
+    /// rejected by the service, so it is no duration here either.
+    pub const MAX: IsoDuration = IsoDuration {
+        millis: i64::MAX as u64 / 10_000,
+    };
+
+    /// `h` hours (at most [`IsoDuration::MAX`]).
     pub fn from_hours(h: u64) -> IsoDuration {
-        IsoDuration {
-            millis: h * 3_600_000,
-        }
+        IsoDuration::from_millis_capped(h.saturating_mul(3_600_000))
     }
 
+    /// `d` days (at most [`IsoDuration::MAX`]).
     pub fn from_days(d: u64) -> IsoDuration {
+        IsoDuration::from_millis_capped(d.saturating_mul(86_400_000))
+    }
+
+    fn from_millis_capped(millis: u64) -> IsoDuration {
         IsoDuration {
-            millis: d * 86_400_000,
+            millis: millis.min(IsoDuration::MAX.millis),
         }
     }
 
@@ -91,7 +106,9 @@ impl IsoDuration {
                     return Err(err("a unit needs a number before it"));
                 }
                 let factor = units[pos].1;
-                let too_large = || err("a number is too large");
+                // Checked arithmetic throughout: a huge number is an error, never a wrapped,
+                // small (and valid-looking) duration.
+                let too_large = || err(TOO_LONG);
                 let value = match num.split_once('.') {
                     Some((whole, frac)) => {
                         if unit != 'S' || whole.is_empty() || frac.is_empty() || frac.contains('.')
@@ -100,20 +117,26 @@ impl IsoDuration {
                         }
                         let w: u128 = whole.parse().map_err(|_| too_large())?;
                         let f3: String = frac.chars().chain("000".chars()).take(3).collect();
-                        w * factor + f3.parse::<u128>().unwrap_or(0)
+                        let f3: u128 = f3.parse().map_err(|_| too_large())?;
+                        w.checked_mul(factor)
+                            .and_then(|v| v.checked_add(f3))
+                            .ok_or_else(too_large)?
                     }
                     None => num
                         .parse::<u128>()
-                        .map_err(|_| too_large())?
-                        .saturating_mul(factor),
+                        .ok()
+                        .and_then(|n| n.checked_mul(factor))
+                        .ok_or_else(too_large)?,
                 };
-                millis = millis.saturating_add(value);
+                millis = millis.checked_add(value).ok_or_else(too_large)?;
                 s = &tail[unit.len_utf8()..];
             }
         }
         u64::try_from(millis)
+            .ok()
+            .filter(|m| *m <= IsoDuration::MAX.millis)
             .map(|millis| IsoDuration { millis })
-            .map_err(|_| err("it is too long"))
+            .ok_or_else(|| err(TOO_LONG))
     }
 }
 
@@ -179,6 +202,32 @@ mod tests {
         ] {
             assert!(IsoDuration::parse(bad).is_err(), "{bad} parsed");
         }
+    }
+
+    #[test]
+    fn huge_numbers_are_errors_never_small_durations() {
+        for bad in [
+            "PT99999999999999999999S",
+            "P9223372036854775807D",
+            "P18446744073709551616D",
+            "PT340282366920938463463374607431768211455S",
+            "PT340282366920938463463374607431768211456S",
+            "PT340282366920938463463374607431768211.5S",
+            "P99999999999999999999999999999999999999999999DT1S",
+            "P10675200D",
+            "P10675199DT2H48M5.478S",
+            "PT9223372036854775807H",
+        ] {
+            let e = IsoDuration::parse(bad).expect_err(bad);
+            assert!(
+                e.0.contains("longer than Graph and ARM accept"),
+                "{bad}: {e}"
+            );
+        }
+        assert_eq!(d("P10675199DT2H48M5.477S"), IsoDuration::MAX);
+        assert_eq!(IsoDuration::from_days(u64::MAX), IsoDuration::MAX);
+        assert_eq!(IsoDuration::from_hours(u64::MAX), IsoDuration::MAX);
+        assert_eq!(IsoDuration::MAX.to_string(), "P10675199DT2H48M5.477S");
     }
 
     #[test]

@@ -164,11 +164,47 @@ pub struct RoleRef {
     pub tier: Option<Tier>,
 }
 
-/// A problem found while normalising: a known field with the wrong type or value.
+/// A problem found while normalising: a known field with the wrong type or value, or input
+/// that can be read more than one way (PIM003 reports each).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Problem {
     pub pointer: Ptr,
     pub message: String,
+    pub kind: ProblemKind,
+}
+
+/// What is wrong, so a report can say how to fix it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProblemKind {
+    /// A known field of the wrong type.
+    WrongType,
+    /// A number a known field cannot hold (too large, not whole, or not finite).
+    OutOfRange,
+    /// Two keys of one object that differ only in case: readers match keys without regard to
+    /// case, so which value counts depends on the reader.
+    CaseVariantKey,
+    /// A key set both in an object and in its `AdditionalProperties`, with different values.
+    AdditionalProperties,
+    /// An approver that names nobody (no id, or a blank one): not counted as an approver.
+    BlankApprover,
+    /// A key repeated exactly in one object (found by the parser).
+    RepeatedKey,
+}
+
+impl Problem {
+    /// A known field with the wrong type.
+    pub fn new(pointer: Ptr, message: impl Into<String>) -> Problem {
+        Problem::of(ProblemKind::WrongType, pointer, message)
+    }
+
+    pub fn of(kind: ProblemKind, pointer: Ptr, message: impl Into<String>) -> Problem {
+        Problem {
+            pointer,
+            message: message.into(),
+            kind,
+        }
+    }
 }
 
 /// One role management policy, whatever dialect it came from.
@@ -235,6 +271,25 @@ pub struct PolicyRule {
     pub discriminator: Option<Loc<String>>,
     pub target: Target,
     pub setting: Setting,
+    /// Where a ScubaGear export says the rule comes from (`RuleSourceType: RuleSource`, e.g.
+    /// `Directory Role: Global Administrator` or `PIM Group: Tier0 Admins`): a role's rules and
+    /// those of a PIM-enabled group holding it share one list, so rules of different sources
+    /// with the same id are not repeats of each other.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+impl PolicyRule {
+    /// What makes two rules of a policy the same rule: the id (the known id, else the id as
+    /// written) and the source, lower case. `None` for a rule without an id.
+    fn key(&self) -> Option<(String, Option<String>)> {
+        let id = match self.known {
+            Some(k) => k.as_str().to_ascii_lowercase(),
+            None if self.id.value.is_empty() => return None,
+            None => self.id.value.to_ascii_lowercase(),
+        };
+        Some((id, self.source.as_deref().map(str::to_ascii_lowercase)))
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -315,6 +370,14 @@ pub struct Notification {
     pub notification_recipients: Option<Strings>,
 }
 
+/// How many readings of a policy that repeats a rule id are judged at most (the policy as
+/// written, then one per further occurrence): the occurrences after that are reported, not
+/// judged, so a file of one rule repeated a million times costs no million copies.
+pub const MAX_READINGS: usize = 16;
+
+/// How many [`RuleId`]s there are (the 17 standard ids and `PIMOnlyMode_Admin_Assignment`).
+const RULE_IDS: usize = RuleId::PimOnlyModeAdminAssignment as usize + 1;
+
 /// An expiration rule with its `isExpirationRequired` and `maximumDuration`.
 pub type ExpirationView<'a> = (
     &'a PolicyRule,
@@ -329,6 +392,59 @@ pub type AuthContextView<'a> = (
 );
 
 impl Policy {
+    /// The rules of this policy that repeat an id (ignoring case) from the same source: for each
+    /// such id, the indices of its rules, `[first, repeat, …]`, in the order the first rules
+    /// appear. Empty for almost every policy.
+    pub fn repeated_rules(&self) -> Vec<Vec<usize>> {
+        let mut pairs: Vec<(usize, usize)> = Vec::new();
+        if self.rules.len() < 2 {
+            return Vec::new();
+        }
+        // Most policies: known ids without a source, compared by id without allocating.
+        if self
+            .rules
+            .iter()
+            .all(|r| r.known.is_some() && r.source.is_none())
+        {
+            let mut first = [usize::MAX; RULE_IDS];
+            for (i, r) in self.rules.iter().enumerate() {
+                let Some(slot) = r.known.and_then(|k| first.get_mut(k as usize)) else {
+                    continue;
+                };
+                if *slot == usize::MAX {
+                    *slot = i;
+                } else {
+                    pairs.push((*slot, i));
+                }
+            }
+        } else {
+            let mut first = std::collections::HashMap::with_capacity(self.rules.len());
+            for (i, r) in self.rules.iter().enumerate() {
+                let Some(key) = r.key() else { continue };
+                match first.entry(key) {
+                    std::collections::hash_map::Entry::Occupied(e) => pairs.push((*e.get(), i)),
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        e.insert(i);
+                    }
+                }
+            }
+        }
+        let mut groups: Vec<Vec<usize>> = Vec::new();
+        let mut by_first: std::collections::HashMap<usize, usize> =
+            std::collections::HashMap::new();
+        for (first, repeat) in pairs {
+            let g = *by_first.entry(first).or_insert_with(|| {
+                groups.push(vec![first]);
+                groups.len() - 1
+            });
+            if let Some(group) = groups.get_mut(g) {
+                group.push(repeat);
+            }
+        }
+        groups.sort_by_key(|g| g.first().copied());
+        groups
+    }
+
     /// The first rule with this id.
     pub fn rule(&self, id: RuleId) -> Option<&PolicyRule> {
         self.rules.iter().find(|r| r.known == Some(id))

@@ -4,7 +4,7 @@ mod decode;
 pub(crate) mod json;
 mod lines;
 mod node;
-mod yaml;
+pub(crate) mod yaml;
 
 pub use decode::{Encoding, decode};
 pub use lines::LineIndex;

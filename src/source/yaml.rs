@@ -9,7 +9,7 @@ use super::json::MAX_DEPTH;
 use super::node::{Member, Node, Value};
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 const MAX_NODES: usize = 1_000_000;
 /// Text (keys, strings, numbers) that aliases may repeat, in bytes: a few large scalars repeated
@@ -17,6 +17,16 @@ const MAX_NODES: usize = 1_000_000;
 const MAX_ALIASED_BYTES: usize = 16 << 20;
 
 pub fn parse(text: &str) -> Result<Node<'_>, SyntaxError> {
+    parse_reporting(text, &mut Vec::new())
+}
+
+/// Parses like [`parse`], appending each key repeated within one mapping to `duplicates` (the
+/// later key's span), as the JSON parser does: YAML forbids them, but parsers differ on whether
+/// they reject them or keep the first or the last value.
+pub fn parse_reporting<'a>(
+    text: &'a str,
+    duplicates: &mut Vec<(String, std::ops::Range<usize>)>,
+) -> Result<Node<'a>, SyntaxError> {
     let offsets = CharOffsets::new(text);
     let mut b = Builder {
         parser: Parser::new_from_str(text),
@@ -24,7 +34,14 @@ pub fn parse(text: &str) -> Result<Node<'_>, SyntaxError> {
         anchors: HashMap::new(),
         nodes: 0,
         aliased_bytes: 0,
+        duplicates: Vec::new(),
     };
+    let root = parse_with(&mut b);
+    duplicates.append(&mut b.duplicates);
+    root
+}
+
+fn parse_with<'a>(b: &mut Builder<'a>) -> Result<Node<'a>, SyntaxError> {
     let mut root: Option<Node> = None;
     loop {
         let (event, span) = b.next()?;
@@ -76,7 +93,13 @@ struct Builder<'a> {
     anchors: HashMap<usize, Node<'a>>,
     nodes: usize,
     aliased_bytes: usize,
+    /// Keys repeated within one mapping, with the later key's span.
+    duplicates: Vec<(String, std::ops::Range<usize>)>,
 }
+
+/// Mappings with up to this many keys look for a repeat by scanning (no allocation); larger
+/// ones use a set of their keys, so the check stays linear.
+const KEY_SCAN_LIMIT: usize = 16;
 
 impl<'a> Builder<'a> {
     fn next(&mut self) -> Result<(Event<'a>, Span), SyntaxError> {
@@ -177,7 +200,8 @@ impl<'a> Builder<'a> {
                 )
             }
             Event::MappingStart(anchor, _) => {
-                let mut members = Vec::new();
+                let mut members: Vec<Member<'a>> = Vec::new();
+                let mut keys: Option<HashSet<Cow<'a, str>>> = None;
                 let end = loop {
                     let (ev, sp) = self.next()?;
                     if let Event::MappingEnd = ev {
@@ -197,6 +221,23 @@ impl<'a> Builder<'a> {
                     };
                     let (ev, sp) = self.next()?;
                     let value = self.node(ev, sp, depth + 1)?;
+                    let repeated = match &mut keys {
+                        Some(set) => !set.insert(key.clone()),
+                        None if members.len() < KEY_SCAN_LIMIT => {
+                            members.iter().any(|m| m.key == key)
+                        }
+                        None => {
+                            let mut set: HashSet<Cow<'a, str>> =
+                                members.iter().map(|m| m.key.clone()).collect();
+                            let repeated = !set.insert(key.clone());
+                            keys = Some(set);
+                            repeated
+                        }
+                    };
+                    if repeated {
+                        self.duplicates
+                            .push((key.to_string(), key_node.span.clone()));
+                    }
                     members.push(Member {
                         key,
                         key_span: key_node.span,

@@ -37,7 +37,9 @@ fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
 
 const DOC: &str = r##"## What it does
 Checks every expiration rule's `maximumDuration` against the ISO 8601 subset Graph and ARM accept
-(`Edm.Duration`): `P[n]D` and `T[n]H[n]M[n]S`, in that order, no years, months or weeks, no sign.
+(`Edm.Duration`): `P[n]D` and `T[n]H[n]M[n]S`, in that order, no years, months or weeks, no sign,
+and no longer than the service can hold (`P10675199DT2H48M5.477S`, .NET's `TimeSpan.MaxValue`).
+A number too large for that is reported, never read as a shorter duration.
 
 ## Why it matters
 Graph rejects the policy update, or a script that compares durations reads something else than
