@@ -2,11 +2,14 @@
 
 pub mod approvers;
 pub mod concise;
+pub mod escape;
 pub mod github;
 pub mod human;
 pub mod json;
 pub mod markdown;
 pub mod sarif;
+pub mod secrets;
+pub mod snippet;
 pub mod statistics;
 
 use crate::finding::{Finding, Outcome};
