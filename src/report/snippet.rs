@@ -298,4 +298,57 @@ mod tests {
         let c = s.read_span(&s.span(&(at..at + 4)), 1, 1).unwrap();
         assert_eq!(c.line(), 8);
     }
+
+    #[test]
+    fn any_text_and_any_span_is_shown_without_a_panic() {
+        let pieces = [
+            "\"",
+            "'",
+            "\\",
+            ":",
+            " ",
+            "=",
+            "?",
+            "&",
+            "\n",
+            "\r",
+            "\t",
+            "é",
+            "\u{202e}",
+            "\u{1b}",
+            "\u{9b}",
+            "eyJ",
+            ".",
+            "Bearer ",
+            "password",
+            "sig",
+            "-----BEGIN PRIVATE KEY-----",
+            "-----END",
+            "MIIE",
+            "#",
+            "{",
+            "}",
+            "x",
+        ];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for _ in 0..3000 {
+            let len = next(40);
+            let text: String = (0..len).map(|_| pieces[next(pieces.len())]).collect();
+            let a = next(text.len() + 2);
+            let b = a + next(8);
+            let s = Snippet::around("f", &text, &[a..b], |o| {
+                text[..o.min(text.len())].matches('\n').count()
+            });
+            let span = s.span(&(a..b));
+            assert!(span.offset() + span.len() <= s.text.len());
+            let _ = s.column(span.offset());
+            let _ = s.read_span(&span, 1, 1);
+        }
+    }
 }
