@@ -361,3 +361,395 @@ fn loaders_read_only_regular_files_and_never_show_a_non_yaml_file() {
         }
     }
 }
+
+/// One class of hostile input: what to run (in a scratch folder holding the setup), what the
+/// run must exit with, a code the report must contain (or text stderr must contain), and text
+/// that must never appear in any output.
+struct Class {
+    name: &'static str,
+    setup: fn(&Path) -> Vec<String>,
+    stdin: Option<&'static [u8]>,
+    exit: i32,
+    must: &'static str,
+    never: &'static [&'static str],
+}
+
+fn copy(from: &str, dir: &Path, name: &str) -> String {
+    fs::copy(from, dir.join(name)).expect("copy");
+    dir.join(name).display().to_string()
+}
+
+fn json_args(dir: &Path, paths: &[&str]) -> Vec<String> {
+    let mut v: Vec<String> = vec![
+        "check".into(),
+        "--no-config".into(),
+        "--format".into(),
+        "json".into(),
+    ];
+    v.extend(paths.iter().map(|p| dir.join(p).display().to_string()));
+    v
+}
+
+/// Every class of the hostile-input catalogue, each run by the real binary under a memory
+/// limit (`ulimit -v`, 2 GB) and a time limit (60 s, debug build): fail closed, never crash,
+/// never hang, never leak. Finer checks of each class live beside their feature (ambiguity.rs,
+/// scale.rs, injection.rs, cli.rs, packs.rs, pipeline.rs); this is the one list.
+#[cfg(unix)]
+#[test]
+fn every_hostile_class_fails_closed_within_time_and_memory_bounds() {
+    let classes: Vec<Class> = vec![
+        Class {
+            name: "policy on standard input",
+            setup: |_| {
+                vec![
+                    "check".into(),
+                    "--format".into(),
+                    "json".into(),
+                    "--no-config".into(),
+                    "-".into(),
+                ]
+            },
+            stdin: Some(include_bytes!("../fixtures/rules/PIM101/fail.json")),
+            exit: 1,
+            must: "PIM101",
+            never: &[],
+        },
+        Class {
+            name: "hidden folder is walked",
+            setup: |d| {
+                fs::create_dir_all(d.join(".azure/pim")).expect("mkdir");
+                copy(GOOD, d, ".azure/pim/roles.json");
+                json_args(d, &[""])
+            },
+            stdin: None,
+            exit: 1,
+            must: "PIM101",
+            never: &[],
+        },
+        Class {
+            name: "two rules with one id",
+            setup: |d| {
+                copy("fixtures/ambiguity/repeated_rule.json", d, "p.json");
+                json_args(d, &["p.json"])
+            },
+            stdin: None,
+            exit: 1,
+            must: "PIM003",
+            never: &[],
+        },
+        Class {
+            name: "keys differing in case",
+            setup: |d| {
+                copy("fixtures/ambiguity/case_variant_keys.json", d, "p.json");
+                json_args(d, &["p.json"])
+            },
+            stdin: None,
+            exit: 1,
+            must: "PIM003",
+            never: &[],
+        },
+        Class {
+            name: "duplicate keys in YAML",
+            setup: |d| {
+                copy("fixtures/ambiguity/duplicate_keys.yaml", d, "p.yaml");
+                json_args(d, &["p.yaml"])
+            },
+            stdin: None,
+            exit: 1,
+            must: "PIM003",
+            never: &[],
+        },
+        Class {
+            name: "blank approver ids",
+            setup: |d| {
+                copy("fixtures/ambiguity/blank_approvers.json", d, "p.json");
+                json_args(d, &["p.json"])
+            },
+            stdin: None,
+            exit: 1,
+            must: "PIM003",
+            never: &[],
+        },
+        Class {
+            name: "policy that is not an object",
+            setup: |d| {
+                copy("fixtures/ambiguity/policy_not_object.json", d, "p.json");
+                json_args(d, &["p.json"])
+            },
+            stdin: None,
+            exit: 1,
+            must: "PIM003",
+            never: &[],
+        },
+        Class {
+            name: "AdditionalProperties disagreeing",
+            setup: |d| {
+                copy("fixtures/ambiguity/additional_properties.json", d, "p.json");
+                json_args(d, &["p.json"])
+            },
+            stdin: None,
+            exit: 1,
+            must: "PIM003",
+            never: &[],
+        },
+        Class {
+            name: "overflowing durations",
+            setup: |d| {
+                copy("fixtures/ambiguity/durations_overflow.json", d, "p.json");
+                json_args(d, &["p.json"])
+            },
+            stdin: None,
+            exit: 1,
+            must: "PIM004",
+            never: &[],
+        },
+        Class {
+            name: "numbers like 1e999999",
+            setup: |d| {
+                copy("fixtures/ambiguity/huge_numbers.json", d, "p.json");
+                json_args(d, &["p.json"])
+            },
+            stdin: None,
+            exit: 1,
+            must: "PIM003",
+            never: &[],
+        },
+        Class {
+            name: "object with 200,000 keys",
+            setup: |d| {
+                let keys: Vec<String> = (0..200_000).map(|i| format!("\"k{i}\": {i}")).collect();
+                write(
+                    d,
+                    "wide.json",
+                    format!("{{{}, \"k7\": 0}}", keys.join(", ")).as_bytes(),
+                );
+                json_args(d, &["wide.json"])
+            },
+            stdin: None,
+            exit: 1,
+            must: "PIM003",
+            never: &[],
+        },
+        Class {
+            name: "YAML alias bomb of large scalars",
+            setup: |d| {
+                let big = "x".repeat(1 << 20);
+                write(
+                    d,
+                    "bomb.yaml",
+                    format!("a: &a \"{big}\"\nb: [{}]\n", vec!["*a"; 200].join(", ")).as_bytes(),
+                );
+                json_args(d, &["bomb.yaml"])
+            },
+            stdin: None,
+            exit: 1,
+            must: "PIM001",
+            never: &[],
+        },
+        Class {
+            name: "pack extends graph with fan-out",
+            setup: |d| {
+                for level in 0..7 {
+                    for i in 0..10 {
+                        let ext: Vec<String> = if level == 6 {
+                            vec!["baseline".into()]
+                        } else {
+                            (0..10)
+                                .map(|j| format!("p{}_{j}.yaml", level + 1))
+                                .collect()
+                        };
+                        write(
+                            d,
+                            &format!("p{level}_{i}.yaml"),
+                            format!(
+                                "name: p{level}_{i}\nextends: [{}]\nrules: []\n",
+                                ext.join(", ")
+                            )
+                            .as_bytes(),
+                        );
+                    }
+                }
+                let mut a = json_args(d, &[]);
+                a.extend([
+                    "--pack".into(),
+                    d.join("p0_0.yaml").display().to_string(),
+                    GOOD.into(),
+                ]);
+                a
+            },
+            stdin: None,
+            exit: 1,
+            must: "PIM101",
+            never: &[],
+        },
+        Class {
+            name: "pack error past column 65,535",
+            setup: |d| {
+                write(
+                    d,
+                    "long.yaml",
+                    format!(
+                        "name: x\nrules:\n  - {{rule: PIM101,{}severity: bad}}\n",
+                        " ".repeat(70_000)
+                    )
+                    .as_bytes(),
+                );
+                let mut a = json_args(d, &[]);
+                a.extend([
+                    "--pack".into(),
+                    d.join("long.yaml").display().to_string(),
+                    GOOD.into(),
+                ]);
+                a
+            },
+            stdin: None,
+            exit: 2,
+            must: "unknown severity",
+            never: &["panicked"],
+        },
+        Class {
+            name: "config that is a device",
+            setup: |d| {
+                vec![
+                    "check".into(),
+                    "--config".into(),
+                    "/dev/zero".into(),
+                    d.display().to_string(),
+                ]
+            },
+            stdin: None,
+            exit: 2,
+            must: "/dev/zero",
+            never: &[],
+        },
+        Class {
+            name: "extends pointing at the environment",
+            setup: |d| {
+                write(d, ".pim-lint.yaml", b"extends: [/proc/self/environ]\n");
+                vec![
+                    "check".into(),
+                    "--config".into(),
+                    d.join(".pim-lint.yaml").display().to_string(),
+                    GOOD.into(),
+                ]
+            },
+            stdin: None,
+            exit: 2,
+            must: "environ",
+            never: &["PIM_LINT_CANARY_SECRET"],
+        },
+        Class {
+            name: "empty config means the defaults",
+            setup: |d| {
+                write(d, ".pim-lint.yaml", b"# nothing here\n");
+                vec![
+                    "check".into(),
+                    "--format".into(),
+                    "json".into(),
+                    "--config".into(),
+                    d.join(".pim-lint.yaml").display().to_string(),
+                    GOOD.into(),
+                ]
+            },
+            stdin: None,
+            exit: 1,
+            must: "PIM101",
+            never: &[],
+        },
+        Class {
+            name: "pack test without cases",
+            setup: |d| {
+                write(
+                    d,
+                    "pack.yaml",
+                    b"name: mine\nrules:\n  - {rule: PIM101, severity: error}\n",
+                );
+                vec!["test".into(), d.display().to_string()]
+            },
+            stdin: None,
+            exit: 1,
+            must: "no cases",
+            never: &[],
+        },
+        Class {
+            name: "ladder of nested approver groups",
+            setup: |d| {
+                // 40 groups, each containing the next two: 2^40 paths through a 20 KB export.
+                let groups: Vec<String> = (0..40).map(|i| {
+                let members: Vec<String> = (i + 1..(i + 3).min(40)).map(|j| format!("{{\"@odata.type\": \"#microsoft.graph.group\", \"id\": \"g{j}\"}}")).chain((i == 39).then(|| "{\"@odata.type\": \"#microsoft.graph.user\", \"id\": \"u1\"}".to_owned())).collect();
+                format!("{{\"id\": \"g{i}\", \"displayName\": \"g{i}\", \"isAssignableToRole\": true, \"members\": [{}]}}", members.join(", "))
+            }).collect();
+                write(
+                    d,
+                    "groups.json",
+                    format!("{{\"value\": [{}]}}", groups.join(", ")).as_bytes(),
+                );
+                write(d, "users.json", b"{\"value\": [{\"id\": \"u1\", \"userPrincipalName\": \"u1@example.com\", \"accountEnabled\": false, \"userType\": \"Member\"}]}");
+                write(d, "policy.json", br##"{"policyId": "p", "roleDefinitionId": "62e90394-69f5-4237-9190-012177145e10", "policy": {"rules": [{"@odata.type": "#microsoft.graph.unifiedRoleManagementPolicyApprovalRule", "id": "Approval_EndUser_Assignment", "setting": {"isApprovalRequired": true, "approvalStages": [{"primaryApprovers": [{"@odata.type": "#microsoft.graph.groupMembers", "groupId": "g0"}]}]}}]}}"##);
+                json_args(d, &[""])
+            },
+            stdin: None,
+            exit: 1,
+            must: "PIM107",
+            never: &[],
+        },
+        Class {
+            name: "control characters in values",
+            setup: |d| {
+                write(d, "p.json", br##"{"policyId": "p", "roleDefinitionId": "62e90394-69f5-4237-9190-012177145e10", "policy": {"displayName": "x\u001b[2J\u001b]8;;http://evil\u0007fake\rOK", "rules": [{"@odata.type": "#microsoft.graph.unifiedRoleManagementPolicyApprovalRule", "id": "Approval_EndUser_Assignment", "target": {"caller": "EndUser\u001b[2J\u001b]8;;http://evil\u0007x\rOK"}, "setting": {"isApprovalRequired": false}}]}}"##);
+                vec![
+                    "check".into(),
+                    "--no-config".into(),
+                    d.join("p.json").display().to_string(),
+                ]
+            },
+            stdin: None,
+            exit: 1,
+            must: "PIM101",
+            never: &["\u{1b}[2J", "\u{1b}]8;;", "\r"],
+        },
+    ];
+    let bin = env!("CARGO_BIN_EXE_pim-lint");
+    for class in classes {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let args = (class.setup)(dir.path());
+        let mut cmd = Command::new("sh");
+        cmd.arg("-c")
+            .arg("ulimit -v 2000000; exec \"$0\" \"$@\"")
+            .arg(bin)
+            .args(&args)
+            .env("PIM_LINT_CANARY_SECRET", "PIM_LINT_CANARY_SECRET")
+            .env_remove("NO_COLOR")
+            .timeout(std::time::Duration::from_secs(60));
+        if let Some(input) = class.stdin {
+            cmd.write_stdin(input);
+        }
+        let out = cmd.output().expect("runs");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            out.status.code(),
+            Some(class.exit),
+            "{}: exit {:?}\nstdout: {}\nstderr: {}",
+            class.name,
+            out.status.code(),
+            stdout.chars().take(2000).collect::<String>(),
+            stderr.chars().take(2000).collect::<String>()
+        );
+        assert!(
+            stdout.contains(class.must) || stderr.contains(class.must),
+            "{}: `{}` not reported\nstdout: {}\nstderr: {}",
+            class.name,
+            class.must,
+            stdout.chars().take(2000).collect::<String>(),
+            stderr.chars().take(2000).collect::<String>()
+        );
+        for never in class.never {
+            assert!(
+                !stdout.contains(never) && !stderr.contains(never),
+                "{}: output contains {never:?}",
+                class.name
+            );
+        }
+    }
+}

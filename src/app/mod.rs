@@ -102,14 +102,18 @@ pub(crate) fn print_config_error(e: &ConfigError, stderr: &mut dyn Write) {
         miette::GraphicalTheme::none()
     };
     let handler = miette::GraphicalReportHandler::new_themed(theme).with_links(false);
+    let t = |s: &str| report::escape::terminal(s).into_owned();
     for err in e.all() {
         let plain = || {
             let mut s = format!(
                 "{}:{}:{}: {}\n",
-                err.file, err.line, err.column, err.message
+                t(&err.file),
+                err.line,
+                err.column,
+                t(&err.message)
             );
             if let Some(h) = &err.help {
-                s.push_str(&format!("  help: {h}\n"));
+                s.push_str(&format!("  help: {}\n", report::escape::terminal_lines(h)));
             }
             s
         };
@@ -119,8 +123,10 @@ pub(crate) fn print_config_error(e: &ConfigError, stderr: &mut dyn Write) {
             plain()
         } else {
             let mut s = String::new();
+            // The file's text, message and help escaped, its snippet sanitised.
             match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                handler.render_report(&mut s, err)
+                let safe = report::snippet::SafeDiagnostic::new(err);
+                handler.render_report(&mut s, &safe)
             })) {
                 Ok(Ok(())) => s,
                 _ => plain(),
@@ -242,16 +248,19 @@ fn check(args: &CheckArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8
     let fail = threshold(args.fail_on);
 
     if args.verbose {
+        // File names come from the command line or the walk: escaped like any input.
+        let t = report::escape::terminal;
         if let Some(c) = &config {
-            let _ = writeln!(stderr, "config: {}", c.source.name);
+            let _ = writeln!(stderr, "config: {}", t(&c.source.name));
         }
         for s in &walk_skipped {
-            let _ = writeln!(stderr, "skipped {}: {}", s.path, s.why);
+            let _ = writeln!(stderr, "skipped {}: {}", t(&s.path), s.why);
         }
         for s in &outcome.skipped {
             let _ = writeln!(
                 stderr,
-                "skipped {s}: no role management policy or assignment recognised"
+                "skipped {}: no role management policy or assignment recognised",
+                t(s)
             );
         }
     }
@@ -321,18 +330,20 @@ fn walks_folders_only(paths: &[PathBuf]) -> bool {
     paths.iter().all(|p| p.is_dir())
 }
 
+/// One line per error; the path and the message (which may quote a file name) escaped.
 pub(crate) fn print_run_errors(errors: &[RunError], stderr: &mut dyn Write) {
+    let t = report::escape::terminal;
     for e in errors {
         let path = e
             .path
             .as_deref()
-            .map(|p| format!("{p}: "))
+            .map(|p| format!("{}: ", t(p)))
             .unwrap_or_default();
         let _ = writeln!(
             stderr,
             "{}: {path}{}",
             if e.fatal { "error" } else { "warning" },
-            e.message
+            t(&e.message)
         );
     }
 }

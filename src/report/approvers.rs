@@ -263,8 +263,13 @@ fn fields(r: &Row) -> [&str; 16] {
 }
 
 /// RFC 4180: fields with a comma, quote, CR or LF are quoted, quotes doubled; CRLF line ends.
+/// A field a spreadsheet would read as a formula (it starts with `=`, `+`, `-`, `@`, a tab or
+/// a carriage return, as OWASP lists them: `=cmd|' /C calc'!A0`) is prefixed with `'` and
+/// quoted, so it is shown as text.
 pub fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\r', '\n']) {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("\"'{}\"", s.replace('"', "\"\""))
+    } else if s.contains([',', '"', '\r', '\n']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
         s.to_owned()
@@ -321,8 +326,9 @@ pub fn json(rows: &[Row]) -> String {
     s
 }
 
+/// The report as a Markdown table; every cell escaped ([`super::escape::markdown`]).
 pub fn markdown(rows: &[Row]) -> String {
-    let cell = |s: &str| s.replace('|', "\\|").replace(['\r', '\n'], " ");
+    let cell = super::escape::markdown;
     let mut s = String::from(
         "| Role | Tier | Scope | Stage | Approver | Via | User | Enabled | Guest | Eligible for the role |\n|---|---|---|---|---|---|---|---|---|---|\n",
     );
@@ -333,12 +339,13 @@ pub fn markdown(rows: &[Row]) -> String {
             cell(&r.tier),
             cell(&r.scope),
             cell(&r.stage),
-            cell(&if r.approver_type == "group" {
-                format!("group {}", r.approver)
+            if r.approver_type == "group" {
+                format!("group {}", cell(&r.approver))
             } else {
-                r.approver.clone()
-            }),
-            cell(&r.via),
+                cell(&r.approver)
+            },
+            // The group path: each group's name escaped, the ` > ` between them kept.
+            r.via.split(" > ").map(cell).collect::<Vec<_>>().join(" > "),
             cell(&r.user),
             cell(&r.account_enabled),
             cell(&r.guest),

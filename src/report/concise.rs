@@ -4,35 +4,39 @@
 //! ` (+CODE severity: message)` for each one folded into it.
 
 use super::Group;
+use super::escape::terminal;
 use crate::finding::Outcome;
 
-/// One line: control characters (line breaks in a message from the input) become spaces.
-fn one_line(s: &str) -> String {
-    s.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
-}
-
+/// One line per finding: text from input (file names, subjects, messages that quote values)
+/// has its control characters, line breaks included, and bidi overrides escaped.
 pub fn line(out: &Outcome, g: &Group<'_>) -> String {
     let f = g.primary();
     let file = out.files.get(f.file).map_or("", |s| s.name.as_str());
     let subject = f
         .subject
         .as_deref()
-        .map(|s| format!("{s}: "))
+        .map(|s| format!("{}: ", terminal(s)))
         .unwrap_or_default();
     let mut s = format!(
-        "{file}:{}:{}: {} {} {subject}{}",
-        f.position.line, f.position.column, f.code, f.severity, f.message
+        "{}:{}:{}: {} {} {subject}{}",
+        terminal(file),
+        f.position.line,
+        f.position.column,
+        terminal(f.code),
+        f.severity,
+        terminal(&f.message)
     );
     for c in g.companions() {
-        s.push_str(&format!(" (+{} {}: {})", c.code, c.severity, c.message));
+        s.push_str(&format!(
+            " (+{} {}: {})",
+            terminal(c.code),
+            c.severity,
+            terminal(&c.message)
+        ));
     }
-    let mut s = one_line(&s);
     s.push('\n');
     s
 }
-
 /// The lines of `groups`, then the summary line unless `quiet`.
 pub fn render(out: &Outcome, groups: &[Group<'_>], quiet: bool) -> String {
     let mut s: String = groups.iter().map(|g| line(out, g)).collect();

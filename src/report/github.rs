@@ -1,6 +1,14 @@
 //! GitHub Actions workflow commands: one annotation per finding, most severe first, then a
 //! `::notice` with the totals.
+//!
+//! The runner reads a command from the start of a line (`::name props::data`, where the first
+//! `::` after the name ends the properties): data escapes `%`, CR and LF, and properties also
+//! `:` and `,` (the workflow-command rules), so neither a file name nor a message can end the
+//! line and start a second command, nor end the properties early; `::` in data is plain text.
+//! Other control characters and bidi overrides from input are shown as visible escapes
+//! ([`super::escape`]), as on a terminal.
 
+use super::escape::{terminal, terminal_lines};
 use crate::finding::Outcome;
 use crate::rules::Severity;
 
@@ -14,6 +22,15 @@ pub fn escape_data(s: &str) -> String {
 /// Escaping of a property value (`file=`, `title=`): also `:` and `,`.
 pub fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// The group's messages (each escaped), the primary one first.
+fn messages(g: &super::Group<'_>) -> String {
+    let mut s = terminal(&g.primary().message).into_owned();
+    for c in g.companions() {
+        s.push_str(&format!("\n{}: {}", terminal(c.code), terminal(&c.message)));
+    }
+    s
 }
 
 /// Annotations for the findings (findings about one thing as one annotation), most severe
@@ -34,18 +51,19 @@ pub fn render(out: &Outcome) -> String {
         };
         let file = out.files.get(f.file).map_or("", |s| s.name.as_str());
         let p = f.position;
+        let help = terminal_lines(&g.help()).into_owned();
         let message = match &f.subject {
-            Some(subject) => format!("{subject}: {}\n\nHelp: {}", g.message(), g.help()),
-            None => format!("{}\n\nHelp: {}", g.message(), g.help()),
+            Some(subject) => format!("{}: {}\n\nHelp: {help}", terminal(subject), messages(&g)),
+            None => format!("{}\n\nHelp: {help}", messages(&g)),
         };
         s.push_str(&format!(
             "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
-            escape_property(&super::repo_path(file, root.as_deref())),
+            escape_property(&terminal(&super::repo_path(file, root.as_deref()))),
             p.line,
             p.column,
             p.end_line,
             p.end_column,
-            escape_property(&g.title()),
+            escape_property(&terminal(&g.title())),
             escape_data(&message)
         ));
     }

@@ -2,11 +2,13 @@
 //! Findings about one thing (PIM310 and PIM311 on one assignment) are one report.
 
 use super::Group;
+use super::escape;
+use super::snippet::Snippet;
 use crate::finding::{Finding, Outcome};
 use crate::rules::Severity;
 use miette::{
-    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report,
-    ThemeCharacters, ThemeStyles,
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, Report, ThemeCharacters,
+    ThemeStyles,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,7 +82,8 @@ pub fn render_finding(out: &Outcome, f: &Finding, style: Style) -> String {
 }
 
 /// One report for a group: the primary finding's subject, every member's message, a label on
-/// each member's value and their help.
+/// each member's value and their help. Text from input is escaped ([`super::escape`]) and the
+/// file's lines are shown through a sanitised copy ([`super::snippet`]).
 pub fn render_group(out: &Outcome, g: &Group<'_>, style: Style) -> String {
     let f = g.primary();
     let Some(src) = out.files.get(f.file) else {
@@ -93,44 +96,54 @@ pub fn render_group(out: &Outcome, g: &Group<'_>, style: Style) -> String {
     if src.text.is_empty() || too_long {
         return plain(src.name.as_str(), g, style);
     }
+    let t = |s: &str| escape::terminal(s).into_owned();
     // A companion's value a few lines from the primary one is labelled in the same snippet;
     // one further away (miette would show every line between) is named by its position.
     let near = |m: &Finding| m.position.line.abs_diff(f.position.line) <= 3;
-    let mut text = f.message.to_string();
+    let mut text = t(&f.message);
     for c in g.companions() {
         if near(c) {
-            text.push_str(&format!("\n{}: {}", c.code, c.message));
+            text.push_str(&format!("\n{}: {}", t(c.code), t(&c.message)));
         } else {
             text.push_str(&format!(
                 "\n{} (line {}): {}",
-                c.code, c.position.line, c.message
+                t(c.code),
+                c.position.line,
+                t(&c.message)
             ));
         }
     }
     let message = match &f.subject {
-        Some(s) => format!("{s}: {text}"),
+        Some(s) => format!("{}: {text}", t(s)),
         None => text,
     };
     let prose = |s: String| if style.unicode { s } else { ascii_prose(&s) };
     let message = prose(message);
     let code = match &f.control {
-        Some(c) => format!("{} [{c}]", g.title()),
-        None => g.title(),
+        Some(c) => format!("{} [{}]", t(&g.title()), t(c)),
+        None => t(&g.title()),
     };
-    let labels = g
+    let shown: Vec<&Finding> = g
         .members
         .iter()
         .enumerate()
         .filter(|(i, m)| *i == 0 || near(m))
-        .map(|(i, m)| {
-            let span = (m.span.start, m.span.end.saturating_sub(m.span.start));
-            let label = m.label.as_deref().map(str::to_owned).map(prose);
-            if i == 0 {
-                LabeledSpan::new_primary_with_span(label, span)
-            } else {
-                LabeledSpan::new_with_span(label, span)
-            }
-        });
+        .map(|(_, m)| *m)
+        .collect();
+    let spans: Vec<std::ops::Range<usize>> = shown.iter().map(|m| m.span.clone()).collect();
+    let lines = src.lines();
+    let snippet = Snippet::around(&src.name, &src.text, &spans, |o| {
+        lines.line_col(&src.text, o).0.saturating_sub(1)
+    });
+    let labels = shown.iter().enumerate().map(|(i, m)| {
+        let span = snippet.span(&m.span);
+        let label = m.label.as_deref().map(t).map(prose);
+        if i == 0 {
+            LabeledSpan::new_primary_with_span(label, span)
+        } else {
+            LabeledSpan::new_with_span(label, span)
+        }
+    });
     let diag = MietteDiagnostic::new(message)
         .with_code(code)
         .with_severity(match g.severity() {
@@ -138,10 +151,9 @@ pub fn render_group(out: &Outcome, g: &Group<'_>, style: Style) -> String {
             Severity::Warning => miette::Severity::Warning,
             Severity::Note => miette::Severity::Advice,
         })
-        .with_help(prose(g.help()))
+        .with_help(prose(help(g)))
         .with_labels(labels);
-    let report =
-        Report::new(diag).with_source_code(NamedSource::new(src.name.clone(), src.text.clone()));
+    let report = Report::new(diag).with_source_code(snippet);
     let mut s = String::new();
     if handler(style)
         .render_report(&mut s, report.as_ref())
@@ -149,14 +161,33 @@ pub fn render_group(out: &Outcome, g: &Group<'_>, style: Style) -> String {
     {
         s = format!(
             "{}:{}:{}: {}: {}\n",
-            src.name,
+            t(&src.name),
             f.position.line,
             f.position.column,
-            g.title(),
-            g.message()
+            t(&g.title()),
+            message_of(g)
         );
     }
     s
+}
+
+/// The group's messages, escaped: the primary one, then each companion's as `CODE: message` on
+/// a line of its own.
+fn message_of(g: &Group<'_>) -> String {
+    let mut s = escape::terminal(&g.primary().message).into_owned();
+    for c in g.companions() {
+        s.push_str(&format!(
+            "\n{}: {}",
+            escape::terminal(c.code),
+            escape::terminal(&c.message)
+        ));
+    }
+    s
+}
+
+/// The members' help, escaped (help written on several lines keeps its lines).
+fn help(g: &Group<'_>) -> String {
+    escape::terminal_lines(&g.help()).into_owned()
 }
 
 /// Every finding (groups as one report), then the summary line.
@@ -185,16 +216,18 @@ pub fn render_findings<'a>(
 
 /// A finding without a source snippet (the line is too long to show, or the text was not kept).
 fn plain(file: &str, g: &Group<'_>, style: Style) -> String {
+    let t = |s: &str| escape::terminal(s).into_owned();
+    let file = t(file);
     let f = g.primary();
     let control = f
         .control
         .as_deref()
-        .map(|c| format!(" [{c}]"))
+        .map(|c| format!(" [{}]", t(c)))
         .unwrap_or_default();
     let subject = f
         .subject
         .as_deref()
-        .map(|s| format!("{s}: "))
+        .map(|s| format!("{}: ", t(s)))
         .unwrap_or_default();
     let symbol = match (g.severity(), style.unicode) {
         (Severity::Error, true) => "×",
@@ -205,13 +238,16 @@ fn plain(file: &str, g: &Group<'_>, style: Style) -> String {
         (Severity::Note, false) => ">",
     };
     let prose = |s: String| if style.unicode { s } else { ascii_prose(&s) };
-    let message = prose(g.message()).replace('\n', "\n    ");
-    let mut s = format!("{}{control}\n\n  {symbol} {subject}{message}\n", g.title());
+    let message = prose(message_of(g)).replace('\n', "\n    ");
+    let mut s = format!(
+        "{}{control}\n\n  {symbol} {subject}{message}\n",
+        t(&g.title())
+    );
     for m in &g.members {
         let label = m
             .label
             .as_deref()
-            .map(|l| format!(" ({l})"))
+            .map(|l| format!(" ({})", t(l)))
             .unwrap_or_default();
         s.push_str(&format!(
             "   at {file}:{}:{}{label}\n",
@@ -220,7 +256,7 @@ fn plain(file: &str, g: &Group<'_>, style: Style) -> String {
     }
     s.push_str(&format!(
         "  help: {}\n",
-        prose(g.help()).replace('\n', "\n        ")
+        prose(help(g)).replace('\n', "\n        ")
     ));
     s
 }

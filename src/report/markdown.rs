@@ -1,15 +1,12 @@
-//! A Markdown summary for a pull-request comment or `$GITHUB_STEP_SUMMARY`.
+//! A Markdown summary for a pull-request comment or `$GITHUB_STEP_SUMMARY`. Text from input
+//! (file names, role names, scopes, messages that quote values) is escaped for Markdown
+//! ([`super::escape::markdown`]): it adds no HTML, link, image, mention or issue reference.
 
+use super::escape::{code_span, markdown as cell};
 use crate::finding::{Finding, Outcome};
 use crate::rules::Severity;
 
 const MAX_ROWS: usize = 100;
-
-fn cell(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace(['\r', '\n'], " ")
-}
 
 /// The role a finding is about, with its tier ("Owner (tier0)"), and the scope of an Azure role
 /// or the group of a PIM-for-Groups policy; "—" for findings about no role (a file, the config).
@@ -29,6 +26,15 @@ fn role(f: &Finding) -> String {
         Some(scope) if group => s.push_str(&format!(" of group {scope}")),
         Some(scope) if scope != "/" => s.push_str(&format!(" at {scope}")),
         _ => {}
+    }
+    s
+}
+
+/// The group's messages, each escaped, joined by `; `.
+fn messages(g: &super::Group<'_>) -> String {
+    let mut s = cell(&g.primary().message);
+    for c in g.companions() {
+        s.push_str(&format!("; {}: {}", cell(c.code), cell(&c.message)));
     }
     s
 }
@@ -57,17 +63,16 @@ pub fn render(out: &Outcome) -> String {
         let rules = g
             .members
             .iter()
-            .map(|m| format!("`{}` {}", m.code, m.rule))
+            .map(|m| format!("{} {}", code_span(m.code), cell(m.rule)))
             .collect::<Vec<_>>()
             .join(" + ");
         s.push_str(&format!(
-            "| {} | {} | {} | `{}:{}` | {} |\n",
+            "| {} | {} | {} | {} | {} |\n",
             g.severity(),
             rules,
             cell(&role(f)),
-            cell(file),
-            f.position.line,
-            cell(&g.message().replace('\n', "; "))
+            code_span(&format!("{file}:{}", f.position.line)),
+            messages(g)
         ));
     }
     if order.len() > MAX_ROWS {

@@ -2,11 +2,14 @@
 
 pub mod approvers;
 pub mod concise;
+pub mod escape;
 pub mod github;
 pub mod human;
 pub mod json;
 pub mod markdown;
 pub mod sarif;
+pub mod secrets;
+pub mod snippet;
 pub mod statistics;
 
 use crate::finding::{Finding, Outcome};
@@ -35,7 +38,8 @@ pub fn summary_line(out: &Outcome) -> String {
 
 /// Findings as people read them: the findings several rules raise about one thing (PIM310 and
 /// PIM311 on one assignment: a permanent assignment made outside PIM) are one entry, the lowest
-/// code first. JSON and SARIF keep every finding on its own; counts count every finding.
+/// code first. JSON and SARIF keep every finding on its own; counts count every finding. Each
+/// renderer joins the members' messages itself, each escaped for its format.
 #[derive(Debug)]
 pub struct Group<'a> {
     /// The first is the primary finding: its position and subject stand for the group.
@@ -68,15 +72,6 @@ impl<'a> Group<'a> {
             .map(|f| format!("{} {}", f.code, f.rule))
             .collect::<Vec<_>>()
             .join(" + ")
-    }
-
-    /// The primary message, then each companion's as `CODE: message` on its own line.
-    pub fn message(&self) -> String {
-        let mut s = self.primary().message.to_string();
-        for c in self.companions() {
-            s.push_str(&format!("\n{}: {}", c.code, c.message));
-        }
-        s
     }
 
     /// The members' help, each once, one per line.
