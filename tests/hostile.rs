@@ -694,6 +694,59 @@ fn every_hostile_class_fails_closed_within_time_and_memory_bounds() {
             never: &[],
         },
         Class {
+            name: "HTML, images and mentions for a Markdown comment",
+            setup: |d| {
+                write(d, "p.json", br##"{"policyId": "p", "roleDefinitionId": "62e90394-69f5-4237-9190-012177145e10", "policy": {"rules": [{"@odata.type": "#microsoft.graph.unifiedRoleManagementPolicyApprovalRule", "id": "Approval_EndUser_Assignment", "target": {"caller": "<script>alert(1)</script> ![x](http://evil/x.png) @octocat"}, "setting": {"isApprovalRequired": false}}]}}"##);
+                vec![
+                    "check".into(),
+                    "--no-config".into(),
+                    "--format".into(),
+                    "markdown".into(),
+                    d.join("p.json").display().to_string(),
+                ]
+            },
+            stdin: None,
+            exit: 1,
+            must: "PIM101",
+            never: &["<script>", "![x](", "@octocat"],
+        },
+        Class {
+            name: "a formula in a spreadsheet cell",
+            setup: |d| {
+                write(d, "users.json", br##"{"value": [{"id": "u1", "displayName": "=cmd|' /C calc'!A0", "userPrincipalName": "u1@example.com", "accountEnabled": true, "userType": "Member"}]}"##);
+                write(d, "p.json", br##"{"policyId": "p", "roleDefinitionId": "62e90394-69f5-4237-9190-012177145e10", "policy": {"rules": [{"@odata.type": "#microsoft.graph.unifiedRoleManagementPolicyApprovalRule", "id": "Approval_EndUser_Assignment", "setting": {"isApprovalRequired": true, "approvalStages": [{"primaryApprovers": [{"@odata.type": "#microsoft.graph.singleUser", "userId": "u1"}]}]}}]}}"##);
+                vec![
+                    "approvers".into(),
+                    "--no-config".into(),
+                    "--format".into(),
+                    "csv".into(),
+                    d.display().to_string(),
+                ]
+            },
+            stdin: None,
+            exit: 0,
+            must: "'=cmd",
+            never: &[",=cmd"],
+        },
+        Class {
+            name: "a secret beside a finding",
+            setup: |d| {
+                write(d, "p.json", br##"{"policyId": "p", "roleDefinitionId": "62e90394-69f5-4237-9190-012177145e10",
+ "client_secret": "abc123verysecretvalue",
+ "policy": {"rules": [{"@odata.type": "#microsoft.graph.unifiedRoleManagementPolicyApprovalRule", "id": "Approval_EndUser_Assignment",
+  "setting": {"isApprovalRequired": false}}]}}"##);
+                vec![
+                    "check".into(),
+                    "--no-config".into(),
+                    d.join("p.json").display().to_string(),
+                ]
+            },
+            stdin: None,
+            exit: 1,
+            must: "PIM101",
+            never: &["abc123verysecretvalue"],
+        },
+        Class {
             name: "control characters in values",
             setup: |d| {
                 write(d, "p.json", br##"{"policyId": "p", "roleDefinitionId": "62e90394-69f5-4237-9190-012177145e10", "policy": {"displayName": "x\u001b[2J\u001b]8;;http://evil\u0007fake\rOK", "rules": [{"@odata.type": "#microsoft.graph.unifiedRoleManagementPolicyApprovalRule", "id": "Approval_EndUser_Assignment", "target": {"caller": "EndUser\u001b[2J\u001b]8;;http://evil\u0007x\rOK"}, "setting": {"isApprovalRequired": false}}]}}"##);
