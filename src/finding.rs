@@ -45,7 +45,8 @@ pub struct Finding {
     pub label: Option<Arc<str>>,
     /// Index into [`Outcome::files`].
     pub file: usize,
-    pub span: Range<usize>,
+    /// The byte range in the file's decoded text (inputs are at most 1 GiB); [`Finding::range`].
+    pub span: Range<u32>,
     pub position: Position,
     pub pointer: Option<Arc<str>>,
     pub policy_id: Option<Arc<str>>,
@@ -64,6 +65,19 @@ pub struct Finding {
     /// The pointer of the thing the finding is about, when several rules may report it (PIM310
     /// and PIM311 on one assignment): renderers for people show such findings as one.
     pub about: Option<Arc<str>>,
+}
+
+impl Finding {
+    /// The byte range in the file's decoded text.
+    pub fn range(&self) -> Range<usize> {
+        self.span.start as usize..self.span.end as usize
+    }
+}
+
+/// A byte range as a finding keeps it.
+pub fn span32(r: Range<usize>) -> Range<u32> {
+    let n = |v: usize| u32::try_from(v).unwrap_or(u32::MAX);
+    n(r.start)..n(r.end)
 }
 
 /// A finding an `ignore` entry of the config suppressed.
@@ -112,24 +126,7 @@ impl Fingerprint {
     }
 }
 
-thread_local! {
-    static STRINGS: std::cell::RefCell<std::collections::HashSet<Arc<str>>> = Default::default();
-    static ROLES: std::cell::RefCell<std::collections::HashSet<Arc<RoleRef>>> = Default::default();
-}
-
-/// The shared copy of `s` for findings made on this thread (each worker keeps its own table, so
-/// no lock is taken): a run with a million findings holds each message, label and pointer once.
-pub fn intern(s: &str) -> Arc<str> {
-    STRINGS.with(|t| {
-        let mut t = t.borrow_mut();
-        if let Some(a) = t.get(s) {
-            return a.clone();
-        }
-        let a: Arc<str> = Arc::from(s);
-        t.insert(a.clone());
-        a
-    })
-}
+pub use crate::model::intern::{intern, intern_role};
 
 /// A `'static` copy of `s`, made once per distinct text for the whole process: for the codes and
 /// names of rules a pack defines (a handful per run), so every finding names its rule with a
@@ -147,19 +144,6 @@ pub fn static_str(s: &str) -> &'static str {
     let t: &'static str = Box::leak(s.to_owned().into_boxed_str());
     table.insert(t);
     t
-}
-
-/// The shared copy of a role, like [`intern`].
-pub fn intern_role(r: &RoleRef) -> Arc<RoleRef> {
-    ROLES.with(|t| {
-        let mut t = t.borrow_mut();
-        if let Some(a) = t.get(r) {
-            return a.clone();
-        }
-        let a = Arc::new(r.clone());
-        t.insert(a.clone());
-        a
-    })
 }
 
 /// The position of a finding not yet located.

@@ -79,7 +79,7 @@ fn config_finding(
         help: crate::finding::intern(help),
         label: Some(crate::finding::intern(label)),
         file,
-        span,
+        span: crate::finding::span32(span),
         position,
         pointer: None,
         policy_id: None,

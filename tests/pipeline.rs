@@ -90,7 +90,7 @@ fn findings_carry_the_span_of_the_value_they_name() {
         .iter()
         .find(|f| f.code == "PIM101")
         .expect("PIM101");
-    assert_eq!(&text[f.span.clone()], "false");
+    assert_eq!(&text[f.range()], "false");
     assert_eq!((f.position.line, f.position.column), (3, 75));
 }
 

@@ -5,6 +5,13 @@
 use super::policy::{POWERSHELL, graph_kind, has_rules_array, policy};
 use super::read::{self, Field, Obj};
 use super::{DialectInfo, Document, Link, Reader};
+use crate::model::intern::intern;
+
+/// A byte range in 32 bits (inputs are at most 1 GiB).
+fn span32(r: &std::ops::Range<usize>) -> std::ops::Range<u32> {
+    let n = |v: usize| u32::try_from(v).unwrap_or(u32::MAX);
+    n(r.start)..n(r.end)
+}
 use crate::model::{Dialect, PolicyKind, Problem, RoleRef};
 
 pub const GRAPH_ASSIGNMENT: Dialect = Dialect("graph-assignment");
@@ -28,16 +35,18 @@ impl Reader for GraphAssignment {
         {
             let scope = obj.str("scopeId");
             let kind = graph_kind(obj.str("scopeType").as_deref(), Some(&policy_id));
+            let at = obj
+                .get("roleDefinitionId")
+                .map_or_else(|| f.at(), |r| r.into_at());
             doc.links.push(Link {
-                policy_id,
-                role_id: role_id.clone(),
+                policy_id: policy_id.as_str().into(),
+                role_id: intern(&role_id),
                 role_name: None,
-                scope: scope.clone(),
+                scope: scope.as_deref().map(intern),
                 kind,
                 file,
-                at: obj
-                    .get("roleDefinitionId")
-                    .map_or_else(|| f.at(), |r| r.into_at()),
+                at_path: intern(&at.path),
+                at_span: span32(&at.span),
                 position: None,
                 expanded: false,
             });
@@ -122,16 +131,18 @@ impl Reader for ArmAssignment {
                     .and_then(|r| r.field("displayName"))
                     .and_then(|n| n.node.as_str().map(str::to_owned));
                 let scope = pobj.str("scope");
+                let at = pobj
+                    .get("roleDefinitionId")
+                    .map_or_else(|| props.at(), |r| r.into_at());
                 doc.links.push(Link {
-                    policy_id: policy_id.clone(),
-                    role_id: role_id.clone(),
-                    role_name: role_name.clone(),
-                    scope: scope.clone(),
+                    policy_id: policy_id.as_str().into(),
+                    role_id: intern(&role_id),
+                    role_name: role_name.as_deref().map(intern),
+                    scope: scope.as_deref().map(intern),
                     kind: PolicyKind::AzureResource,
                     file,
-                    at: pobj
-                        .get("roleDefinitionId")
-                        .map_or_else(|| props.at(), |r| r.into_at()),
+                    at_path: intern(&at.path),
+                    at_span: span32(&at.span),
                     position: None,
                     expanded: has_rules_array(props),
                 });

@@ -90,15 +90,18 @@ pub fn names() -> impl Iterator<Item = &'static str> {
 /// a bare policy list with an assignment list exported beside it.
 #[derive(Debug, Clone)]
 pub struct Link {
-    pub policy_id: String,
-    pub role_id: String,
-    pub role_name: Option<String>,
-    pub scope: Option<String>,
+    /// The policy's id (one allocation; role, name and scope repeat and are shared).
+    pub policy_id: Box<str>,
+    pub role_id: std::sync::Arc<str>,
+    pub role_name: Option<std::sync::Arc<str>>,
+    pub scope: Option<std::sync::Arc<str>>,
     pub kind: PolicyKind,
     /// The file and the `roleDefinitionId` the link was read from (where a finding about a
     /// policy assigned to two roles points).
     pub file: usize,
-    pub at: crate::model::Ptr,
+    /// The pointer (shared: it repeats from file to file) and the byte range of that place.
+    pub at_path: std::sync::Arc<str>,
+    pub at_span: std::ops::Range<u32>,
     /// Its line and column, filled in while the file's text is at hand (the text of an
     /// assignment list is not kept until the run's end).
     pub position: Option<crate::source::Position>,

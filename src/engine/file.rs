@@ -129,7 +129,7 @@ pub(crate) fn process(index: usize, input: &Input, run: &Run) -> FileResult {
                     schema_violation::DUPLICATE_KEY_LABEL,
                 );
                 r.findings.extend(f.map(|mut f| {
-                    f.position = r.src.position(&f.span);
+                    f.position = r.src.position(&f.range());
                     f.fingerprint = Fingerprint::of(&format!(
                         "PIM003|{}|duplicate|{key}|{}",
                         r.src.name, f.position.line
@@ -214,7 +214,10 @@ fn syntax_finding(
 /// policies kept until every file's links are known.
 fn absorb(index: usize, doc: dialect::Document, r: &mut FileResult, run: &Run) {
     for mut link in doc.links {
-        link.position = Some(r.src.position(&link.at.span));
+        link.position = Some(
+            r.src
+                .position(&(link.at_span.start as usize..link.at_span.end as usize)),
+        );
         r.links.push(link);
     }
     for pr in doc.link_problems {
@@ -275,7 +278,7 @@ pub(crate) fn locate(src: &SourceFile, findings: &mut [Finding]) {
         if f.fingerprint.is_none() {
             f.fingerprint = Fingerprint::of(&format!("{}|{}", f.code, src.name));
         }
-        f.position = src.position(&f.span);
+        f.position = src.position(&f.range());
     }
 }
 

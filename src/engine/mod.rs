@@ -343,11 +343,12 @@ fn second_roles(
     let role_label = |l: &crate::dialect::Link, catalog: &RoleCatalog| {
         let name = l
             .role_name
-            .clone()
+            .as_deref()
+            .map(str::to_owned)
             .or_else(|| catalog.classify(Some(&l.role_id), None, None).1);
         match name {
             Some(n) => format!("{n} ({})", RoleCatalog::normalise_id(&l.role_id)),
-            None => l.role_id.clone(),
+            None => l.role_id.to_string(),
         }
     };
     use crate::rules::validity::schema_violation as pim003;
@@ -359,7 +360,7 @@ fn second_roles(
                 pim003::RULE.code,
                 ruleset,
                 l.file,
-                l.at.span.clone(),
+                l.at_span.start as usize..l.at_span.end as usize,
                 pim003::second_role_message(
                     policy_id,
                     &role_label(first, catalog),
@@ -370,7 +371,7 @@ fn second_roles(
             ) else {
                 continue;
             };
-            f.pointer = Some(crate::finding::intern(&l.at.path));
+            f.pointer = Some(l.at_path.clone());
             f.policy_id = Some(std::sync::Arc::from(*policy_id));
             if let Some(position) = l.position {
                 f.position = position;

@@ -44,7 +44,7 @@ pub(crate) fn classify(p: &mut Policy, catalog: &RoleCatalog) {
 pub(crate) fn links_by_policy(links: &[Link]) -> HashMap<&str, Vec<&Link>> {
     let mut by_policy: HashMap<&str, Vec<&Link>> = HashMap::new();
     for l in links {
-        let roles = by_policy.entry(l.policy_id.as_str()).or_default();
+        let roles = by_policy.entry(&l.policy_id).or_default();
         if !roles.iter().any(|k| same_role(k, l)) {
             roles.push(l);
         }
@@ -86,15 +86,15 @@ pub(crate) fn join_all(p: Policy, links: &HashMap<&str, Vec<&Link>>) -> Vec<Poli
 /// Gives a bare policy the role a link names.
 pub(crate) fn join(p: &mut Policy, link: &Link) {
     p.role = Some(RoleRef {
-        id: Some(link.role_id.clone()),
-        name: link.role_name.clone(),
+        id: Some(link.role_id.to_string()),
+        name: link.role_name.as_deref().map(str::to_owned),
         tier: None,
     });
     if p.kind == PolicyKind::Unknown {
         p.kind = link.kind;
     }
     if p.scope.is_none() {
-        p.scope = link.scope.clone();
+        p.scope = link.scope.as_deref().map(str::to_owned);
     }
 }
 

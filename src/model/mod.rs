@@ -6,6 +6,7 @@
 
 pub(crate) mod directory;
 pub(crate) mod duration;
+pub(crate) mod intern;
 pub(crate) mod location;
 pub(crate) mod role;
 pub(crate) mod rule_id;

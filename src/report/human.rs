@@ -130,13 +130,13 @@ pub fn render_group(out: &Outcome, g: &Group<'_>, style: Style) -> String {
         .filter(|(i, m)| *i == 0 || near(m))
         .map(|(_, m)| *m)
         .collect();
-    let spans: Vec<std::ops::Range<usize>> = shown.iter().map(|m| m.span.clone()).collect();
+    let spans: Vec<std::ops::Range<usize>> = shown.iter().map(|m| m.range()).collect();
     let lines = src.lines();
     let snippet = Snippet::around(&src.name, &src.text, &spans, |o| {
         lines.line_col(&src.text, o).0.saturating_sub(1)
     });
     let labels = shown.iter().enumerate().map(|(i, m)| {
-        let span = snippet.span(&m.span);
+        let span = snippet.span(&m.range());
         let label = m.label.as_deref().map(t).map(prose);
         if i == 0 {
             LabeledSpan::new_primary_with_span(label, span)
