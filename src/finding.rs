@@ -165,7 +165,7 @@ pub struct Outcome {
     pub policy_count: usize,
     pub findings: Vec<Finding>,
     /// Files found while walking that hold no known dialect (shown with `--verbose`).
-    pub skipped: Vec<String>,
+    pub skipped: Vec<(String, &'static str)>,
     pub errors: Vec<RunError>,
     /// Files read as inputs (`files` may also hold the config file, for its diagnostics).
     pub linted_files: usize,

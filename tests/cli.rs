@@ -554,3 +554,37 @@ fn a_write_error_on_stdout_fails_every_command() {
         );
     }
 }
+
+#[test]
+fn packs_schemas_expectations_and_workflows_are_not_linted_as_policies() {
+    // A pre-commit run on a commit that adds a pack (or edits the CI) must not fail on it.
+    let out = pim()
+        .args(["check", "--format", "json", "--no-config", "--verbose"])
+        .args([
+            "rules/baseline.yaml",
+            "rules/strict.yaml",
+            "rules/roles.yaml",
+            "rules/cases/baseline/tier0-without-approval.expected.yaml",
+            "examples/packs/exchange-ticket/pack.yaml",
+            "schemas",
+            "action.yml",
+            ".github/workflows",
+        ])
+        .output()
+        .expect("runs");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(out.status.code(), Some(0), "{v}");
+    assert_eq!(v["summary"]["policies"], 0);
+    assert_eq!(v["diagnostics"].as_array().map(Vec::len), Some(0), "{v}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    for expected in [
+        "rules/baseline.yaml: a pim-lint rule pack",
+        "rules/roles.yaml: the pim-lint role catalogue",
+        "tier0-without-approval.expected.yaml: pim-lint test expectations",
+        "schemas/pack.schema.json: a JSON Schema",
+        "action.yml: a GitHub Action",
+        "ci.yml: a GitHub workflow",
+    ] {
+        assert!(err.contains(expected), "{expected} not in:\n{err}");
+    }
+}

@@ -256,12 +256,8 @@ fn check(args: &CheckArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8
         for s in &walk_skipped {
             let _ = writeln!(stderr, "skipped {}: {}", t(&s.path), s.why);
         }
-        for s in &outcome.skipped {
-            let _ = writeln!(
-                stderr,
-                "skipped {}: no role management policy or assignment recognised",
-                t(s)
-            );
+        for (name, why) in &outcome.skipped {
+            let _ = writeln!(stderr, "skipped {}: {why}", t(name));
         }
     }
     // --quiet: only what fails the run.

@@ -8,12 +8,14 @@
 
 mod assignment;
 mod directory;
+mod own;
 mod policy;
 mod read;
 mod rule;
 mod scuba;
 
 pub use assignment::{ARM_ASSIGNMENT, GRAPH_ASSIGNMENT};
+pub use own::own_file;
 pub use policy::{ARM, GRAPH, POWERSHELL};
 pub use scuba::SCUBAGEAR;
 

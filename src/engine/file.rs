@@ -22,7 +22,8 @@ pub(crate) struct FileResult {
     /// Slim copies for the run-level rules and the approver report.
     pub kept: Vec<Policy>,
     pub policy_count: usize,
-    pub skipped: bool,
+    /// Not linted: why (a walk found a file that is no policy, or one of pim-lint's own).
+    pub skipped: Option<&'static str>,
     pub error: Option<RunError>,
     /// The file already carries a PIM015 note.
     noted: bool,
@@ -40,7 +41,7 @@ impl FileResult {
             policies: Vec::new(),
             kept: Vec::new(),
             policy_count: 0,
-            skipped: false,
+            skipped: None,
             error: None,
             noted: false,
             late_context: false,
@@ -137,6 +138,16 @@ pub(crate) fn process(index: usize, input: &Input, run: &Run) -> FileResult {
                     f
                 }));
             }
+            // A rule pack, test expectations, a schema or a workflow beside the policies is
+            // passed over, even when named (its `rules` are no policy's).
+            if let Some(kind) = dialect::own_file(root).filter(|_| !recognised) {
+                r.skipped = Some(kind);
+                drop(parsed);
+                drop(text);
+                locate(&r.src, &mut r.findings);
+                finish(&mut r.src, !r.findings.is_empty() && run.opts.keep_sources);
+                return r;
+            }
             let doc = dialect::normalise(index, root);
             recognised |= doc.recognised();
             absorb(index, doc, &mut r, run);
@@ -152,7 +163,7 @@ pub(crate) fn process(index: usize, input: &Input, run: &Run) -> FileResult {
                         pim002::LABEL,
                     ));
                 } else {
-                    r.skipped = true;
+                    r.skipped = Some("no role management policy or assignment recognised");
                 }
             }
         }

@@ -258,8 +258,8 @@ pub fn lint_with(
         links.extend(r.links);
         out.policy_count += r.policy_count;
         out.policies.extend(r.policies);
-        if r.skipped {
-            out.skipped.push(r.src.name.clone());
+        if let Some(why) = r.skipped {
+            out.skipped.push((r.src.name.clone(), why));
         }
         if let Some(e) = r.error {
             out.errors.push(e);
