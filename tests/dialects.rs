@@ -74,6 +74,37 @@ fn dialects_are_detected() {
 }
 
 #[test]
+fn a_directory_policy_list_joins_assignments_that_write_its_id_as_directory_role() {
+    // Graph lists the policies as `Directory_<tenant>_<guid>` and, filtered by scope, their
+    // assignments as `DirectoryRole_<tenant>_<guid>` (here one of them in upper case): one
+    // policy each. A `Group_` policy with the same tail is another policy and joins nothing.
+    let set = common::baseline();
+    let dir = PathBuf::from("fixtures/join/directory_prefixes");
+    let out = common::lint_paths(
+        &[dir.join("policies.json"), dir.join("assignments.json")],
+        &set,
+    );
+    let role_of = |tail: &str| {
+        let p = out
+            .policies
+            .iter()
+            .find(|p| p.id.as_deref().is_some_and(|id| id.ends_with(tail)))
+            .unwrap_or_else(|| panic!("no policy {tail}"));
+        p.role.as_ref().and_then(|r| r.id.clone())
+    };
+    assert_eq!(
+        role_of("6b1f0e2d-4c3a-4f5e-9d8c-7a6b5c4d3e2f").as_deref(),
+        Some("62e90394-69f5-4237-9190-012177145e10")
+    );
+    assert_eq!(
+        role_of("0f9e8d7c-6b5a-4c3d-8e2f-1a0b9c8d7e6f").as_deref(),
+        Some("729827e3-9c14-49f7-bb1b-9608f156bbb8")
+    );
+    assert_eq!(role_of("5d4c3b2a-1f0e-4d9c-8b7a-6f5e4d3c2b1a"), None);
+    assert_eq!(out.policies.len(), 3);
+}
+
+#[test]
 fn a_policy_list_joins_its_assignment_list() {
     // The group policies of one file are linked to their roles by the assignment list of another.
     let set = common::baseline();

@@ -335,7 +335,7 @@ pub fn lint_with(
 /// PIM003 at each assignment that gives a policy a second role (located already: the text of an
 /// assignment list is not kept until the run's end).
 fn second_roles(
-    by_policy: &HashMap<&str, Vec<&crate::dialect::Link>>,
+    by_policy: &HashMap<String, Vec<&crate::dialect::Link>>,
     ruleset: &RuleSet,
     catalog: &RoleCatalog,
     files: &[crate::source::SourceFile],
@@ -353,8 +353,10 @@ fn second_roles(
     };
     use crate::rules::validity::schema_violation as pim003;
     let mut out = Vec::new();
-    for (policy_id, roles) in by_policy {
+    for roles in by_policy.values() {
         let Some(first) = roles.first() else { continue };
+        // The id as the first assignment wrote it (the map's key is folded for the join).
+        let policy_id: &str = &first.policy_id;
         for l in roles.iter().skip(1) {
             let Some(mut f) = check::file_finding(
                 pim003::RULE.code,
@@ -372,7 +374,7 @@ fn second_roles(
                 continue;
             };
             f.pointer = Some(l.at_path.clone());
-            f.policy_id = Some(std::sync::Arc::from(*policy_id));
+            f.policy_id = Some(std::sync::Arc::from(policy_id));
             if let Some(position) = l.position {
                 f.position = position;
             }

@@ -39,17 +39,29 @@ pub(crate) fn classify(p: &mut Policy, catalog: &RoleCatalog) {
     }
 }
 
-/// The assignment lists of a run by policy id: for each, the links to distinct roles, in the
-/// order they were read (a second link to the same role adds nothing).
-pub(crate) fn links_by_policy(links: &[Link]) -> HashMap<&str, Vec<&Link>> {
-    let mut by_policy: HashMap<&str, Vec<&Link>> = HashMap::new();
+/// The assignment lists of a run by policy id (as [`join_key`] writes it): for each, the links
+/// to distinct roles, in the order they were read (a second link to the same role adds nothing).
+pub(crate) fn links_by_policy(links: &[Link]) -> HashMap<String, Vec<&Link>> {
+    let mut by_policy: HashMap<String, Vec<&Link>> = HashMap::new();
     for l in links {
-        let roles = by_policy.entry(&l.policy_id).or_default();
+        let roles = by_policy.entry(join_key(&l.policy_id)).or_default();
         if !roles.iter().any(|k| same_role(k, l)) {
             roles.push(l);
         }
     }
     by_policy
+}
+
+/// The key a policy id joins on: case-insensitive, and Graph's two spellings of one directory
+/// policy, `Directory_<tenant>_<guid>` (a policy list) and `DirectoryRole_<tenant>_<guid>` (an
+/// assignment list filtered by scope), are one key. Only that prefix is folded: any other id,
+/// a bare `<tenant>_<guid>` included, keeps its own key.
+pub(crate) fn join_key(id: &str) -> String {
+    let lower = id.to_ascii_lowercase();
+    match lower.strip_prefix("directoryrole_") {
+        Some(rest) => format!("directory_{rest}"),
+        None => lower,
+    }
 }
 
 fn same_role(a: &Link, b: &Link) -> bool {
@@ -61,8 +73,8 @@ fn same_role(a: &Link, b: &Link) -> bool {
 /// an assignment list of the same run names for its id: one copy per role the policy governs
 /// (two assignments naming one policy with different roles are checked for each role), or the
 /// policy alone when no link names it.
-pub(crate) fn join_all(p: Policy, links: &HashMap<&str, Vec<&Link>>) -> Vec<Policy> {
-    let found = p.id.as_deref().and_then(|id| links.get(id));
+pub(crate) fn join_all(p: Policy, links: &HashMap<String, Vec<&Link>>) -> Vec<Policy> {
+    let found = p.id.as_deref().and_then(|id| links.get(&join_key(id)));
     let Some(found) = found.filter(|l| !l.is_empty()) else {
         return vec![p];
     };
@@ -272,4 +284,23 @@ pub(crate) fn schedule_policies(directory: &Directory) -> Vec<Policy> {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::join_key;
+
+    #[test]
+    fn directory_and_directory_role_ids_share_a_join_key_and_nothing_else_does() {
+        let t = "3c1f8e2a-5b7d-4e90-a6c4-9d2b7f1e0a53_6b1f0e2d-4c3a-4f5e-9d8c-7a6b5c4d3e2f";
+        let key = join_key(&format!("Directory_{t}"));
+        assert_eq!(join_key(&format!("DirectoryRole_{t}")), key);
+        assert_eq!(
+            join_key(&format!("DIRECTORYROLE_{}", t.to_uppercase())),
+            key
+        );
+        assert_ne!(join_key(t), key);
+        assert_ne!(join_key(&format!("Group_{t}")), key);
+        assert_ne!(join_key(&format!("DirectoryRoles_{t}")), key);
+    }
 }
