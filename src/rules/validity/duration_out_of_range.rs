@@ -6,7 +6,7 @@ declare_rule! {
     name: "duration-out-of-range",
     category: Validity,
     needs: Policy,
-    summary: "Activation maximum not in (0, 24h], or expiration required with a zero duration",
+    summary: "Activation maximum not in [30m, 24h], or expiration required with a zero duration",
 }
 
 fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
@@ -24,11 +24,11 @@ fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
         };
         let required = is_expiration_required.as_ref().is_none_or(|b| b.value);
         if r.known == Some(RuleId::ExpirationEndUserAssignment) {
-            if dur.is_zero() || dur > IsoDuration::from_hours(24) {
+            if dur < IsoDuration::from_minutes(30) || dur > IsoDuration::from_hours(24) {
                 hits.push(
                     Hit::new(
                         &d.pointer,
-                        format!("Maximum activation duration {} is outside what PIM allows (more than 0, at most 24 hours)", d.value),
+                        format!("Maximum activation duration {} is outside what PIM allows (at least 30 minutes, at most 24 hours)", d.value),
                         "Set `maximumDuration` of Expiration_EndUser_Assignment between PT30M and PT24H (the portal offers 1–24 hours).",
                     )
                     .label("out of range"),
@@ -55,18 +55,25 @@ fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
 
 const DOC: &str = r##"## What it does
 Checks that the maximum activation duration (`Expiration_EndUser_Assignment.maximumDuration`) is
-more than zero and at most 24 hours, and that an expiration rule that requires expiration does
-not allow a zero maximum (`PT0S`).
+at least 30 minutes and at most 24 hours, and that an expiration rule that requires expiration
+does not allow a zero maximum (`PT0S`).
 
 ## Why it matters
-PIM allows activations of at most 24 hours; a larger value is rejected or silently clamped, so the
-file no longer says what the tenant does. `isExpirationRequired: true` with `PT0S` makes every
-assignment expire immediately, or is rejected. (`PT0S` with `isExpirationRequired: false` is
-what ARM returns for permanent-allowed rules and is fine here.)
+PIM allows activations of at least 30 minutes and at most 24 hours; a value outside that range
+(`PT15M`, `P2D`) is rejected or silently clamped, so the file no longer says what the tenant
+does. `isExpirationRequired: true` with `PT0S` makes every assignment expire immediately, or is
+rejected. (`PT0S` with `isExpirationRequired: false` is what ARM returns for permanent-allowed
+rules and is fine here.)
+
+The bounds: Microsoft Learn documents the portal's *Activation maximum duration* slider as one to
+24 hours; the azurerm Terraform provider, which writes the same policy through the API, accepts
+`PT30M` to `PT23H30M` in 30-minute steps, or `P1D`. pim-lint takes the wider of the two,
+30 minutes to 24 hours, so a value the API accepts is never reported; a value under one hour is
+one the portal cannot show.
 
 ## Example that fails
 ```json
-{ "id": "Expiration_EndUser_Assignment", "isExpirationRequired": true, "maximumDuration": "P2D" }
+{ "id": "Expiration_EndUser_Assignment", "isExpirationRequired": true, "maximumDuration": "PT15M" }
 ```
 
 ## Example that passes
@@ -75,10 +82,14 @@ what ARM returns for permanent-allowed rules and is fine here.)
 ```
 
 ## How to fix
-Choose an activation maximum between 30 minutes and 24 hours; for assignments choose a real
-expiry (P15D … P365D) or allow permanent ones explicitly.
+Choose an activation maximum between 30 minutes and 24 hours (the portal offers 1–24 hours); for
+assignments choose a real expiry (P15D … P365D) or allow permanent ones explicitly.
 
 ## References
-- Microsoft Entra: Configure PIM role settings — Activation maximum duration (1–24 hours)
-- Terraform azurerm_role_management_policy `maximum_duration` (PT30M…PT23H30M, P1D)
+- Microsoft Learn, *Configure Microsoft Entra role settings in Privileged Identity Management*,
+  section "Activation maximum duration" ("This value can be from one to 24 hours"):
+  https://learn.microsoft.com/entra/id-governance/privileged-identity-management/pim-how-to-change-default-settings
+- Terraform azurerm `azurerm_role_management_policy`, `activation_rules.maximum_duration`
+  ("Valid range is PT30M to PT23H30M, in 30 minute increments, or PT1D"):
+  https://registry.terraform.io/providers/hashicorp/azurerm/latest/docs/resources/role_management_policy
 "##;
