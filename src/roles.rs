@@ -89,6 +89,24 @@ mod tests {
     }
 
     #[test]
+    fn the_roles_issue_13_named_sit_at_their_tiers() {
+        use crate::model::Tier;
+        let c = builtin_roles().expect("catalogue");
+        for (id, tier) in [
+            ("0526716b-113d-4c15-b2c8-68e3c22b9f80", Tier::Tier0),
+            ("fdd7a751-b60b-444a-984c-02652fe8fa1c", Tier::Privileged),
+            ("45d8d3c5-c802-45c6-b32a-1d70b5e1e86e", Tier::Privileged),
+            ("8b54135c-b56d-4d72-a534-26097cfdc8d8", Tier::Privileged),
+            (
+                "/subscriptions/0b1f6471-1bf0-4dda-aec3-cb9272f09590/providers/Microsoft.Authorization/roleDefinitions/66f75aeb-eabe-4b70-9f1e-c350c4c9ad04",
+                Tier::Privileged,
+            ),
+        ] {
+            assert_eq!(c.classify(Some(id), None, None).0, Some(tier), "{id}");
+        }
+    }
+
+    #[test]
     fn a_malformed_catalogue_is_an_error_at_its_line() {
         let text = "tier0:\n  - {id: a, name: A, platform: entra}\n  - {id: b, platform: azure}\nprivileged:\n  - {id: c, name: C, platform: cloud}\n  - {id: a, name: D}\n";
         let e = load_roles("r.yaml".into(), text.as_bytes()).unwrap_err();
