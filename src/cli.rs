@@ -150,6 +150,10 @@ pub struct CheckArgs {
     /// List files skipped because they hold no known dialect.
     #[arg(long, short)]
     pub verbose: bool,
+    /// Succeed when no policy and no directory record was read (by default such a run fails with
+    /// exit 2: a CI job pointed at the wrong folder must not pass). Implied by --skip-unknown.
+    #[arg(long)]
+    pub allow_empty: bool,
     /// Config file to use instead of discovering `.pim-lint.yaml` upward from the linted path.
     #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
     pub config: Option<PathBuf>,

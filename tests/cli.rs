@@ -557,9 +557,17 @@ fn a_write_error_on_stdout_fails_every_command() {
 
 #[test]
 fn packs_schemas_expectations_and_workflows_are_not_linted_as_policies() {
-    // A pre-commit run on a commit that adds a pack (or edits the CI) must not fail on it.
+    // A pre-commit run on a commit that adds a pack (or edits the CI) must not fail on it
+    // (nothing read is then expected: --allow-empty, which the hooks' --skip-unknown implies).
     let out = pim()
-        .args(["check", "--format", "json", "--no-config", "--verbose"])
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--no-config",
+            "--verbose",
+            "--allow-empty",
+        ])
         .args([
             "rules/baseline.yaml",
             "rules/strict.yaml",
@@ -587,4 +595,76 @@ fn packs_schemas_expectations_and_workflows_are_not_linted_as_policies() {
     ] {
         assert!(err.contains(expected), "{expected} not in:\n{err}");
     }
+}
+
+#[test]
+fn a_run_that_reads_no_policy_says_so_and_fails() {
+    // A CI job pointed at the wrong folder: files, none of them a PIM export.
+    let dir = tempfile::tempdir().expect("tempdir");
+    fs::write(dir.path().join("package.json"), r#"{"name": "app"}"#).unwrap();
+    fs::write(dir.path().join("values.yaml"), "replicas: 3\n").unwrap();
+    let out = pim()
+        .args(["check", "--no-config", "--format", "concise"])
+        .arg(dir.path())
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stdout}{stderr}");
+    assert!(
+        stdout.contains(
+            "no policy or directory export found in 2 files (--verbose lists what was skipped)"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("no PIM policy or directory export was found in 2 files read"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--allow-empty"), "{stderr}");
+    // --verbose names what was skipped.
+    let verbose = pim()
+        .args(["check", "--no-config", "--verbose"])
+        .arg(dir.path())
+        .output()
+        .expect("runs");
+    assert!(String::from_utf8_lossy(&verbose.stderr).contains("skipped"));
+    // Opting out: --allow-empty, and --skip-unknown (pre-commit passes only changed files).
+    for flag in ["--allow-empty", "--skip-unknown"] {
+        let out = pim()
+            .args(["check", "--no-config", flag])
+            .arg(dir.path())
+            .output()
+            .expect("runs");
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{flag}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("no policy or directory export found")
+        );
+    }
+    // Directory context alone was read: not empty (its own findings decide the exit code), and
+    // the summary says no policy was found.
+    let out = pim()
+        .args([
+            "check",
+            "--no-config",
+            "--format",
+            "concise",
+            "fixtures/demo/directory",
+        ])
+        .output()
+        .expect("runs");
+    assert_ne!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("no policy found (directory context only)")
+    );
 }

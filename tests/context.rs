@@ -261,3 +261,62 @@ fn without_context_one_note_says_which_files_would_enable_the_checks() {
             .all(|d| d["code"] != "PIM015")
     );
 }
+
+#[test]
+fn partial_context_names_the_exports_that_are_missing() {
+    // Users exported, but neither groups nor role schedules.
+    let out = pim()
+        .args([
+            "check",
+            "--no-config",
+            "--format",
+            "json",
+            "fixtures/demo/entra",
+            "fixtures/demo/directory/users.json",
+        ])
+        .output()
+        .expect("runs");
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let notes: Vec<String> = v["diagnostics"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|d| d["code"] == "PIM015")
+        .filter_map(|d| d["message"].as_str().map(str::to_owned))
+        .collect();
+    assert_eq!(notes.len(), 1, "one note per run: {notes:?}");
+    let m = &notes[0];
+    assert!(m.contains("Directory context is partial"), "{m}");
+    assert!(m.contains("no groups (/groups?$expand=members)"), "{m}");
+    assert!(m.contains("no role schedules"), "{m}");
+    assert!(m.contains("PIM501"), "{m}");
+    assert!(!m.contains("no users"), "{m}");
+    // Users and groups, no schedules: only the schedules are named.
+    let out = pim()
+        .args([
+            "check",
+            "--no-config",
+            "--format",
+            "json",
+            "fixtures/demo/entra",
+            "fixtures/demo/directory/users.json",
+            "fixtures/demo/directory/groups.json",
+        ])
+        .output()
+        .expect("runs");
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let notes: Vec<String> = v["diagnostics"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|d| d["code"] == "PIM015")
+        .filter_map(|d| d["message"].as_str().map(str::to_owned))
+        .collect();
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(notes[0].contains("no role schedules"), "{}", notes[0]);
+    assert!(
+        !notes[0].contains("no groups") && !notes[0].contains("no users"),
+        "{}",
+        notes[0]
+    );
+}

@@ -31,6 +31,7 @@ pub(super) fn approvers(
         color: ColorChoice::Never,
         quiet: true,
         verbose: false,
+        allow_empty: true,
         config,
         no_config,
         skip_unknown: true,

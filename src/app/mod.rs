@@ -12,7 +12,7 @@ pub use listing::explain_text;
 use crate::cli::{CheckArgs, Cli, Command, FailOn, Format};
 use crate::config::{self, Config, Date};
 use crate::engine;
-use crate::finding::{Finding, RunError};
+use crate::finding::{Finding, Outcome, RunError};
 use crate::input;
 use crate::model::RoleCatalog;
 use crate::pack::{self, ConfigError, Pack, RuleSet};
@@ -309,6 +309,13 @@ fn check(args: &CheckArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8
         write_errors.extend(output::write_file(path, &markdown).err());
     }
     errors.extend(write_errors.into_iter().map(|e| RunError::fatal(None, e)));
+    // Nothing recognised: a CI job pointed at the wrong folder must not pass silently (a run
+    // that fails on its findings already says so). `--skip-unknown` (pre-commit passes only the
+    // changed files) implies `--allow-empty`.
+    let fails = fail.is_some_and(|t| outcome.findings.iter().any(|f| f.severity >= t));
+    if !fails && read_nothing(&outcome) && !args.allow_empty && !args.skip_unknown {
+        errors.push(RunError::fatal(None, empty_run_message(&outcome)));
+    }
     print_run_errors(&errors, stderr);
     if errors.iter().any(|e| e.fatal) {
         return EXIT_FAILURE;
@@ -317,6 +324,20 @@ fn check(args: &CheckArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8
         Some(t) if outcome.findings.iter().any(|f| f.severity >= t) => EXIT_FINDINGS,
         _ => EXIT_CLEAN,
     }
+}
+
+/// The run read no policy and no directory record: nothing was checked.
+pub(crate) fn read_nothing(out: &Outcome) -> bool {
+    out.policy_count == 0 && out.directory.is_empty()
+}
+
+fn empty_run_message(out: &Outcome) -> String {
+    let n = out.linted_files;
+    format!(
+        "no PIM policy or directory export was found in {n} {} read: nothing was checked \
+         (--verbose lists what was skipped and why; pass --allow-empty if an empty run is expected)",
+        if n == 1 { "file" } else { "files" }
+    )
 }
 
 /// Whether the run walked folders only: then it saw the files an ignore was written for. A run

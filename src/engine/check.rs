@@ -298,8 +298,24 @@ pub(crate) fn file_finding(
 }
 
 /// The PIM015 note for a policy whose approvers the directory rules would have checked.
-pub(crate) fn context_note(p: &Policy, ruleset: &RuleSet) -> Option<Finding> {
+/// With a directory that has some context, the note names the exports it lacks (none lacking:
+/// no note).
+pub(crate) fn context_note(
+    p: &Policy,
+    ruleset: &RuleSet,
+    directory: Option<&Directory>,
+) -> Option<Finding> {
     use rules::context::context_missing as pim015;
+    let (message, label) = match directory {
+        None => (pim015::message(), pim015::LABEL),
+        Some(d) => {
+            let lacking = pim015::lacking(d);
+            if lacking.is_empty() {
+                return None;
+            }
+            (pim015::partial_message(&lacking), pim015::PARTIAL_LABEL)
+        }
+    };
     let first = rules::context::approvers(p).into_iter().next()?;
     let wanted = rules::registry()
         .iter()
@@ -317,9 +333,9 @@ pub(crate) fn context_note(p: &Policy, ruleset: &RuleSet) -> Option<Finding> {
         ruleset,
         p.file,
         first.approver.pointer.span.clone(),
-        pim015::message(),
+        message,
         pim015::HELP,
-        pim015::LABEL,
+        label,
     )?;
     f.pointer = Some(intern(&first.approver.pointer.path));
     f.fingerprint = Fingerprint::of("PIM015|context-missing");

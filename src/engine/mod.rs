@@ -86,10 +86,7 @@ impl Run<'_> {
             }
         }
         let mut noted = false;
-        if self.directory.is_none()
-            && may_note
-            && let Some(note) = check::context_note(p, self.ruleset)
-        {
+        if may_note && let Some(note) = check::context_note(p, self.ruleset, self.directory) {
             findings.push(note);
             noted = true;
         }

@@ -26,6 +26,20 @@ pub fn summary_line(out: &Outcome) -> String {
     } else {
         format!(" ({} suppressed)", out.suppressed.len())
     };
+    if out.policy_count == 0 {
+        let what = if out.directory.is_empty() {
+            "no policy or directory export found"
+        } else {
+            "no policy found (directory context only)"
+        };
+        return format!(
+            "{}, {}, {}: {what} in {} (--verbose lists what was skipped){suppressed}",
+            plural(out.count(Severity::Error), "error", "errors"),
+            plural(out.count(Severity::Warning), "warning", "warnings"),
+            plural(out.count(Severity::Note), "note", "notes"),
+            plural(out.linted_files, "file", "files"),
+        );
+    }
     format!(
         "{}, {}, {} in {} across {}{suppressed}",
         plural(out.count(Severity::Error), "error", "errors"),

@@ -11,7 +11,7 @@ pub fn missing(
     what: &str,
     help: impl Into<std::borrow::Cow<'static, str>>,
 ) -> Vec<Hit> {
-    if p.partial || !p.rules_expanded || p.rules.is_empty() {
+    if p.partial || !p.rules_expanded || p.rules.is_empty() || mostly_missing(p) {
         return Vec::new();
     }
     vec![
@@ -22,6 +22,21 @@ pub fn missing(
         )
         .label(format!("no {}", id.as_str())),
     ]
+}
+
+/// More than half of the 17 standard rules are absent from a complete policy: a partial export.
+/// PIM006 then reports them once, and the rules that read them stay silent about their absence
+/// (PIM006's help says they did not run) rather than each reporting "X is missing".
+pub fn mostly_missing(p: &Policy) -> bool {
+    missing_count(p) * 2 > RuleId::STANDARD.len()
+}
+
+/// How many of the 17 standard rules a policy lacks.
+pub fn missing_count(p: &Policy) -> usize {
+    RuleId::STANDARD
+        .iter()
+        .filter(|id| p.rule(**id).is_none())
+        .count()
 }
 
 pub fn has(list: &Strings, item: &str) -> bool {

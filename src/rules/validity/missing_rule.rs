@@ -1,5 +1,5 @@
-use crate::model::{Policy, RuleId};
-use crate::rules::{Ctx, Hit};
+use crate::model::{Policy, RuleId, Tier};
+use crate::rules::{Ctx, Hit, Severity};
 
 declare_rule! {
     code: "PIM006",
@@ -9,7 +9,7 @@ declare_rule! {
     summary: "One of the 17 standard rule ids is absent from a complete policy",
 }
 
-fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
+fn check(p: &Policy, ctx: &Ctx) -> Vec<Hit> {
     if p.partial || p.rules.is_empty() {
         return Vec::new();
     }
@@ -22,23 +22,43 @@ fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
         return Vec::new();
     }
     let n = missing.len();
-    vec![Hit::new(
+    let partial = crate::rules::util::mostly_missing(p);
+    let help = if partial {
+        "This looks like a partial export: the checks that read these rules (approval, MFA, \
+         durations, notifications) did not run on this policy and are not reported one by one. \
+         Export the complete policy (all 17 rules, `$expand=rules`) to check them."
+    } else {
+        "Export the complete policy (all 17 rules, `$expand=rules`); meanwhile each check that \
+         needs a missing rule reports it as missing, since Graph would apply a default nobody \
+         reviewed."
+    };
+    let hit = Hit::new(
         &p.rules_pointer,
         format!(
-            "{n} of the 17 standard rules {} missing: {}",
+            "{n} of the 17 standard rules {} missing{}: {}",
             if n == 1 { "is" } else { "are" },
+            if partial { " (checks on them did not run)" } else { "" },
             missing.join(", ")
         ),
-        "Export the complete policy (all 17 rules); a missing rule's settings cannot be checked, and \
-         rules that need it (approval, MFA, durations) will not run on it.",
+        help,
     )
-    .label(format!("{n} missing"))]
+    .label(format!("{n} missing"));
+    // The checks this finding stands in for are errors on tier0 and privileged roles: a
+    // partial export of such a role must fail the run as they would have (fail closed).
+    if partial && matches!(ctx.tier, Some(Tier::Tier0 | Tier::Privileged)) {
+        return vec![hit.severity(Severity::Error)];
+    }
+    vec![hit]
 }
 
 const DOC: &str = r##"## What it does
 Checks that a complete policy (one with an `id`, as Graph and ARM return it) carries all 17
 standard rules: three expiration, three enablement, authentication context, approval and nine
-notification rules. One diagnostic lists every missing id. Request bodies and templates (no `id`)
+notification rules. One diagnostic lists every missing id. When more than half of them (9 or
+more) are missing, the export is taken as partial: this diagnostic is the only one about them
+(it says the checks that read them did not run), and the role rules do not each report
+"X is missing"; for a tier0 or privileged role it is then an error whatever the pack says, since
+the checks it stands in for would have failed the run. With 8 or fewer missing, each rule that needs a missing one also reports it. Request bodies and templates (no `id`)
 are partial by nature and are not checked. Unknown rule ids are tolerated.
 
 ## Why it matters
