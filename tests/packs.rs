@@ -477,6 +477,13 @@ fn a_placeholder_role_id_is_resolved_by_display_name() {
             .any(|(code, control)| code == "PIM101" && control == "MS.AAD.7.6v1"),
         "{found:?}"
     );
+    // The report says the role was known by name: it gives the catalogue's template id.
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["role"]["id"], "Role1");
+    assert_eq!(
+        d["role"]["template_id"],
+        "62e90394-69f5-4237-9190-012177145e10"
+    );
 }
 
 /// The rules ScubaGear appends for a PIM-enabled group holding a role are checked as that
@@ -499,5 +506,10 @@ fn a_scubagear_pim_group_source_is_its_own_policy() {
         assert!(text.contains("Tier0 Admins"), "{text}");
         assert!(text.contains("Global Administrator"), "{text}");
         assert_eq!(d["role"]["tier"], "tier0", "{text}");
+        assert_eq!(
+            d["role"]["grants"]["name"], "Global Administrator",
+            "{text}"
+        );
+        assert_eq!(d["scope"], "Tier0 Admins", "{text}");
     }
 }
