@@ -201,3 +201,75 @@ impl Reader for ScubaGear {
         false
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::model::PolicyKind;
+    use crate::source::{Syntax, parse_text};
+
+    fn rule(id: &str, kind: &str, source: &str) -> String {
+        format!(r#"{{"Id": "{id}", "RuleSourceType": "{kind}", "RuleSource": "{source}"}}"#)
+    }
+
+    #[test]
+    fn each_pim_group_source_is_its_own_policy_whatever_the_order() {
+        let a = "Approval_EndUser_Assignment";
+        let rules = [
+            rule(a, "PIM Group", "Tier0 Admins"),
+            rule(a, "Directory Role", "Global Administrator"),
+            rule(a, "PIM Group", "Break Glass Ops"),
+            r#"{"Id": "Enablement_EndUser_Assignment"}"#.to_owned(),
+            rule(a, "pim group", "tier0 admins"),
+        ];
+        let text = format!(
+            r#"{{"privileged_roles": [{{"DisplayName": "Global Administrator",
+                "RoleTemplateId": "62e90394-69f5-4237-9190-012177145e10", "Rules": [{}]}}]}}"#,
+            rules.join(",")
+        );
+        let root = parse_text(&text, Syntax::Json).expect("parses");
+        let doc = crate::dialect::normalise(0, &root);
+        let got: Vec<(PolicyKind, Option<&str>, Option<&str>, usize)> = doc
+            .policies
+            .iter()
+            .map(|p| {
+                (
+                    p.kind,
+                    p.scope.as_deref(),
+                    p.role.as_ref().and_then(|r| r.name.as_deref()),
+                    p.rules.len(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    PolicyKind::DirectoryRole,
+                    Some("/"),
+                    Some("Global Administrator"),
+                    2
+                ),
+                (
+                    PolicyKind::Group,
+                    Some("Tier0 Admins"),
+                    Some("group Tier0 Admins (grants Global Administrator)"),
+                    2
+                ),
+                (
+                    PolicyKind::Group,
+                    Some("Break Glass Ops"),
+                    Some("group Break Glass Ops (grants Global Administrator)"),
+                    1
+                ),
+            ]
+        );
+        let group = &doc.policies[1];
+        let role = group.role.as_ref().expect("a role");
+        assert_eq!(role.id.as_deref(), Some("member"));
+        assert_eq!(
+            role.grants.as_ref().and_then(|g| g.id.as_deref()),
+            Some("62e90394-69f5-4237-9190-012177145e10")
+        );
+        assert_eq!(group.rules[0].pointer.path, "/privileged_roles/0/Rules/0");
+    }
+}

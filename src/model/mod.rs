@@ -213,7 +213,8 @@ pub struct PolicyRule {
     /// Where a ScubaGear export says the rule comes from (`RuleSourceType: RuleSource`, e.g.
     /// `Directory Role: Global Administrator` or `PIM Group: Tier0 Admins`): a role's rules and
     /// those of a PIM-enabled group holding it share one list, so rules of different sources
-    /// with the same id are not repeats of each other.
+    /// with the same id are not repeats of each other. The ScubaGear reader moves each
+    /// `PIM Group` source into a policy of its own (`dialect::scuba`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
