@@ -513,3 +513,38 @@ fn a_scubagear_pim_group_source_is_its_own_policy() {
         assert_eq!(d["scope"], "Tier0 Admins", "{text}");
     }
 }
+
+/// ScubaGear's own rego test inputs use placeholder role ids (`Role1`) with real display names,
+/// so the cisa-scuba pack now sees their roles; each input named `…_Correct_…` passes the
+/// control it was written for, as in ScubaGear's tests.
+#[test]
+fn scubagear_correct_rego_inputs_pass_their_control() {
+    for (file, control) in [
+        (
+            "scubagear_rego_MS.AAD.7.5_test_Assignments_Correct_input.json",
+            "MS.AAD.7.5v1",
+        ),
+        (
+            "scubagear_rego_MS.AAD.7.6_test_AdditionalProperties_Correct_V3_input.clean.json",
+            "MS.AAD.7.6v1",
+        ),
+        (
+            "scubagear_rego_MS.AAD.7.7_test_notificationRecipients_Correct_input.json",
+            "MS.AAD.7.7v1",
+        ),
+    ] {
+        let out = pim()
+            .args(["check", "--pack", "cisa-scuba", "--format", "json"])
+            .arg(common::corpus().join(file))
+            .output()
+            .expect("runs");
+        let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+        let diags = v["diagnostics"].as_array().expect("diagnostics");
+        assert!(
+            diags.iter().any(|d| d["control"].is_string()),
+            "{file}: the pack sees the role by its name"
+        );
+        let own: Vec<&Value> = diags.iter().filter(|d| d["control"] == control).collect();
+        assert!(own.is_empty(), "{file}: {own:?}");
+    }
+}
