@@ -446,3 +446,105 @@ fn a_pack_test_without_cases_or_with_an_unreadable_case_fails() {
         String::from_utf8_lossy(&out.stdout)
     );
 }
+
+/// A ScubaGear-shaped document whose `RoleTemplateId` is a placeholder (`Role1`): the role is
+/// known by its display name, so it is tier0 and the cisa-scuba pack's role selectors (template
+/// ids) match it.
+#[test]
+fn a_placeholder_role_id_is_resolved_by_display_name() {
+    let file =
+        std::path::Path::new("fixtures/rules/PIM101/fail_scubagear_placeholder_role_id.json");
+    let out = pim()
+        .args(["check", "--pack", "cisa-scuba", "--format", "json"])
+        .arg(file)
+        .output()
+        .expect("runs");
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let found: Vec<(String, String)> = v["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap_or_default().to_owned(),
+                d["control"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    assert!(
+        found
+            .iter()
+            .any(|(code, control)| code == "PIM101" && control == "MS.AAD.7.6v1"),
+        "{found:?}"
+    );
+    // The report says the role was known by name: it gives the catalogue's template id.
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["role"]["id"], "Role1");
+    assert_eq!(
+        d["role"]["template_id"],
+        "62e90394-69f5-4237-9190-012177145e10"
+    );
+}
+
+/// The rules ScubaGear appends for a PIM-enabled group holding a role are checked as that
+/// group's own policy, at the role's tier, and a finding names the group and the role.
+#[test]
+fn a_scubagear_pim_group_source_is_its_own_policy() {
+    let file = std::path::Path::new("fixtures/rules/PIM101/fail_scubagear_pim_group_source.json");
+    let out = pim()
+        .args(["check", "--format", "json"])
+        .arg(file)
+        .output()
+        .expect("runs");
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let diags = v["diagnostics"].as_array().expect("diagnostics");
+    for code in ["PIM101", "PIM201"] {
+        let hits: Vec<&Value> = diags.iter().filter(|d| d["code"] == code).collect();
+        assert_eq!(hits.len(), 1, "{code}: {hits:?}");
+        let d = hits[0];
+        let text = d.to_string();
+        assert!(text.contains("Tier0 Admins"), "{text}");
+        assert!(text.contains("Global Administrator"), "{text}");
+        assert_eq!(d["role"]["tier"], "tier0", "{text}");
+        assert_eq!(
+            d["role"]["grants"]["name"], "Global Administrator",
+            "{text}"
+        );
+        assert_eq!(d["scope"], "Tier0 Admins", "{text}");
+    }
+}
+
+/// ScubaGear's own rego test inputs use placeholder role ids (`Role1`) with real display names,
+/// so the cisa-scuba pack now sees their roles; each input named `…_Correct_…` passes the
+/// control it was written for, as in ScubaGear's tests.
+#[test]
+fn scubagear_correct_rego_inputs_pass_their_control() {
+    for (file, control) in [
+        (
+            "scubagear_rego_MS.AAD.7.5_test_Assignments_Correct_input.json",
+            "MS.AAD.7.5v1",
+        ),
+        (
+            "scubagear_rego_MS.AAD.7.6_test_AdditionalProperties_Correct_V3_input.clean.json",
+            "MS.AAD.7.6v1",
+        ),
+        (
+            "scubagear_rego_MS.AAD.7.7_test_notificationRecipients_Correct_input.json",
+            "MS.AAD.7.7v1",
+        ),
+    ] {
+        let out = pim()
+            .args(["check", "--pack", "cisa-scuba", "--format", "json"])
+            .arg(common::corpus().join(file))
+            .output()
+            .expect("runs");
+        let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+        let diags = v["diagnostics"].as_array().expect("diagnostics");
+        assert!(
+            diags.iter().any(|d| d["control"].is_string()),
+            "{file}: the pack sees the role by its name"
+        );
+        let own: Vec<&Value> = diags.iter().filter(|d| d["control"] == control).collect();
+        assert!(own.is_empty(), "{file}: {own:?}");
+    }
+}

@@ -74,6 +74,7 @@ impl Reader for GraphAssignment {
                     id: Some(role_id),
                     name: None,
                     tier: None,
+                    ..Default::default()
                 };
                 let powershell = f.node.member("Policy").is_some();
                 let mut p = policy(
@@ -153,6 +154,7 @@ impl Reader for ArmAssignment {
                         id: Some(role_id),
                         name: role_name,
                         tier: None,
+                        ..Default::default()
                     };
                     let mut p = policy(file, f.clone(), ARM_ASSIGNMENT, Some(role));
                     p.kind = PolicyKind::AzureResource;

@@ -85,6 +85,83 @@ pub fn attach_holders(root: &Node, policies: &mut [Policy]) {
     }
 }
 
+/// The `RuleSourceType` ScubaGear gives the rules of a PIM-enabled group that holds the role.
+const PIM_GROUP: &str = "PIM Group";
+
+/// ScubaGear appends the member-policy rules of each PIM-enabled group that holds the role to
+/// the role's `Rules`, tagged `RuleSourceType: PIM Group` and `RuleSource: <group name>` (the
+/// role's own rules are tagged `Directory Role`), with the same rule ids. Each group's rules
+/// are moved out of the role's policy into a policy of their own: PIM for Groups, scope the
+/// group, role `member`, granting the role (whose tier it takes). Rules of any other source,
+/// or of none, stay with the role.
+fn split_group_sources(p: &mut Policy, role: &RoleRef) -> Vec<Policy> {
+    let group_of = |r: &crate::model::PolicyRule| {
+        r.source.as_deref().and_then(|s| {
+            let (kind, name) = s.split_once(": ")?;
+            kind.trim()
+                .eq_ignore_ascii_case(PIM_GROUP)
+                .then(|| name.trim().to_owned())
+        })
+    };
+    let mut order: Vec<String> = Vec::new();
+    for r in &p.rules {
+        if let Some(g) = group_of(r)
+            && !order.iter().any(|o| o.eq_ignore_ascii_case(&g))
+        {
+            order.push(g);
+        }
+    }
+    if order.is_empty() {
+        return Vec::new();
+    }
+    let role_name = role
+        .name
+        .clone()
+        .or_else(|| role.id.clone())
+        .unwrap_or_else(|| "an unnamed role".into());
+    let rules = std::mem::take(&mut p.rules);
+    let mut by_group: Vec<Vec<crate::model::PolicyRule>> = vec![Vec::new(); order.len()];
+    for r in rules {
+        match group_of(&r).and_then(|g| order.iter().position(|o| o.eq_ignore_ascii_case(&g))) {
+            Some(i) => by_group[i].push(r),
+            None => p.rules.push(r),
+        }
+    }
+    order
+        .into_iter()
+        .zip(by_group)
+        .map(|(group, rules)| {
+            let name = format!("group {group} (grants {role_name})");
+            let at = rules
+                .first()
+                .map_or_else(|| p.rules_pointer.clone(), |r| r.pointer.clone());
+            Policy {
+                file: p.file,
+                pointer: at.clone(),
+                dialect: SCUBAGEAR,
+                kind: PolicyKind::Group,
+                id: None,
+                display_name: Some(name.clone()),
+                scope: Some(group),
+                role: Some(RoleRef {
+                    id: Some("member".into()),
+                    name: Some(name),
+                    grants: Some(Box::new(role.clone())),
+                    ..RoleRef::default()
+                }),
+                rules_pointer: at,
+                rules_expanded: true,
+                partial: false,
+                last_modified: None,
+                rules,
+                problems: Vec::new(),
+                assignments: None,
+                holders: None,
+            }
+        })
+        .collect()
+}
+
 pub const SCUBAGEAR: Dialect = Dialect("scubagear");
 
 /// ScubaGear provider export: `privileged_roles` items `{DisplayName, RoleTemplateId, Rules,
@@ -110,14 +187,89 @@ impl Reader for ScubaGear {
                 id: obj.str("RoleTemplateId"),
                 name: obj.str("DisplayName"),
                 tier: None,
+                ..RoleRef::default()
             };
-            let mut p = policy(file, f.clone(), SCUBAGEAR, Some(role));
+            let mut p = policy(file, f.clone(), SCUBAGEAR, Some(role.clone()));
             p.kind = PolicyKind::DirectoryRole;
             p.scope = Some("/".into());
             p.assignments = assignments(&obj, &mut p.problems);
+            let groups = split_group_sources(&mut p, &role);
             doc.policies.push(p);
+            doc.policies.extend(groups);
             return true;
         }
         false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::PolicyKind;
+    use crate::source::{Syntax, parse_text};
+
+    fn rule(id: &str, kind: &str, source: &str) -> String {
+        format!(r#"{{"Id": "{id}", "RuleSourceType": "{kind}", "RuleSource": "{source}"}}"#)
+    }
+
+    #[test]
+    fn each_pim_group_source_is_its_own_policy_whatever_the_order() {
+        let a = "Approval_EndUser_Assignment";
+        let rules = [
+            rule(a, "PIM Group", "Tier0 Admins"),
+            rule(a, "Directory Role", "Global Administrator"),
+            rule(a, "PIM Group", "Break Glass Ops"),
+            r#"{"Id": "Enablement_EndUser_Assignment"}"#.to_owned(),
+            rule(a, "pim group", "tier0 admins"),
+        ];
+        let text = format!(
+            r#"{{"privileged_roles": [{{"DisplayName": "Global Administrator",
+                "RoleTemplateId": "62e90394-69f5-4237-9190-012177145e10", "Rules": [{}]}}]}}"#,
+            rules.join(",")
+        );
+        let root = parse_text(&text, Syntax::Json).expect("parses");
+        let doc = crate::dialect::normalise(0, &root);
+        let got: Vec<(PolicyKind, Option<&str>, Option<&str>, usize)> = doc
+            .policies
+            .iter()
+            .map(|p| {
+                (
+                    p.kind,
+                    p.scope.as_deref(),
+                    p.role.as_ref().and_then(|r| r.name.as_deref()),
+                    p.rules.len(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    PolicyKind::DirectoryRole,
+                    Some("/"),
+                    Some("Global Administrator"),
+                    2
+                ),
+                (
+                    PolicyKind::Group,
+                    Some("Tier0 Admins"),
+                    Some("group Tier0 Admins (grants Global Administrator)"),
+                    2
+                ),
+                (
+                    PolicyKind::Group,
+                    Some("Break Glass Ops"),
+                    Some("group Break Glass Ops (grants Global Administrator)"),
+                    1
+                ),
+            ]
+        );
+        let group = &doc.policies[1];
+        let role = group.role.as_ref().expect("a role");
+        assert_eq!(role.id.as_deref(), Some("member"));
+        assert_eq!(
+            role.grants.as_ref().and_then(|g| g.id.as_deref()),
+            Some("62e90394-69f5-4237-9190-012177145e10")
+        );
+        assert_eq!(group.rules[0].pointer.path, "/privileged_roles/0/Rules/0");
     }
 }

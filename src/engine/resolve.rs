@@ -5,7 +5,7 @@
 use crate::dialect::Link;
 use crate::model::directory::{Directory, Schedule, Target};
 use crate::model::{
-    Loc, Policy, PolicyKind, RoleAssignment, RoleCatalog, RoleRef, RuleId, RuleKind, Tier,
+    KnownBy, Loc, Policy, PolicyKind, RoleAssignment, RoleCatalog, RoleRef, RuleId, RuleKind, Tier,
 };
 use std::collections::HashMap;
 
@@ -28,6 +28,34 @@ pub(crate) fn classify(p: &mut Policy, catalog: &RoleCatalog) {
         let (tier, known_name) =
             catalog.classify(role.id.as_deref(), role.name.as_deref(), scope.as_deref());
         role.tier = tier;
+        if let Some((known, by)) = catalog.recognise(role.id.as_deref(), role.name.as_deref()) {
+            role.known_by = Some(by);
+            if by == KnownBy::Name {
+                role.template_id = Some(known.id.clone());
+            }
+        }
+        // A group that grants a role (ScubaGear `PIM Group` rules) is checked at that role's
+        // tier when it is stronger than the group's own.
+        if let Some(granted) = role.grants.as_deref_mut() {
+            let (granted_tier, granted_name) =
+                catalog.classify(granted.id.as_deref(), granted.name.as_deref(), None);
+            granted.tier = granted_tier;
+            if granted.name.is_none() {
+                granted.name = granted_name;
+            }
+            if let Some((known, by)) =
+                catalog.recognise(granted.id.as_deref(), granted.name.as_deref())
+            {
+                granted.known_by = Some(by);
+                if by == KnownBy::Name {
+                    granted.template_id = Some(known.id.clone());
+                }
+            }
+            role.tier = match (role.tier, granted_tier) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+        }
         if role.name.is_none() {
             role.name = known_name.or_else(|| role.id.as_deref().and_then(group_role_name));
         }
@@ -101,6 +129,7 @@ pub(crate) fn join(p: &mut Policy, link: &Link) {
         id: Some(link.role_id.to_string()),
         name: link.role_name.as_deref().map(str::to_owned),
         tier: None,
+        ..Default::default()
     });
     if p.kind == PolicyKind::Unknown {
         p.kind = link.kind;
@@ -272,6 +301,7 @@ pub(crate) fn schedule_policies(directory: &Directory) -> Vec<Policy> {
                     id: Some(role_id),
                     name,
                     tier: None,
+                    ..Default::default()
                 }),
                 rules_pointer: first.clone(),
                 rules_expanded: false,

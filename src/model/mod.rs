@@ -72,7 +72,7 @@ impl PolicyKind {
 }
 
 /// The role a policy governs, as the source names it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct RoleRef {
     /// Template id, role definition GUID (ARM ids are reduced to their trailing GUID), or
     /// `member`/`owner` for PIM for Groups.
@@ -80,6 +80,27 @@ pub struct RoleRef {
     pub name: Option<String>,
     /// The tier, filled in from the role catalogue after normalisation.
     pub tier: Option<Tier>,
+    /// How the role catalogue knew the role (filled in with the tier): by its template id, or by
+    /// its display name when the id is not a template id (a placeholder such as `Role1`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub known_by: Option<KnownBy>,
+    /// The catalogue's template id when the role was known by name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub template_id: Option<String>,
+    /// For a PIM-for-Groups policy read from a ScubaGear export (a `PIM Group` rule source):
+    /// the role the group grants. The policy takes that role's tier, and role selectors match it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grants: Option<Box<RoleRef>>,
+}
+
+/// How the role catalogue recognised a role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum KnownBy {
+    /// The template id (or role definition GUID).
+    Id,
+    /// The display name: the id is not one the catalogue knows.
+    Name,
 }
 
 /// A problem found while normalising: a known field with the wrong type or value, or input
@@ -192,7 +213,8 @@ pub struct PolicyRule {
     /// Where a ScubaGear export says the rule comes from (`RuleSourceType: RuleSource`, e.g.
     /// `Directory Role: Global Administrator` or `PIM Group: Tier0 Admins`): a role's rules and
     /// those of a PIM-enabled group holding it share one list, so rules of different sources
-    /// with the same id are not repeats of each other.
+    /// with the same id are not repeats of each other. The ScubaGear reader moves each
+    /// `PIM Group` source into a policy of its own (`dialect::scuba`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }

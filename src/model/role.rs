@@ -93,6 +93,21 @@ impl RoleCatalog {
             .and_then(|id| self.by_id.get(id))
     }
 
+    /// The catalogue's role for a template id, else for a display name (a document whose id is
+    /// a placeholder or a custom id but whose name is a built-in role's), and which matched.
+    pub fn recognise(
+        &self,
+        id: Option<&str>,
+        name: Option<&str>,
+    ) -> Option<(&KnownRole, super::KnownBy)> {
+        id.and_then(|i| self.lookup_id(i))
+            .map(|k| (k, super::KnownBy::Id))
+            .or_else(|| {
+                name.and_then(|n| self.lookup_name(n))
+                    .map(|k| (k, super::KnownBy::Name))
+            })
+    }
+
     /// Resolves the tier and, when the source did not say, the name of a role.
     /// `scope` is consulted for PIM for Groups, whose group id may be put in a tier.
     /// Roles the catalogue does not know are `standard`; an unknown id *and* name gives `None`.
@@ -102,9 +117,7 @@ impl RoleCatalog {
         name: Option<&str>,
         scope: Option<&str>,
     ) -> (Option<Tier>, Option<String>) {
-        let known = id
-            .and_then(|i| self.lookup_id(i))
-            .or_else(|| name.and_then(|n| self.lookup_name(n)));
+        let known = self.recognise(id, name).map(|(k, _)| k);
         let extra = [
             id.map(Self::normalise_id),
             name.map(|n| n.trim().to_ascii_lowercase()),

@@ -67,12 +67,20 @@ impl Selector {
     pub(crate) fn matches(&self, p: &Policy) -> bool {
         if let Some(roles) = &self.roles {
             let Some(role) = &p.role else { return false };
-            let id = role.id.as_deref().map(RoleCatalog::normalise_id);
-            let name = role.name.as_deref().map(str::to_ascii_lowercase);
-            if !roles
-                .iter()
-                .any(|r| Some(r) == id.as_ref() || Some(r) == name.as_ref())
-            {
+            // The role by its id as written, the template id it was known by, its name; for a
+            // group that grants a role (ScubaGear `PIM Group` rules), that role too.
+            let names = |r: &crate::model::RoleRef| {
+                [
+                    r.id.as_deref().map(RoleCatalog::normalise_id),
+                    r.template_id.as_deref().map(RoleCatalog::normalise_id),
+                    r.name.as_deref().map(str::to_ascii_lowercase),
+                ]
+            };
+            let mut known = names(role).to_vec();
+            if let Some(g) = role.grants.as_deref() {
+                known.extend(names(g));
+            }
+            if !roles.iter().any(|r| known.iter().flatten().any(|k| k == r)) {
                 return false;
             }
         }

@@ -37,6 +37,22 @@ struct Role<'a> {
     id: Option<&'a str>,
     name: Option<&'a str>,
     tier: Option<&'static str>,
+    /// Present when the role was known by its display name (the id is not a template id):
+    /// the catalogue's template id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    template_id: Option<&'a str>,
+    /// For a group's policy read from a ScubaGear `PIM Group` rule source: the role the group
+    /// grants (whose tier it takes).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    grants: Option<Granted<'a>>,
+}
+
+#[derive(Serialize)]
+struct Granted<'a> {
+    id: Option<&'a str>,
+    name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    template_id: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -79,6 +95,12 @@ fn diagnostic<'a>(out: &'a Outcome, f: &'a crate::finding::Finding) -> Diagnosti
             id: role.and_then(|r| r.id.as_deref()),
             name: role.and_then(|r| r.name.as_deref()),
             tier: role.and_then(|r| r.tier).map(|t| t.as_str()),
+            template_id: role.and_then(|r| r.template_id.as_deref()),
+            grants: role.and_then(|r| r.grants.as_deref()).map(|g| Granted {
+                id: g.id.as_deref(),
+                name: g.name.as_deref(),
+                template_id: g.template_id.as_deref(),
+            }),
         },
         control: f.control.as_deref(),
     }

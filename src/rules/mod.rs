@@ -298,6 +298,8 @@ pub fn subject(p: &Policy) -> String {
     }
     match p.scope.as_deref() {
         Some(scope) if p.kind == PolicyKind::AzureResource => format!("{s} at {scope}"),
+        // A ScubaGear group source is named "group <name> (grants <role>)" already.
+        Some(_) if p.role.as_ref().is_some_and(|r| r.grants.is_some()) => s,
         Some(scope) if p.kind == PolicyKind::Group => format!("{s} of group {scope}"),
         _ => s,
     }

@@ -208,7 +208,8 @@ it strictly:
   without regard to case);
 - a key set both in an object and in its `AdditionalProperties`, with different values;
 - a rule id repeated in one policy: every check judges each of the rules (rules of a ScubaGear
-  export tagged with different `RuleSource`s are not repeats);
+  export tagged with different `RuleSource`s are not repeats: a `PIM Group` source is read as
+  that group's own policy);
 - a policy that two assignments give different roles: it is checked for each role;
 - an approver without an id (missing, blank or not a string): it is not counted as an approver;
 - a `policy` of an assignment that is not an object, and an `AdditionalProperties` that is not
