@@ -2,7 +2,7 @@
 //!
 //! inputs ([`crate::input`]) → **context** (directory records, read first) → per file in worker
 //! threads: **parse** (decode, span tree) → **normalise** ([`crate::dialect`]) → **resolve** (role
-//! identity and tier, group uplift) → **check** (rules) → **locate** (span → line/column) → then,
+//! identity and tier, a group's tier from the roles it holds) → **check** (rules) → **locate** (span → line/column) → then,
 //! once every file is read: policies joined with assignment lists of other files and the
 //! run-level rules. Suppression and rendering come after, outside the engine.
 
@@ -61,11 +61,17 @@ impl Run<'_> {
     /// Checks one resolved policy. Returns its findings, the slim copies the run keeps for the
     /// run-level rules and the approver report (one per reading of a policy that repeats a rule
     /// those read), and whether a PIM015 note was added.
+    /// Resolves a policy's role: name and tier from the catalogue, and a PIM-for-Groups group's
+    /// tier raised to that of the roles it holds (with directory context).
+    fn resolve(&self, p: &mut Policy) {
+        resolve::classify(p, self.catalog);
+        if let Some(d) = self.directory {
+            resolve::raise_group_tier(p, d, self.catalog);
+        }
+    }
+
     fn check(&self, p: &Policy, may_note: bool) -> (Vec<Finding>, Vec<Policy>, bool) {
-        let uplifted = self
-            .directory
-            .and_then(|d| resolve::group_uplift(p, d, self.catalog));
-        let mut findings = check::policy(p, self.ruleset, self.directory, uplifted.as_ref());
+        let mut findings = check::policy(p, self.ruleset, self.directory);
         let mut kept: Vec<Policy> = Vec::new();
         if self.opts.keep_context || self.directory.is_some() {
             for q in check::readings(p) {
@@ -198,8 +204,8 @@ pub fn lint_with(
     let mut stub_findings = Vec::new();
     if run.directory.is_some() {
         for mut stub in resolve::schedule_policies(&directory) {
-            resolve::classify(&mut stub, catalog);
-            stub_findings.extend(check::policy(&stub, ruleset, None, None));
+            run.resolve(&mut stub);
+            stub_findings.extend(check::policy(&stub, ruleset, None));
         }
     }
 
@@ -275,7 +281,7 @@ pub fn lint_with(
     let mut noted = out.findings.iter().any(|f| f.code == "PIM015");
     for p in deferred {
         for mut p in resolve::join_all(p, &by_policy) {
-            resolve::classify(&mut p, catalog);
+            run.resolve(&mut p);
             let (findings, k, note) = run.check(&p, !noted);
             noted |= note;
             late.extend(findings);
@@ -289,13 +295,7 @@ pub fn lint_with(
     // Run-level rules compare the kept policies (a group's with the roles it grants).
     if let Some(dir) = run.directory {
         for p in &kept {
-            let uplifted = resolve::group_uplift(p, dir, catalog);
-            late.extend(check::run_level(
-                uplifted.as_ref().unwrap_or(p),
-                &kept,
-                ruleset,
-                dir,
-            ));
+            late.extend(check::run_level(p, &kept, ruleset, dir));
         }
     }
     run.directory = None;

@@ -139,39 +139,46 @@ pub(crate) fn join(p: &mut Policy, link: &Link) {
     }
 }
 
-/// For a group's member policy: a copy with the tier of the strongest role the group holds
-/// (eligible or active), when that is stronger than the group's own tier.
-pub(crate) fn group_uplift(
-    p: &Policy,
-    directory: &Directory,
-    catalog: &RoleCatalog,
-) -> Option<Policy> {
+/// A PIM-for-Groups policy (member or owner) takes the tier of the strongest role the group
+/// holds, eligible or active — a directory role, or an Azure role at any scope — when that is
+/// stronger than the group's own: activating membership grants the role (or the eligibility
+/// for it), and the owners of a role-assignable group decide who its members are. Every rule
+/// then judges the group's policy at that tier.
+pub(crate) fn raise_group_tier(p: &mut Policy, directory: &Directory, catalog: &RoleCatalog) {
     if p.kind != PolicyKind::Group
-        || p.role.as_ref().and_then(|r| r.id.as_deref()) != Some("member")
+        || !p
+            .role
+            .as_ref()
+            .and_then(|r| r.id.as_deref())
+            .is_some_and(|id| id.eq_ignore_ascii_case("member") || id.eq_ignore_ascii_case("owner"))
     {
-        return None;
+        return;
     }
+    let Some(group) = p.scope.as_deref() else {
+        return;
+    };
     let strongest = directory
-        .roles_held_by(p.scope.as_deref()?)
+        .roles_held_by(group)
         .iter()
         .filter_map(|r| catalog.classify(Some(r), None, None).0)
-        .min()?; // Tier orders tier0 < privileged < standard
-    let current = p.tier().unwrap_or(Tier::Standard);
-    (strongest < current).then(|| {
-        let mut q = p.clone();
-        if let Some(r) = q.role.as_mut() {
-            r.tier = Some(strongest);
-        }
-        q
-    })
+        .min(); // Tier orders tier0 < privileged < standard
+    let Some(strongest) = strongest else { return };
+    if let Some(r) = p.role.as_mut()
+        && strongest < r.tier.unwrap_or(Tier::Standard)
+    {
+        r.tier = Some(strongest);
+    }
 }
 
 /// Policies the directory rules and the approver report look at: those requiring approval, and
-/// every directory-role and PIM-for-Groups policy (PIM501 compares them).
+/// every directory-role, Azure-role and PIM-for-Groups policy (PIM501 compares them).
 pub(crate) fn wants_context(p: &Policy) -> bool {
-    matches!(p.kind, PolicyKind::DirectoryRole | PolicyKind::Group)
-        || p.approval()
-            .is_some_and(|(_, a)| a.is_approval_required.as_ref().is_some_and(|r| r.value))
+    matches!(
+        p.kind,
+        PolicyKind::DirectoryRole | PolicyKind::Group | PolicyKind::AzureResource
+    ) || p
+        .approval()
+        .is_some_and(|(_, a)| a.is_approval_required.as_ref().is_some_and(|r| r.value))
 }
 
 /// A copy with only what the run-level rules and the approver report read: approval,
