@@ -35,6 +35,8 @@ fn assignments(role: &Obj<'_>, problems: &mut Vec<Problem>) -> Option<Loc<Vec<Ro
                 grant: crate::model::directory::Grant::Active,
                 principal_kind: None,
                 condition: None,
+                principal_name: None,
+                principal_upn: None,
             })
         })
         .collect();

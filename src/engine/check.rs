@@ -59,6 +59,7 @@ impl<'p> Subject<'p> {
             subject: Some(self.label.clone()),
             control: control.as_deref().map(intern),
             about: hit.about.as_deref().map(intern),
+            principal: hit.principal.as_deref().map(intern),
         }
     }
 }
@@ -171,6 +172,7 @@ fn reading(p: &Policy, ruleset: &RuleSet, directory: Option<&Directory>) -> Vec<
         // in approver groups); they never need it.
         let ctx = Ctx {
             directory,
+            emergency: &ruleset.emergency,
             ..Ctx::new(tier, &entry.params)
         };
         for hit in (rule.check)(p, &ctx) {
@@ -226,6 +228,7 @@ fn with_context(
             directory: Some(directory),
             policies,
             accounts: &ruleset.accounts,
+            emergency: &ruleset.emergency,
         };
         for hit in (rule.check)(p, &ctx) {
             out.push(subject.finding(rule.code, rule.name, severity, &entry.control, hit));
@@ -281,6 +284,7 @@ pub(crate) fn file_finding(
         control: entry.control.as_deref().map(intern),
         fingerprint: crate::finding::Fingerprint::NONE,
         about: None,
+        principal: None,
     })
 }
 

@@ -61,12 +61,14 @@ impl Run<'_> {
     /// Checks one resolved policy. Returns its findings, the slim copies the run keeps for the
     /// run-level rules and the approver report (one per reading of a policy that repeats a rule
     /// those read), and whether a PIM015 note was added.
-    /// Resolves a policy's role: name and tier from the catalogue, and a PIM-for-Groups group's
-    /// tier raised to that of the roles it holds (with directory context).
+    /// Resolves a policy's role: name and tier from the catalogue, and with directory context a
+    /// PIM-for-Groups group's tier raised to that of the roles it holds, and the principals of
+    /// its assignments named.
     fn resolve(&self, p: &mut Policy) {
         resolve::classify(p, self.catalog);
         if let Some(d) = self.directory {
             resolve::raise_group_tier(p, d, self.catalog);
+            resolve::name_principals(p, d);
         }
     }
 
@@ -272,6 +274,9 @@ pub fn lint_with(
         out.files.push(r.src);
     }
     late.extend(stub_findings);
+    if let Some(dir) = run.directory {
+        late.extend(emergency_accounts(dir, ruleset));
+    }
 
     // Bare policies get their role from the assignment lists of the whole run: a policy two
     // assignments give different roles is checked for each (and the second is reported).
@@ -379,6 +384,48 @@ fn second_roles(
             f.fingerprint = crate::finding::Fingerprint::of(&format!(
                 "PIM003|{name}|second-role|{policy_id}|{}",
                 l.role_id
+            ));
+            out.push(f);
+        }
+    }
+    out
+}
+
+/// PIM319 for the configured emergency access accounts the users export has (those it lacks are
+/// reported at their line in the config, by suppression), each at the user's record or at its
+/// Global Administrator assignment.
+fn emergency_accounts(dir: &Directory, ruleset: &RuleSet) -> Vec<Finding> {
+    use crate::rules::assignment::emergency_access_account as pim319;
+    let mut accounts: Vec<&String> = ruleset.emergency.iter().collect();
+    accounts.sort();
+    let mut out = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for written in accounts {
+        let Some(user) = pim319::find(dir, written) else {
+            continue;
+        };
+        // An account listed by id and by UPN is checked once.
+        if !seen.insert(user.id.to_ascii_lowercase()) {
+            continue;
+        }
+        for p in pim319::problems(dir, user) {
+            let Some(mut f) = check::file_finding(
+                pim319::RULE.code,
+                ruleset,
+                p.file,
+                p.pointer.span.clone(),
+                p.message,
+                pim319::HELP,
+                p.label,
+            ) else {
+                continue;
+            };
+            f.pointer = Some(crate::finding::intern(&p.pointer.path));
+            f.principal = Some(crate::finding::intern(&user.id));
+            f.fingerprint = crate::finding::Fingerprint::of(&format!(
+                "PIM319|{}|{}",
+                user.id.to_ascii_lowercase(),
+                p.what
             ));
             out.push(f);
         }

@@ -170,6 +170,25 @@ pub(crate) fn raise_group_tier(p: &mut Policy, directory: &Directory, catalog: &
     }
 }
 
+/// Names the principals of a policy's assignments from the directory (a user's display name and
+/// UPN, a group's display name), so messages, ignores and emergency accounts can use them.
+pub(crate) fn name_principals(p: &mut Policy, directory: &Directory) {
+    let Some(list) = p.assignments.as_mut() else {
+        return;
+    };
+    for a in &mut list.value {
+        let Some(id) = a.principal_id.as_deref() else {
+            continue;
+        };
+        if let Some(u) = directory.user(id) {
+            a.principal_name.clone_from(&u.display_name);
+            a.principal_upn.clone_from(&u.upn);
+        } else if let Some(g) = directory.group(id) {
+            a.principal_name.clone_from(&g.display_name);
+        }
+    }
+}
+
 /// Policies the directory rules and the approver report look at: those requiring approval, and
 /// every directory-role, Azure-role and PIM-for-Groups policy (PIM501 compares them).
 pub(crate) fn wants_context(p: &Policy) -> bool {
@@ -294,6 +313,8 @@ pub(crate) fn schedule_policies(directory: &Directory) -> Vec<Policy> {
                     grant: s.grant,
                     principal_kind: s.principal_kind,
                     condition: s.condition.clone(),
+                    principal_name: None,
+                    principal_upn: None,
                 })
                 .collect();
             Policy {

@@ -35,12 +35,18 @@ impl User {
 
     /// "Alex Rivera <alex@contoso.example>" or the id.
     pub fn label(&self) -> String {
-        match (&self.display_name, &self.upn) {
-            (Some(n), Some(u)) => format!("{n} <{u}>"),
-            (Some(n), None) => n.clone(),
-            (None, Some(u)) => u.clone(),
-            (None, None) => self.id.clone(),
-        }
+        label(&self.id, self.display_name.as_deref(), self.upn.as_deref())
+    }
+}
+
+/// How every message names a principal: "Alex Rivera <alex@contoso.example>", the name or the
+/// UPN alone, and the id only when the run knows neither.
+pub fn label(id: &str, name: Option<&str>, upn: Option<&str>) -> String {
+    match (name, upn) {
+        (Some(n), Some(u)) => format!("{n} <{u}>"),
+        (Some(n), None) => n.to_owned(),
+        (None, Some(u)) => u.to_owned(),
+        (None, None) => id.to_owned(),
     }
 }
 

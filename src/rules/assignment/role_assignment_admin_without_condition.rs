@@ -35,12 +35,13 @@ fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
                 &a.pointer,
                 format!(
                     "{} may assign any Azure role (Owner included): the assignment has no condition limiting which roles it can grant",
-                    a.principal_id.as_deref().unwrap_or("A principal")
+                    a.principal_label("A principal")
                 ),
                 "Add an ABAC condition (\"Allow user to only assign selected roles to selected principals\") with \
                  conditionVersion 2.0, e.g. constraining @Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId].",
             )
             .label("no condition")
+            .principal(a.principal_id.as_deref())
         })
         .collect()
 }

@@ -30,6 +30,7 @@ fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
                      only Privileged Role Administrators and Global Administrators can change its membership.",
                 )
                 .label("not role-assignable")
+                .principal(e.approver.id.as_deref())
             })
         })
         .collect()

@@ -53,7 +53,8 @@ fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
                  principals, or use an approver group of people who do not hold the role (peers approving each other \
                  defeats the second pair of eyes).",
             )
-            .label("also eligible for this role"),
+            .label("also eligible for this role")
+            .principal(e.approver.id.as_deref()),
         );
     }
     hits
