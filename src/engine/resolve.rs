@@ -347,6 +347,84 @@ pub(crate) fn schedule_policies(directory: &Directory) -> Vec<Policy> {
 #[cfg(test)]
 mod tests {
     use super::join_key;
+    use crate::model::directory::{At, Directory, Grant, PrincipalKind, Schedule, Target};
+    use crate::model::{Policy, PolicyKind, RoleRef, Tier};
+
+    fn group_policy(access: &str, group: &str) -> Policy {
+        let text = format!(
+            r#"{{"scopeId": "{group}", "scopeType": "Group", "roleDefinitionId": "{access}", "policyId": "Group_{group}_p", "policy": {{"rules": []}}}}"#
+        );
+        let root = crate::source::parse_text(&text, crate::source::Syntax::Json).expect("parses");
+        let mut doc = crate::dialect::normalise(0, &root);
+        doc.policies.pop().expect("a policy")
+    }
+
+    fn holding(group: &str, target: Target, grant: Grant) -> Directory {
+        let mut dir = Directory::default();
+        dir.schedules = vec![Schedule {
+            grant,
+            target,
+            principal_id: Some(group.into()),
+            principal_kind: Some(PrincipalKind::Group),
+            start: None,
+            end: None,
+            start_pointer: Default::default(),
+            end_pointer: Default::default(),
+            assignment_type: None,
+            condition: None,
+            at: At {
+                file: 0,
+                pointer: Default::default(),
+            },
+        }];
+        dir.kinds.insert("schedules");
+        dir
+    }
+
+    #[test]
+    fn member_and_owner_policies_take_the_tier_of_any_role_the_group_holds() {
+        let catalog = crate::roles::builtin_roles().expect("built-in roles");
+        let owner_role = Target::AzureRole {
+            role: "/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/8e3af657-a8ff-443c-a75c-2fe8c4bcb635".into(),
+            scope: "/subscriptions/s".into(),
+        };
+        let ga = Target::DirectoryRole("62e90394-69f5-4237-9190-012177145e10".into());
+        let reader = Target::DirectoryRole("790c1fb9-7f7d-4f88-86a1-ef1f95c05c1b".into());
+        for (target, grant, want) in [
+            (owner_role, Grant::Eligible, Some(Tier::Tier0)),
+            (ga, Grant::Active, Some(Tier::Tier0)),
+            (reader, Grant::Active, Some(Tier::Standard)),
+        ] {
+            let dir = holding("G1", target.clone(), grant);
+            for access in ["member", "owner"] {
+                let mut p = group_policy(access, "g1");
+                assert_eq!(p.kind, PolicyKind::Group);
+                super::classify(&mut p, &catalog);
+                super::raise_group_tier(&mut p, &dir, &catalog);
+                assert_eq!(p.tier(), want, "{access} of a group holding {target:?}");
+            }
+        }
+        // Another group's roles, or a policy that is no group's, change nothing.
+        let dir = holding(
+            "other",
+            Target::DirectoryRole("62e90394-69f5-4237-9190-012177145e10".into()),
+            Grant::Active,
+        );
+        let mut p = group_policy("member", "g1");
+        super::classify(&mut p, &catalog);
+        super::raise_group_tier(&mut p, &dir, &catalog);
+        assert_eq!(p.tier(), Some(Tier::Standard));
+        let mut q = p.clone();
+        q.kind = PolicyKind::DirectoryRole;
+        q.role = Some(RoleRef {
+            id: Some("member".into()),
+            tier: Some(Tier::Standard),
+            ..Default::default()
+        });
+        q.scope = Some("other".into());
+        super::raise_group_tier(&mut q, &dir, &catalog);
+        assert_eq!(q.tier(), Some(Tier::Standard));
+    }
 
     #[test]
     fn directory_and_directory_role_ids_share_a_join_key_and_nothing_else_does() {
