@@ -230,8 +230,14 @@ impl Ctx<'_> {
     /// Whether an assignment's principal is a configured emergency access account (by id, or
     /// by UPN when the run's users export names it).
     pub fn is_emergency(&self, a: &crate::model::RoleAssignment) -> bool {
+        self.is_emergency_principal(a.principal_id.as_deref(), a.principal_upn.as_deref())
+    }
+
+    /// Whether a principal, by object id or UPN, is a configured emergency access account: for
+    /// every rule that exempts them.
+    pub fn is_emergency_principal(&self, id: Option<&str>, upn: Option<&str>) -> bool {
         !self.emergency.is_empty()
-            && [a.principal_id.as_deref(), a.principal_upn.as_deref()]
+            && [id, upn]
                 .into_iter()
                 .flatten()
                 .any(|k| self.emergency.contains(&k.trim().to_ascii_lowercase()))

@@ -7,7 +7,7 @@ declare_rule! {
     name: "group-weaker-than-role",
     category: Approval,
     needs: Run,
-    summary: "A PIM-for-Groups group holds a role, with weaker activation settings than the role's own policy",
+    summary: "A PIM-for-Groups group holds a role actively (directory or Azure), with weaker activation settings than the role's own policy",
 }
 
 /// The settings "weaker" is judged on, with where each is read: approval off is weaker than on;
