@@ -450,3 +450,29 @@ fn emergency_accounts_and_principal_ignores_apply_from_the_config() {
     assert_eq!(missing[0]["severity"], "error");
     assert_eq!(code, Some(1));
 }
+
+#[test]
+fn emergency_accounts_a_run_cannot_check_are_noted() {
+    let dir = repo_with(Some(
+        "emergency_access:\n  - breakglass1@contoso.onmicrosoft.com\n",
+    ));
+    let (_, v, _) = json(pim(dir.path()).args(["check", "."]));
+    let notes: Vec<&Value> = v["diagnostics"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|d| d["code"] == "PIM319")
+        .collect();
+    assert_eq!(notes.len(), 1, "{v}");
+    assert_eq!(notes[0]["severity"], "note");
+    assert!(
+        notes[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("no users export")),
+        "{notes:?}"
+    );
+    // A run on single files may not have been given the users export: nothing to note.
+    let (_, v, _) =
+        json(pim(dir.path()).args(["check", "exports/entra/nested/directory-roles.json"]));
+    assert!(!codes(&v).contains(&"PIM319".to_owned()), "{v}");
+}
