@@ -464,6 +464,13 @@ impl Directory {
     }
 }
 
+/// Whether two Azure scopes are the same scope: case-insensitive, trailing `/` ignored, and a
+/// subscription under its resource provider (`/providers/Microsoft.Subscription/subscriptions/…`)
+/// the same as `/subscriptions/…`.
+pub fn same_azure_scope(a: &str, b: &str) -> bool {
+    azure_scope(a) == azure_scope(b)
+}
+
 /// An Azure scope (lower case, no trailing `/`) and each of its parents by path segment, ending
 /// with the root (`""`): `/subscriptions/s/resourcegroups/rg` → itself, `/subscriptions/s/resourcegroups`,
 /// `/subscriptions/s`, `/subscriptions`, `""`. Prefixes that are no scope match no schedule.

@@ -325,6 +325,11 @@ fn an_azure_role_held_at_a_parent_scope_is_held_below_it_and_nowhere_else() {
             ),
             schedule(
                 Grant::Eligible,
+                azure(role, "/providers/Microsoft.Subscription/subscriptions/S1"),
+                "at-sub-as-provider",
+            ),
+            schedule(
+                Grant::Eligible,
                 azure(role, "/subscriptions/s1/resourceGroups/rg-a-2"),
                 "rg-sibling",
             ),
@@ -344,7 +349,7 @@ fn an_azure_role_held_at_a_parent_scope_is_held_below_it_and_nowhere_else() {
     let ids: Vec<&str> = below.iter().map(|h| h.reached.user_id.as_str()).collect();
     assert_eq!(
         ids,
-        ["at-rg", "at-sub", "at-root"],
+        ["at-rg", "at-sub", "at-sub-as-provider", "at-root"],
         "own scope first, then parents"
     );
     let sub = dir.holder_set(&azure(

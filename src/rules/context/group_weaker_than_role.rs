@@ -78,10 +78,10 @@ fn governs(q: &Policy, target: &Target) -> bool {
         Target::AzureRole { role, scope } => {
             q.kind == PolicyKind::AzureResource
                 && guid(id) == guid(role)
-                && q.scope.as_deref().is_some_and(|s| {
-                    s.trim_end_matches('/')
-                        .eq_ignore_ascii_case(scope.trim_end_matches('/'))
-                })
+                && q
+                    .scope
+                    .as_deref()
+                    .is_some_and(|s| crate::model::directory::same_azure_scope(s, scope))
         }
         Target::Group { .. } => false,
     }
