@@ -446,6 +446,78 @@ impl<'a> Parser<'a> {
     }
 }
 
+const DOC: &str = r##"## What it does
+For ARM eligibility and assignment schedules or requests of Owner (`8e3af657-…`), User Access
+Administrator (`18d7d88d-…`) or Role Based Access Control Administrator (`f58310d9-…`), reads the
+ABAC `condition` and reports:
+
+- an assignment with no condition: the holder may assign any role;
+- a condition that still lets the holder assign Owner, User Access Administrator or Role Based
+  Access Control Administrator (a different message, naming which): whoever holds one of those
+  can assign every role, so the holder can escalate in two steps;
+- a condition pim-lint cannot read (a note by default, `unknown_severity`): neither a pass nor a
+  finding of escalation, so someone reviews it.
+
+How a condition is read: pim-lint evaluates it for a `Microsoft.Authorization/roleAssignments/write`
+request of each of the three roles. `ActionMatches{'…'}` is true for that action (a trailing `*`
+is a prefix); `@Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId]` with
+`GuidEquals`/`GuidNotEquals` (plain, or with a `ForAnyOf…`/`ForAllOf…` quantifier) is evaluated
+exactly; an expression on any other attribute (principal id, principal type) is something the
+holder chooses, so it may be true or false. The condition passes only when none of the three can
+make it true. `SubOperationMatches`, other operators on the role definition id, the role id read
+from `@Resource` for writes, and text that does not parse make the verdict unknown.
+
+## Why it matters
+These roles can create role assignments at their scope. Microsoft Learn describes delegating that
+with a condition (*constrained delegation*) as the more secure method, and notes that without one
+the delegate can assign any role to anyone, themselves included, and can hand Owner or User
+Access Administrator to another user, who can then assign roles. Its "Allow most roles, but don't
+allow others to assign roles" example excludes exactly these three roles (and cautions that a
+role added later with permission to create role assignments would need adding to the list).
+
+## Example that fails
+```json
+{ "properties": { "roleDefinitionId": ".../roleDefinitions/18d7d88d-d35e-4fb5-a5c3-7773c20a72d9", "principalId": "…" } }
+```
+```json
+{ "properties": { "roleDefinitionId": ".../roleDefinitions/f58310d9-a9f6-439a-9e8d-f62e7b41a168", "principalId": "…",
+  "condition": "((!(ActionMatches{'Microsoft.Authorization/roleAssignments/write'})) OR (@Request[Microsoft.Authorization/roleAssignments:PrincipalType] ForAnyOfAnyValues:StringEqualsIgnoreCase {'User'}))",
+  "conditionVersion": "2.0" } }
+```
+
+## Example that passes
+```json
+{ "properties": { "roleDefinitionId": ".../18d7d88d-…", "principalId": "…",
+  "condition": "((!(ActionMatches{'Microsoft.Authorization/roleAssignments/write'})) OR (@Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAllValues:GuidNotEquals {8e3af657-a8ff-443c-a75c-2fe8c4bcb635, f58310d9-a9f6-439a-9e8d-f62e7b41a168, 18d7d88d-d35e-4fb5-a5c3-7773c20a72d9}))",
+  "conditionVersion": "2.0" } }
+```
+
+## How to fix
+Give the assignment a condition (conditionVersion 2.0) that, for the `roleAssignments/write`
+action, limits `@Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId]` to the roles
+the holder needs to hand out, or excludes Owner, User Access Administrator and Role Based Access
+Control Administrator with `ForAnyOfAllValues:GuidNotEquals`. Prefer Role Based Access Control
+Administrator over User Access Administrator or Owner for delegation.
+
+## Severity
+Baseline: warning. Microsoft Learn recommends conditions as the more secure way to delegate role
+assignment management; it is guidance, not a CISA SCuBA control, and Azure accepts the
+assignment without one. A condition pim-lint cannot read is a note (`unknown_severity`).
+
+## References
+- Microsoft Learn, *Delegate Azure access management to others* (issues with unconstrained
+  delegation; constrained delegation with conditions):
+  https://learn.microsoft.com/azure/role-based-access-control/delegate-role-assignments-overview
+- Microsoft Learn, *Examples to delegate Azure role assignment management with conditions*
+  ("Allow most roles, but don't allow others to assign roles"):
+  https://learn.microsoft.com/azure/role-based-access-control/delegate-role-assignments-examples
+- Microsoft Learn, *Delegate Azure role assignment management to others with conditions* (any
+  role with `roleAssignments/write` can carry the condition; the common operators):
+  https://learn.microsoft.com/azure/role-based-access-control/delegate-role-assignments-portal
+- Microsoft Learn, *Azure role assignment condition format and syntax*:
+  https://learn.microsoft.com/azure/role-based-access-control/conditions-format
+"##;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -544,75 +616,3 @@ mod tests {
         }
     }
 }
-
-const DOC: &str = r##"## What it does
-For ARM eligibility and assignment schedules or requests of Owner (`8e3af657-…`), User Access
-Administrator (`18d7d88d-…`) or Role Based Access Control Administrator (`f58310d9-…`), reads the
-ABAC `condition` and reports:
-
-- an assignment with no condition: the holder may assign any role;
-- a condition that still lets the holder assign Owner, User Access Administrator or Role Based
-  Access Control Administrator (a different message, naming which): whoever holds one of those
-  can assign every role, so the holder can escalate in two steps;
-- a condition pim-lint cannot read (a note by default, `unknown_severity`): neither a pass nor a
-  finding of escalation, so someone reviews it.
-
-How a condition is read: pim-lint evaluates it for a `Microsoft.Authorization/roleAssignments/write`
-request of each of the three roles. `ActionMatches{'…'}` is true for that action (a trailing `*`
-is a prefix); `@Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId]` with
-`GuidEquals`/`GuidNotEquals` (plain, or with a `ForAnyOf…`/`ForAllOf…` quantifier) is evaluated
-exactly; an expression on any other attribute (principal id, principal type) is something the
-holder chooses, so it may be true or false. The condition passes only when none of the three can
-make it true. `SubOperationMatches`, other operators on the role definition id, the role id read
-from `@Resource` for writes, and text that does not parse make the verdict unknown.
-
-## Why it matters
-These roles can create role assignments at their scope. Microsoft Learn describes delegating that
-with a condition (*constrained delegation*) as the more secure method, and notes that without one
-the delegate can assign any role to anyone, themselves included, and can hand Owner or User
-Access Administrator to another user, who can then assign roles. Its "Allow most roles, but don't
-allow others to assign roles" example excludes exactly these three roles (and cautions that a
-role added later with permission to create role assignments would need adding to the list).
-
-## Example that fails
-```json
-{ "properties": { "roleDefinitionId": ".../roleDefinitions/18d7d88d-d35e-4fb5-a5c3-7773c20a72d9", "principalId": "…" } }
-```
-```json
-{ "properties": { "roleDefinitionId": ".../roleDefinitions/f58310d9-a9f6-439a-9e8d-f62e7b41a168", "principalId": "…",
-  "condition": "((!(ActionMatches{'Microsoft.Authorization/roleAssignments/write'})) OR (@Request[Microsoft.Authorization/roleAssignments:PrincipalType] ForAnyOfAnyValues:StringEqualsIgnoreCase {'User'}))",
-  "conditionVersion": "2.0" } }
-```
-
-## Example that passes
-```json
-{ "properties": { "roleDefinitionId": ".../18d7d88d-…", "principalId": "…",
-  "condition": "((!(ActionMatches{'Microsoft.Authorization/roleAssignments/write'})) OR (@Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAllValues:GuidNotEquals {8e3af657-a8ff-443c-a75c-2fe8c4bcb635, f58310d9-a9f6-439a-9e8d-f62e7b41a168, 18d7d88d-d35e-4fb5-a5c3-7773c20a72d9}))",
-  "conditionVersion": "2.0" } }
-```
-
-## How to fix
-Give the assignment a condition (conditionVersion 2.0) that, for the `roleAssignments/write`
-action, limits `@Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId]` to the roles
-the holder needs to hand out, or excludes Owner, User Access Administrator and Role Based Access
-Control Administrator with `ForAnyOfAllValues:GuidNotEquals`. Prefer Role Based Access Control
-Administrator over User Access Administrator or Owner for delegation.
-
-## Severity
-Baseline: warning. Microsoft Learn recommends conditions as the more secure way to delegate role
-assignment management; it is guidance, not a CISA SCuBA control, and Azure accepts the
-assignment without one. A condition pim-lint cannot read is a note (`unknown_severity`).
-
-## References
-- Microsoft Learn, *Delegate Azure access management to others* (issues with unconstrained
-  delegation; constrained delegation with conditions):
-  https://learn.microsoft.com/azure/role-based-access-control/delegate-role-assignments-overview
-- Microsoft Learn, *Examples to delegate Azure role assignment management with conditions*
-  ("Allow most roles, but don't allow others to assign roles"):
-  https://learn.microsoft.com/azure/role-based-access-control/delegate-role-assignments-examples
-- Microsoft Learn, *Delegate Azure role assignment management to others with conditions* (any
-  role with `roleAssignments/write` can carry the condition; the common operators):
-  https://learn.microsoft.com/azure/role-based-access-control/delegate-role-assignments-portal
-- Microsoft Learn, *Azure role assignment condition format and syntax*:
-  https://learn.microsoft.com/azure/role-based-access-control/conditions-format
-"##;
