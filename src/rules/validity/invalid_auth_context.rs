@@ -87,8 +87,10 @@ Baseline: error. An enabled authentication context with a claim no context can h
 activation to no Conditional Access policy, or does not deploy.
 
 ## References
-- Microsoft Graph, *authenticationContextClassReference resource type* (`id`: the allowed values are c1 through c99):
+- Microsoft Graph, *authenticationContextClassReference resource type* (`id`: the value issued in the `acrs` claim, which `claimValue` names):
   https://learn.microsoft.com/graph/api/resources/authenticationcontextclassreference
+- Microsoft Graph, *authContext resource type* (`authenticationContextValue`: supported values are `c1` through `c99`):
+  https://learn.microsoft.com/graph/api/resources/authcontext
 - Microsoft Graph, *unifiedRoleManagementPolicyAuthenticationContextRule resource type*:
   https://learn.microsoft.com/graph/api/resources/unifiedrolemanagementpolicyauthenticationcontextrule
 - Microsoft Learn, *Conditional Access: target resources*, section Authentication context:
