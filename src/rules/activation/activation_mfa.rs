@@ -52,7 +52,7 @@ stolen password or a hijacked session is all an attacker needs.
 What each option gives, per Microsoft Learn: with *require multifactor authentication*, users may
 not be prompted if they signed in with strong credentials or did MFA earlier in the session. With
 an *authentication context*, the Conditional Access policies that target the context decide what
-activation demands (Learn recommends it, with Authentication Strengths, when authentication must
+activation demands (Learn points to it, with Authentication Strengths, when authentication must
 happen at activation). If no Conditional Access policy targets the context, PIM falls back to
 requiring MFA; that fallback does not apply when the policy is turned off, in report-only mode, or
 excludes the user. pim-lint sees the PIM policy, not Conditional Access, so an enabled context

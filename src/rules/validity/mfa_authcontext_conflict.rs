@@ -42,13 +42,13 @@ Reports a policy whose `Enablement_EndUser_Assignment` lists `MultiFactorAuthent
 
 ## Why it matters
 MFA and an authentication context are alternative activation requirements. Microsoft Learn
-describes them as two settings and recommends the authentication context (with Authentication
+describes them as two settings and points to the authentication context (with Authentication
 Strengths) where activation must prompt for authentication; the Terraform providers declare the two
 arguments conflicting. Microsoft's Graph reference does not document the conflict, but Graph has
-been seen to reject an update that turns MFA on while a context is enabled, with
-`MfaAndAcrsConflict`, while turning a context on over MFA is accepted (EasyPIM, a community
-module, strips MFA for that reason). So an export can hold both, and re-applying the file fails
-or not depending on the order of the rule updates: the file does not reliably deploy.
+been reported to reject an update that turns MFA on while a context is enabled, with
+`MfaAndAcrsConflict` (EasyPIM, a community module, strips MFA for that reason). The reverse order
+has been reported to be accepted, so an export can hold both, and whether re-applying the file
+works depends on the order of the rule updates: the file does not reliably deploy.
 
 What pim-lint verified: the Learn, Graph and Terraform texts cited below. What it did not: the
 Graph error itself, which no Microsoft page names; it is reported by tools that call Graph.
