@@ -184,7 +184,17 @@ Administrator names it with `"endDateTime": null`.
 Re-enable or recreate the account as a cloud-only member on the `*.onmicrosoft.com` domain, assign
 it Global Administrator as permanently active, and keep `emergency_access:` current.
 
+## Severity
+Baseline: error. The accounts are only listed by someone who relies on them, and the list
+exempts them from PIM310/PIM311/PIM313 errors: an account that is missing, disabled, a guest,
+synchronised, or not a permanently active Global Administrator is a way back in that does not
+work, found before the day it is needed. Without the users export the check cannot run, which is
+a note.
+
 ## References
-- Microsoft Entra: Manage emergency access accounts in Microsoft Entra ID
-- CISA SCuBA MS.AAD.7.4 (permanent active assignments, emergency accounts excepted)
+- Microsoft Learn, *Manage emergency access accounts in Microsoft Entra ID* (cloud-only accounts
+  on the *.onmicrosoft.com domain, permanently assigned Global Administrator, not federated or
+  synchronised): https://learn.microsoft.com/entra/identity/role-based-access-control/security-emergency-access
+- CISA SCuBA MS.AAD.7.4v1 (permanent active assignments, emergency access accounts excepted):
+  https://github.com/cisagov/ScubaGear/blob/main/PowerShell/ScubaGear/baselines/aad.md#msaad74v1
 "##;
