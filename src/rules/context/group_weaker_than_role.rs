@@ -210,7 +210,7 @@ under the role's own policy.
 Align the group's member settings with the strictest role it grants.
 
 ## Severity
-Baseline: error (tier0 and privileged roles held by the group). CISA's instructions for
+Baseline: error (tier0 and privileged roles the group holds actively). CISA's instructions for
 MS.AAD.7.6–7.8 say to apply the role's settings to the Member settings of each PIM group assigned
 to the role: a weaker group policy fails the role's own control.
 
