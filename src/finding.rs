@@ -65,6 +65,9 @@ pub struct Finding {
     /// The pointer of the thing the finding is about, when several rules may report it (PIM310
     /// and PIM311 on one assignment): renderers for people show such findings as one.
     pub about: Option<Arc<str>>,
+    /// The id of the principal the finding is about (an assignment's principal, an approver),
+    /// for `ignore` entries with a `principal` selector.
+    pub principal: Option<Arc<str>>,
 }
 
 impl Finding {

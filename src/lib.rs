@@ -15,4 +15,4 @@ pub mod roles;
 pub mod rules;
 pub mod source;
 mod suggest;
-pub(crate) mod suppress;
+pub mod suppress;

@@ -3,6 +3,7 @@
 use crate::config::{Config, Date, Ignore};
 use crate::finding::{Finding, Outcome, Suppressed};
 use crate::model::RoleCatalog;
+use crate::model::directory::Directory;
 use crate::rules::validity::{expired_ignore, unused_ignore};
 use crate::rules::{self, Severity};
 
@@ -10,8 +11,27 @@ fn eq(a: &str, b: &str) -> bool {
     a.eq_ignore_ascii_case(b)
 }
 
-fn matches(i: &Ignore, f: &Finding, file: &str, config: &Config) -> bool {
+/// Whether a finding is about the principal an ignore names: by object id, or by the UPN the
+/// run's users export gives that id.
+fn about_principal(selector: &str, f: &Finding, dir: &Directory) -> bool {
+    let Some(id) = f.principal.as_deref() else {
+        return false;
+    };
+    let selector = selector.trim();
+    eq(id, selector)
+        || dir
+            .user(id)
+            .and_then(|u| u.upn.as_deref())
+            .is_some_and(|upn| eq(upn, selector))
+}
+
+fn matches(i: &Ignore, f: &Finding, file: &str, config: &Config, dir: &Directory) -> bool {
     if i.rule.code != f.code {
+        return false;
+    }
+    if let Some(p) = &i.principal
+        && !about_principal(p, f, dir)
+    {
         return false;
     }
     if let Some(p) = &i.policy
@@ -55,6 +75,63 @@ fn matches(i: &Ignore, f: &Finding, file: &str, config: &Config) -> bool {
     true
 }
 
+/// PIM319 at each emergency access account of the config that the run's users export does not
+/// have; without a users export, a note that it was not checked (in a complete run, as PIM014).
+fn emergency_accounts(
+    out: &mut Outcome,
+    config: &Config,
+    set: &crate::pack::RuleSet,
+    complete: bool,
+) {
+    use crate::rules::assignment::emergency_access_account as pim319;
+    let Some(level) = set
+        .entry(pim319::RULE.code)
+        .and_then(|e| e.severity_for(None))
+    else {
+        return;
+    };
+    let has_users = out.directory.has_users();
+    let mut found = Vec::new();
+    for (written, span) in &config.emergency_access {
+        let (severity, message, label) = if has_users {
+            if pim319::find(&out.directory, written).is_some() {
+                continue;
+            }
+            (
+                level,
+                pim319::missing_message(written),
+                "not in the users export",
+            )
+        } else if complete {
+            (
+                Severity::Note,
+                pim319::unchecked_message(written),
+                "not checked",
+            )
+        } else {
+            continue;
+        };
+        let f = config_finding(
+            pim319::RULE.code,
+            severity,
+            span.clone(),
+            message,
+            pim319::HELP,
+            label,
+            out,
+        );
+        found.push(Finding {
+            fingerprint: crate::finding::Fingerprint::of(&format!(
+                "PIM319|{}|{}",
+                config.source.name,
+                written.trim().to_ascii_lowercase()
+            )),
+            ..f
+        });
+    }
+    out.findings.extend(found);
+}
+
 fn config_finding(
     code: &str,
     severity: Severity,
@@ -89,6 +166,7 @@ fn config_finding(
         control: None,
         fingerprint: crate::finding::Fingerprint::NONE,
         about: None,
+        principal: None,
     }
 }
 
@@ -110,11 +188,9 @@ pub fn apply(
     let mut kept = Vec::with_capacity(out.findings.len());
     for f in std::mem::take(&mut out.findings) {
         let file = names.get(f.file).map_or("", String::as_str);
-        let hit = config
-            .ignores
-            .iter()
-            .enumerate()
-            .find(|(_, i)| i.until.is_none_or(|u| today <= u) && matches(i, &f, file, config));
+        let hit = config.ignores.iter().enumerate().find(|(_, i)| {
+            i.until.is_none_or(|u| today <= u) && matches(i, &f, file, config, &out.directory)
+        });
         match hit {
             Some((k, i)) => {
                 used[k] = true;
@@ -131,6 +207,7 @@ pub fn apply(
 
     let src = (*config.source).clone();
     out.files.push(src);
+    emergency_accounts(out, config, set, complete);
     for (k, i) in config.ignores.iter().enumerate() {
         if let Some(u) = i.until.filter(|u| today > *u) {
             let Some(severity) = level("PIM013") else {

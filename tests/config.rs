@@ -404,3 +404,75 @@ fn an_unused_ignore_is_not_reported_when_the_run_saw_only_some_files() {
     let (_, v, _) = json(pim(dir.path()).args(["check", "exports"]));
     assert!(codes(&v).contains(&"PIM014".to_owned()));
 }
+
+/// A repository with the demo's directory exports (Break Glass 1 holds Global Administrator
+/// permanently; Sam is eligible for Security Administrator without an end date).
+fn repo_with_directory(config: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = dir.path();
+    fs::create_dir_all(p.join(".git")).expect("a repository root");
+    fs::create_dir_all(p.join("directory")).expect("mkdir");
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo/directory");
+    for f in fs::read_dir(demo).expect("demo directory").flatten() {
+        fs::copy(f.path(), p.join("directory").join(f.file_name())).expect("copy");
+    }
+    fs::write(p.join(".pim-lint.yaml"), config).expect("write config");
+    dir
+}
+
+#[test]
+fn emergency_accounts_and_principal_ignores_apply_from_the_config() {
+    let dir = repo_with_directory("extends: [baseline]\n");
+    let (_, v, _) = json(pim(dir.path()).args(["check", "directory"]));
+    let before = codes(&v);
+    assert!(before.contains(&"PIM310".to_owned()), "{before:?}");
+    assert!(before.contains(&"PIM313".to_owned()), "{before:?}");
+
+    let dir = repo_with_directory(
+        "emergency_access:\n  - BreakGlass1@contoso.onmicrosoft.com\n  - gone@contoso.onmicrosoft.com\n\
+         ignore:\n  - rule: PIM313\n    principal: sam@contoso.example\n    reason: \"on-call rota, reviewed monthly\"\n",
+    );
+    let (code, v, err) = json(pim(dir.path()).args(["check", "directory"]));
+    let after = codes(&v);
+    assert!(!after.contains(&"PIM310".to_owned()), "{after:?} {err}");
+    assert!(!after.contains(&"PIM313".to_owned()), "{after:?}");
+    assert_eq!(v["summary"]["suppressed"], 1, "{v}");
+    // The listed account that the users export lacks is an error at its line in the config.
+    let missing: Vec<&Value> = v["diagnostics"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|d| d["code"] == "PIM319")
+        .collect();
+    assert_eq!(missing.len(), 1, "{missing:?}");
+    assert_eq!(missing[0]["file"], ".pim-lint.yaml");
+    assert_eq!(missing[0]["line"], 3);
+    assert_eq!(missing[0]["severity"], "error");
+    assert_eq!(code, Some(1));
+}
+
+#[test]
+fn emergency_accounts_a_run_cannot_check_are_noted() {
+    let dir = repo_with(Some(
+        "emergency_access:\n  - breakglass1@contoso.onmicrosoft.com\n",
+    ));
+    let (_, v, _) = json(pim(dir.path()).args(["check", "."]));
+    let notes: Vec<&Value> = v["diagnostics"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|d| d["code"] == "PIM319")
+        .collect();
+    assert_eq!(notes.len(), 1, "{v}");
+    assert_eq!(notes[0]["severity"], "note");
+    assert!(
+        notes[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("no users export")),
+        "{notes:?}"
+    );
+    // A run on single files may not have been given the users export: nothing to note.
+    let (_, v, _) =
+        json(pim(dir.path()).args(["check", "exports/entra/nested/directory-roles.json"]));
+    assert!(!codes(&v).contains(&"PIM319".to_owned()), "{v}");
+}

@@ -4,6 +4,9 @@
 //! output for that code is snapshotted (`rules__<CODE>_<stem>.snap`); a `pass*` fixture must not
 //! produce it. Tests are named `<CODE>::<stem>`, so `cargo test --test rules PIM204` runs one
 //! rule's cases and every failing case is reported on its own.
+//!
+//! A fixture directory may hold a `.pim-lint.yaml` (emergency access accounts, ignores): it is
+//! applied as `check` applies it, ignores included, on a day before any `until` in a fixture.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may stop at the first surprise
 
 mod common;
@@ -39,7 +42,8 @@ fn main() {
             every_rule_cites_its_source_and_its_severity,
         ),
     ];
-    for r in registry().iter().filter(|r| r.needs != Needs::Config) {
+    // Config rules (raised by suppression) run here when they have fixtures (PIM319).
+    for r in registry() {
         for (kind, path) in fixtures(r.code) {
             let name = format!("{}::{}", r.code, stem(&path));
             trials.push(Trial::test(name, move || match kind {
@@ -101,10 +105,28 @@ fn every_rule() -> Arc<RuleSet> {
     SET.get_or_init(|| Arc::new(common::every_rule())).clone()
 }
 
+/// The config file a fixture directory may hold.
+const CONFIG: &str = ".pim-lint.yaml";
+
 fn lint_fixture(path: &Path) -> Outcome {
     let set = every_rule();
     if path.is_dir() {
-        common::lint_paths(&entries(path), &set)
+        let inputs: Vec<PathBuf> = entries(path)
+            .into_iter()
+            .filter(|p| p.file_name().is_none_or(|n| n != CONFIG))
+            .collect();
+        let config = path.join(CONFIG);
+        if !config.exists() {
+            return common::lint_paths(&inputs, &set);
+        }
+        let config = pim_lint::config::load(&config, config.display().to_string())
+            .expect("the fixture's config loads");
+        let mut set = (*set).clone();
+        set.emergency = config.emergency();
+        let mut out = common::lint_paths(&inputs, &set);
+        let day = pim_lint::config::Date::parse("2026-12-01").expect("a date");
+        pim_lint::suppress::apply(&mut out, &config, &set, day, true);
+        out
     } else {
         common::lint_one(path, &set)
     }
@@ -270,10 +292,8 @@ fn every_fixture_belongs_to_a_rule() -> Result<(), Failed> {
     let mut stray = Vec::new();
     for dir in entries(Path::new(FIXTURES)) {
         let code = stem(&dir);
-        if !registry()
-            .iter()
-            .any(|r| r.code == code && r.needs != Needs::Config)
-        {
+        // Config rules may have fixtures too (with a `.pim-lint.yaml`).
+        if !registry().iter().any(|r| r.code == code) {
             stray.push(format!(
                 "{} is not a rule that runs on input",
                 dir.display()

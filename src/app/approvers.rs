@@ -43,6 +43,7 @@ pub(super) fn approvers(
         if let Some(c) = &config {
             c.apply_roles(&mut catalog);
             ruleset.accounts = c.accounts()?;
+            ruleset.emergency = c.emergency();
         }
         Ok((ruleset, catalog))
     };

@@ -195,6 +195,7 @@ fn check(args: &CheckArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8
             c.apply_rules(&mut ruleset)?;
             c.apply_roles(&mut catalog);
             ruleset.accounts = c.accounts()?;
+            ruleset.emergency = c.emergency();
         }
         Ok((config, ruleset, catalog))
     };

@@ -145,6 +145,14 @@ impl Config {
         Ok(())
     }
 
+    /// The emergency access accounts, lower case, for the rule set (`RuleSet::emergency`).
+    pub fn emergency(&self) -> std::collections::HashSet<String> {
+        self.emergency_access
+            .iter()
+            .map(|(a, _)| a.trim().to_ascii_lowercase())
+            .collect()
+    }
+
     pub fn apply_roles(&self, catalog: &mut RoleCatalog) {
         for (tier, id) in &self.roles {
             catalog.add_to_tier(id, *tier);

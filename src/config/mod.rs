@@ -29,7 +29,14 @@ use std::sync::Arc;
 pub static CONFIG: Kind = Kind::new(
     "config",
     include_str!("../../schemas/config.schema.json"),
-    &["extends", "rules", "roles", "ignore", "account_mapping"],
+    &[
+        "extends",
+        "rules",
+        "roles",
+        "ignore",
+        "account_mapping",
+        "emergency_access",
+    ],
     true,
 );
 
@@ -66,6 +73,8 @@ pub struct Ignore {
     pub role: Option<String>,
     pub scope: Option<String>,
     pub file: Option<(String, globset::GlobMatcher)>,
+    /// An object id or UPN, as written.
+    pub principal: Option<String>,
     pub reason: String,
     pub until: Option<Date>,
     /// Where the entry is, for reporting it (unused, expired).
@@ -87,6 +96,8 @@ pub struct Config {
     /// A file listing each person's accounts (PIM111), relative to the config file.
     pub account_mapping: Option<String>,
     pub account_mapping_span: Option<Range<usize>>,
+    /// Emergency access accounts (object ids or UPNs, as written), each with its span.
+    pub emergency_access: Vec<(String, Range<usize>)>,
 }
 
 #[derive(Deserialize)]
@@ -97,6 +108,7 @@ struct ConfigFile {
     roles: Option<BTreeMap<Tier, Vec<String>>>,
     ignore: Option<Vec<Option<IgnoreFile>>>,
     account_mapping: Option<String>,
+    emergency_access: Option<Vec<String>>,
 }
 
 #[derive(Deserialize)]
@@ -115,6 +127,7 @@ struct IgnoreFile {
     role: Option<String>,
     scope: Option<String>,
     file: Option<String>,
+    principal: Option<String>,
     reason: String,
     until: Option<String>,
 }
@@ -138,6 +151,7 @@ pub fn parse(name: String, bytes: &[u8], dir: PathBuf) -> Result<Config, ConfigE
         ignores: Vec::new(),
         account_mapping: None,
         account_mapping_span: None,
+        emergency_access: Vec::new(),
     };
     let Some(raw) = raw else {
         return file.finish(cfg);
@@ -191,6 +205,27 @@ pub fn parse(name: String, bytes: &[u8], dir: PathBuf) -> Result<Config, ConfigE
     if let Some(path) = raw.account_mapping {
         cfg.account_mapping_span = Some(file.span("/account_mapping"));
         cfg.account_mapping = Some(path);
+    }
+    for (i, account) in raw
+        .emergency_access
+        .unwrap_or_default()
+        .into_iter()
+        .enumerate()
+    {
+        let at = format!("/emergency_access/{i}");
+        let key = account.trim().to_ascii_lowercase();
+        if cfg
+            .emergency_access
+            .iter()
+            .any(|(a, _)| a.trim().eq_ignore_ascii_case(&key))
+        {
+            file.error(
+                &at,
+                format!("`{account}` is listed twice"),
+                Some("List each emergency access account once.".into()),
+            );
+        }
+        cfg.emergency_access.push((account, file.span(&at)));
     }
     file.finish(cfg)
 }
@@ -282,6 +317,7 @@ fn ignore(file: &mut DataFile, at: &str, ig: IgnoreFile) -> Option<Ignore> {
         role: ig.role,
         scope: ig.scope,
         file: file_glob,
+        principal: ig.principal,
         reason: ig.reason,
         until,
         span: start..rule_span.end,

@@ -113,7 +113,10 @@ fn dates_must_exist_and_ignores_need_reasons_and_selectors() {
     );
     assert_eq!(
         (m[2].0, m[2].2.as_str()),
-        (4, "an ignore needs a selector: policy, role, scope or file")
+        (
+            4,
+            "an ignore needs a selector: policy, role, scope, file or principal"
+        )
     );
     assert_eq!(
         (m[3].0, m[3].2.as_str()),
@@ -201,5 +204,36 @@ fn a_misspelled_key_suggests_the_closest_known_one_at_every_level() {
             .iter()
             .any(|(_, _, _, h)| h.ends_with("A rule override takes severity, params and disabled.")),
         "{found:?}"
+    );
+}
+
+#[test]
+fn emergency_access_lists_ids_and_upns_once_each() {
+    let c = config(
+        "emergency_access:\n  - 5F0C2D1E-7A3B-4C9D-8E6F-0A1B2C3D4E5F\n  - BreakGlass2@contoso.onmicrosoft.com\n",
+    )
+    .unwrap();
+    let set = c.emergency();
+    assert!(set.contains("5f0c2d1e-7a3b-4c9d-8e6f-0a1b2c3d4e5f"));
+    assert!(set.contains("breakglass2@contoso.onmicrosoft.com"));
+    assert_eq!(set.len(), 2);
+    let e = config("emergency_access:\n  - a@x\n  - A@X\n").unwrap_err();
+    let m = messages(&e);
+    assert_eq!((m[0].0, m[0].2.as_str()), (3, "`A@X` is listed twice"));
+    let e = config("emergency_access:\n  - \"\"\n").unwrap_err();
+    let m = messages(&e);
+    assert_eq!(
+        (m[0].0, m[0].2.as_str()),
+        (2, "an emergency access account needs an object id or a UPN")
+    );
+}
+
+#[test]
+fn an_ignore_may_select_a_principal_alone() {
+    let c = config("ignore:\n  - {rule: PIM310, principal: alex@contoso.example, reason: r}\n")
+        .unwrap();
+    assert_eq!(
+        c.ignores[0].principal.as_deref(),
+        Some("alex@contoso.example")
     );
 }

@@ -35,6 +35,8 @@ fn assignments(role: &Obj<'_>, problems: &mut Vec<Problem>) -> Option<Loc<Vec<Ro
                 grant: crate::model::directory::Grant::Active,
                 principal_kind: None,
                 condition: None,
+                principal_name: None,
+                principal_upn: None,
             })
         })
         .collect();
@@ -82,6 +84,17 @@ pub fn attach_holders(root: &Node, policies: &mut [Policy]) {
         names.sort();
         names.dedup();
         p.holders = Some(Loc::new(names, &at));
+        // The assignments' principals by the names `privileged_users` gives their ids.
+        for a in p.assignments.iter_mut().flat_map(|l| l.value.iter_mut()) {
+            let Some(id) = a.principal_id.as_deref() else {
+                continue;
+            };
+            a.principal_name = users
+                .iter()
+                .find(|u| u.key.eq_ignore_ascii_case(id))
+                .and_then(|u| u.value.get("DisplayName").and_then(Node::as_str))
+                .map(str::to_owned);
+        }
     }
 }
 

@@ -59,6 +59,7 @@ impl<'p> Subject<'p> {
             subject: Some(self.label.clone()),
             control: control.as_deref().map(intern),
             about: hit.about.as_deref().map(intern),
+            principal: hit.principal.as_deref().map(intern),
         }
     }
 }
@@ -110,27 +111,16 @@ pub(crate) fn readings(p: &Policy) -> Vec<Cow<'_, Policy>> {
 }
 
 /// Runs the policy rules (and, with a directory, the directory rules) on every reading of one
-/// policy ([`readings`]): a finding an earlier reading has is not repeated. `uplifted` is the
-/// tier the directory rules use for a group that holds a stronger role.
-pub(crate) fn policy(
-    p: &Policy,
-    ruleset: &RuleSet,
-    directory: Option<&Directory>,
-    uplifted: Option<&Policy>,
-) -> Vec<Finding> {
+/// policy ([`readings`]): a finding an earlier reading has is not repeated.
+pub(crate) fn policy(p: &Policy, ruleset: &RuleSet, directory: Option<&Directory>) -> Vec<Finding> {
     let readings = readings(p);
     if readings.len() == 1 {
-        return reading(p, ruleset, directory, uplifted);
+        return reading(p, ruleset, directory);
     }
     let mut out: Vec<Finding> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for q in &readings {
-        let up = uplifted.map(|u| {
-            let mut v = q.clone().into_owned();
-            v.role.clone_from(&u.role);
-            v
-        });
-        for f in reading(q, ruleset, directory, up.as_ref()) {
+        for f in reading(q, ruleset, directory) {
             if seen.insert((f.code, f.pointer.clone(), f.message.clone())) {
                 out.push(f);
             }
@@ -162,12 +152,7 @@ pub(crate) fn policy(
 }
 
 /// Runs the rules on one reading of a policy.
-fn reading(
-    p: &Policy,
-    ruleset: &RuleSet,
-    directory: Option<&Directory>,
-    uplifted: Option<&Policy>,
-) -> Vec<Finding> {
+fn reading(p: &Policy, ruleset: &RuleSet, directory: Option<&Directory>) -> Vec<Finding> {
     let mut out = Vec::new();
     let subject = Subject::new(p);
     let tier: Option<Tier> = p.tier();
@@ -183,14 +168,18 @@ fn reading(
         let Some((entry, severity)) = entry_for(ruleset, rule.code, p) else {
             continue;
         };
-        let ctx = Ctx::new(tier, &entry.params);
+        // Policy rules may use the directory when the run has one (PIM103 counts the people
+        // in approver groups); they never need it.
+        let ctx = Ctx {
+            directory,
+            emergency: &ruleset.emergency,
+            ..Ctx::new(tier, &entry.params)
+        };
         for hit in (rule.check)(p, &ctx) {
             out.push(subject.finding(rule.code, rule.name, severity, &entry.control, hit));
         }
     }
     if let Some(directory) = directory {
-        let q = uplifted.unwrap_or(p);
-        let subject = Subject::new(q);
         out.extend(with_context(
             &subject,
             ruleset,
@@ -239,6 +228,7 @@ fn with_context(
             directory: Some(directory),
             policies,
             accounts: &ruleset.accounts,
+            emergency: &ruleset.emergency,
         };
         for hit in (rule.check)(p, &ctx) {
             out.push(subject.finding(rule.code, rule.name, severity, &entry.control, hit));
@@ -294,6 +284,7 @@ pub(crate) fn file_finding(
         control: entry.control.as_deref().map(intern),
         fingerprint: crate::finding::Fingerprint::NONE,
         about: None,
+        principal: None,
     })
 }
 

@@ -1,7 +1,7 @@
 //! One input through parse → normalise → resolve → check → locate, in a worker thread. The
 //! file's tree borrows from its decoded text and is dropped before the worker moves on.
 
-use super::{Run, check, resolve};
+use super::{Run, check};
 use crate::dialect::{self, Link};
 use crate::finding::{Finding, Fingerprint, RunError};
 use crate::input::Input;
@@ -272,7 +272,7 @@ fn absorb(index: usize, doc: dialect::Document, r: &mut FileResult, run: &Run) {
             r.deferred.push(p);
             continue;
         }
-        resolve::classify(&mut p, run.catalog);
+        run.resolve(&mut p);
         let (findings, kept, note) = run.check(&p, !r.noted);
         r.noted |= note;
         r.findings.extend(findings);

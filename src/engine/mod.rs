@@ -2,7 +2,7 @@
 //!
 //! inputs ([`crate::input`]) → **context** (directory records, read first) → per file in worker
 //! threads: **parse** (decode, span tree) → **normalise** ([`crate::dialect`]) → **resolve** (role
-//! identity and tier, group uplift) → **check** (rules) → **locate** (span → line/column) → then,
+//! identity and tier, a group's tier from the roles it holds) → **check** (rules) → **locate** (span → line/column) → then,
 //! once every file is read: policies joined with assignment lists of other files and the
 //! run-level rules. Suppression and rendering come after, outside the engine.
 
@@ -61,11 +61,19 @@ impl Run<'_> {
     /// Checks one resolved policy. Returns its findings, the slim copies the run keeps for the
     /// run-level rules and the approver report (one per reading of a policy that repeats a rule
     /// those read), and whether a PIM015 note was added.
+    /// Resolves a policy's role: name and tier from the catalogue, and with directory context a
+    /// PIM-for-Groups group's tier raised to that of the roles it holds, and the principals of
+    /// its assignments named.
+    fn resolve(&self, p: &mut Policy) {
+        resolve::classify(p, self.catalog);
+        if let Some(d) = self.directory {
+            resolve::raise_group_tier(p, d, self.catalog);
+            resolve::name_principals(p, d);
+        }
+    }
+
     fn check(&self, p: &Policy, may_note: bool) -> (Vec<Finding>, Vec<Policy>, bool) {
-        let uplifted = self
-            .directory
-            .and_then(|d| resolve::group_uplift(p, d, self.catalog));
-        let mut findings = check::policy(p, self.ruleset, self.directory, uplifted.as_ref());
+        let mut findings = check::policy(p, self.ruleset, self.directory);
         let mut kept: Vec<Policy> = Vec::new();
         if self.opts.keep_context || self.directory.is_some() {
             for q in check::readings(p) {
@@ -198,8 +206,8 @@ pub fn lint_with(
     let mut stub_findings = Vec::new();
     if run.directory.is_some() {
         for mut stub in resolve::schedule_policies(&directory) {
-            resolve::classify(&mut stub, catalog);
-            stub_findings.extend(check::policy(&stub, ruleset, None, None));
+            run.resolve(&mut stub);
+            stub_findings.extend(check::policy(&stub, ruleset, None));
         }
     }
 
@@ -266,6 +274,9 @@ pub fn lint_with(
         out.files.push(r.src);
     }
     late.extend(stub_findings);
+    if let Some(dir) = run.directory {
+        late.extend(emergency_accounts(dir, ruleset));
+    }
 
     // Bare policies get their role from the assignment lists of the whole run: a policy two
     // assignments give different roles is checked for each (and the second is reported).
@@ -275,7 +286,7 @@ pub fn lint_with(
     let mut noted = out.findings.iter().any(|f| f.code == "PIM015");
     for p in deferred {
         for mut p in resolve::join_all(p, &by_policy) {
-            resolve::classify(&mut p, catalog);
+            run.resolve(&mut p);
             let (findings, k, note) = run.check(&p, !noted);
             noted |= note;
             late.extend(findings);
@@ -289,13 +300,7 @@ pub fn lint_with(
     // Run-level rules compare the kept policies (a group's with the roles it grants).
     if let Some(dir) = run.directory {
         for p in &kept {
-            let uplifted = resolve::group_uplift(p, dir, catalog);
-            late.extend(check::run_level(
-                uplifted.as_ref().unwrap_or(p),
-                &kept,
-                ruleset,
-                dir,
-            ));
+            late.extend(check::run_level(p, &kept, ruleset, dir));
         }
     }
     run.directory = None;
@@ -379,6 +384,48 @@ fn second_roles(
             f.fingerprint = crate::finding::Fingerprint::of(&format!(
                 "PIM003|{name}|second-role|{policy_id}|{}",
                 l.role_id
+            ));
+            out.push(f);
+        }
+    }
+    out
+}
+
+/// PIM319 for the configured emergency access accounts the users export has (those it lacks are
+/// reported at their line in the config, by suppression), each at the user's record or at its
+/// Global Administrator assignment.
+fn emergency_accounts(dir: &Directory, ruleset: &RuleSet) -> Vec<Finding> {
+    use crate::rules::assignment::emergency_access_account as pim319;
+    let mut accounts: Vec<&String> = ruleset.emergency.iter().collect();
+    accounts.sort();
+    let mut out = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for written in accounts {
+        let Some(user) = pim319::find(dir, written) else {
+            continue;
+        };
+        // An account listed by id and by UPN is checked once.
+        if !seen.insert(user.id.to_ascii_lowercase()) {
+            continue;
+        }
+        for p in pim319::problems(dir, user) {
+            let Some(mut f) = check::file_finding(
+                pim319::RULE.code,
+                ruleset,
+                p.file,
+                p.pointer.span.clone(),
+                p.message,
+                pim319::HELP,
+                p.label,
+            ) else {
+                continue;
+            };
+            f.pointer = Some(crate::finding::intern(&p.pointer.path));
+            f.principal = Some(crate::finding::intern(&user.id));
+            f.fingerprint = crate::finding::Fingerprint::of(&format!(
+                "PIM319|{}|{}",
+                user.id.to_ascii_lowercase(),
+                p.what
             ));
             out.push(f);
         }

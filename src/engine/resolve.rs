@@ -139,39 +139,65 @@ pub(crate) fn join(p: &mut Policy, link: &Link) {
     }
 }
 
-/// For a group's member policy: a copy with the tier of the strongest role the group holds
-/// (eligible or active), when that is stronger than the group's own tier.
-pub(crate) fn group_uplift(
-    p: &Policy,
-    directory: &Directory,
-    catalog: &RoleCatalog,
-) -> Option<Policy> {
+/// A PIM-for-Groups policy (member or owner) takes the tier of the strongest role the group
+/// holds, eligible or active — a directory role, or an Azure role at any scope — when that is
+/// stronger than the group's own: activating membership grants the role (or the eligibility
+/// for it), and the owners of a role-assignable group decide who its members are. Every rule
+/// then judges the group's policy at that tier.
+pub(crate) fn raise_group_tier(p: &mut Policy, directory: &Directory, catalog: &RoleCatalog) {
     if p.kind != PolicyKind::Group
-        || p.role.as_ref().and_then(|r| r.id.as_deref()) != Some("member")
+        || !p
+            .role
+            .as_ref()
+            .and_then(|r| r.id.as_deref())
+            .is_some_and(|id| id.eq_ignore_ascii_case("member") || id.eq_ignore_ascii_case("owner"))
     {
-        return None;
+        return;
     }
+    let Some(group) = p.scope.as_deref() else {
+        return;
+    };
     let strongest = directory
-        .roles_held_by(p.scope.as_deref()?)
+        .roles_held_by(group)
         .iter()
         .filter_map(|r| catalog.classify(Some(r), None, None).0)
-        .min()?; // Tier orders tier0 < privileged < standard
-    let current = p.tier().unwrap_or(Tier::Standard);
-    (strongest < current).then(|| {
-        let mut q = p.clone();
-        if let Some(r) = q.role.as_mut() {
-            r.tier = Some(strongest);
+        .min(); // Tier orders tier0 < privileged < standard
+    let Some(strongest) = strongest else { return };
+    if let Some(r) = p.role.as_mut()
+        && strongest < r.tier.unwrap_or(Tier::Standard)
+    {
+        r.tier = Some(strongest);
+    }
+}
+
+/// Names the principals of a policy's assignments from the directory (a user's display name and
+/// UPN, a group's display name), so messages, ignores and emergency accounts can use them.
+pub(crate) fn name_principals(p: &mut Policy, directory: &Directory) {
+    let Some(list) = p.assignments.as_mut() else {
+        return;
+    };
+    for a in &mut list.value {
+        let Some(id) = a.principal_id.as_deref() else {
+            continue;
+        };
+        if let Some(u) = directory.user(id) {
+            a.principal_name.clone_from(&u.display_name);
+            a.principal_upn.clone_from(&u.upn);
+        } else if let Some(g) = directory.group(id) {
+            a.principal_name.clone_from(&g.display_name);
         }
-        q
-    })
+    }
 }
 
 /// Policies the directory rules and the approver report look at: those requiring approval, and
-/// every directory-role and PIM-for-Groups policy (PIM501 compares them).
+/// every directory-role, Azure-role and PIM-for-Groups policy (PIM501 compares them).
 pub(crate) fn wants_context(p: &Policy) -> bool {
-    matches!(p.kind, PolicyKind::DirectoryRole | PolicyKind::Group)
-        || p.approval()
-            .is_some_and(|(_, a)| a.is_approval_required.as_ref().is_some_and(|r| r.value))
+    matches!(
+        p.kind,
+        PolicyKind::DirectoryRole | PolicyKind::Group | PolicyKind::AzureResource
+    ) || p
+        .approval()
+        .is_some_and(|(_, a)| a.is_approval_required.as_ref().is_some_and(|r| r.value))
 }
 
 /// A copy with only what the run-level rules and the approver report read: approval,
@@ -287,6 +313,8 @@ pub(crate) fn schedule_policies(directory: &Directory) -> Vec<Policy> {
                     grant: s.grant,
                     principal_kind: s.principal_kind,
                     condition: s.condition.clone(),
+                    principal_name: None,
+                    principal_upn: None,
                 })
                 .collect();
             Policy {
@@ -319,6 +347,84 @@ pub(crate) fn schedule_policies(directory: &Directory) -> Vec<Policy> {
 #[cfg(test)]
 mod tests {
     use super::join_key;
+    use crate::model::directory::{At, Directory, Grant, PrincipalKind, Schedule, Target};
+    use crate::model::{Policy, PolicyKind, RoleRef, Tier};
+
+    fn group_policy(access: &str, group: &str) -> Policy {
+        let text = format!(
+            r#"{{"scopeId": "{group}", "scopeType": "Group", "roleDefinitionId": "{access}", "policyId": "Group_{group}_p", "policy": {{"rules": []}}}}"#
+        );
+        let root = crate::source::parse_text(&text, crate::source::Syntax::Json).expect("parses");
+        let mut doc = crate::dialect::normalise(0, &root);
+        doc.policies.pop().expect("a policy")
+    }
+
+    fn holding(group: &str, target: Target, grant: Grant) -> Directory {
+        let mut dir = Directory::default();
+        dir.schedules = vec![Schedule {
+            grant,
+            target,
+            principal_id: Some(group.into()),
+            principal_kind: Some(PrincipalKind::Group),
+            start: None,
+            end: None,
+            start_pointer: Default::default(),
+            end_pointer: Default::default(),
+            assignment_type: None,
+            condition: None,
+            at: At {
+                file: 0,
+                pointer: Default::default(),
+            },
+        }];
+        dir.kinds.insert("schedules");
+        dir
+    }
+
+    #[test]
+    fn member_and_owner_policies_take_the_tier_of_any_role_the_group_holds() {
+        let catalog = crate::roles::builtin_roles().expect("built-in roles");
+        let owner_role = Target::AzureRole {
+            role: "/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/8e3af657-a8ff-443c-a75c-2fe8c4bcb635".into(),
+            scope: "/subscriptions/s".into(),
+        };
+        let ga = Target::DirectoryRole("62e90394-69f5-4237-9190-012177145e10".into());
+        let reader = Target::DirectoryRole("790c1fb9-7f7d-4f88-86a1-ef1f95c05c1b".into());
+        for (target, grant, want) in [
+            (owner_role, Grant::Eligible, Some(Tier::Tier0)),
+            (ga, Grant::Active, Some(Tier::Tier0)),
+            (reader, Grant::Active, Some(Tier::Standard)),
+        ] {
+            let dir = holding("G1", target.clone(), grant);
+            for access in ["member", "owner"] {
+                let mut p = group_policy(access, "g1");
+                assert_eq!(p.kind, PolicyKind::Group);
+                super::classify(&mut p, &catalog);
+                super::raise_group_tier(&mut p, &dir, &catalog);
+                assert_eq!(p.tier(), want, "{access} of a group holding {target:?}");
+            }
+        }
+        // Another group's roles, or a policy that is no group's, change nothing.
+        let dir = holding(
+            "other",
+            Target::DirectoryRole("62e90394-69f5-4237-9190-012177145e10".into()),
+            Grant::Active,
+        );
+        let mut p = group_policy("member", "g1");
+        super::classify(&mut p, &catalog);
+        super::raise_group_tier(&mut p, &dir, &catalog);
+        assert_eq!(p.tier(), Some(Tier::Standard));
+        let mut q = p.clone();
+        q.kind = PolicyKind::DirectoryRole;
+        q.role = Some(RoleRef {
+            id: Some("member".into()),
+            tier: Some(Tier::Standard),
+            ..Default::default()
+        });
+        q.scope = Some("other".into());
+        super::raise_group_tier(&mut q, &dir, &catalog);
+        assert_eq!(q.tier(), Some(Tier::Standard));
+    }
 
     #[test]
     fn directory_and_directory_role_ids_share_a_join_key_and_nothing_else_does() {

@@ -196,6 +196,27 @@ pub struct RoleAssignment {
     pub principal_kind: Option<directory::PrincipalKind>,
     /// ABAC condition (ARM).
     pub condition: Option<Loc<String>>,
+    /// The principal's display name and UPN, from the run's directory context (the resolve
+    /// stage fills them in), for messages and for matching ignores and emergency accounts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub principal_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub principal_upn: Option<String>,
+}
+
+impl RoleAssignment {
+    /// "Alex Rivera <alex@contoso.example>", or the id when the run does not know the
+    /// principal ([`directory::label`]), or `fallback` when the export names nobody.
+    pub fn principal_label(&self, fallback: &str) -> String {
+        match &self.principal_id {
+            Some(id) => directory::label(
+                id,
+                self.principal_name.as_deref(),
+                self.principal_upn.as_deref(),
+            ),
+            None => fallback.to_owned(),
+        }
+    }
 }
 
 /// One rule of a policy.

@@ -17,6 +17,8 @@ pub struct RuleSet {
     pub user_rules: Vec<UserRule>,
     /// Accounts of one person (config `account_mapping`): user id or UPN, lower case → person.
     pub accounts: HashMap<String, String>,
+    /// Emergency access accounts (config `emergency_access`): user ids or UPNs, lower case.
+    pub emergency: std::collections::HashSet<String>,
 }
 
 /// A rule as `explain`, `rules` and SARIF show it: built-in or user-defined alike.

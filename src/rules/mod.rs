@@ -181,9 +181,14 @@ pub struct Ctx<'a> {
     pub policies: &'a [Policy],
     /// Accounts of one person: user id or UPN (lower case) → person (config `account_mapping`).
     pub accounts: &'a std::collections::HashMap<String, String>,
+    /// Emergency access (break-glass) accounts: user ids or UPNs, lower case (config
+    /// `emergency_access`).
+    pub emergency: &'a std::collections::HashSet<String>,
 }
 
 static NO_ACCOUNTS: std::sync::LazyLock<std::collections::HashMap<String, String>> =
+    std::sync::LazyLock::new(Default::default);
+static NO_EMERGENCY: std::sync::LazyLock<std::collections::HashSet<String>> =
     std::sync::LazyLock::new(Default::default);
 
 impl<'a> Ctx<'a> {
@@ -195,6 +200,7 @@ impl<'a> Ctx<'a> {
             directory: None,
             policies: &[],
             accounts: &NO_ACCOUNTS,
+            emergency: &NO_EMERGENCY,
         }
     }
 }
@@ -220,6 +226,22 @@ impl Ctx<'_> {
     pub fn severity(&self, name: &str) -> Option<Severity> {
         self.params.severity(name)
     }
+
+    /// Whether an assignment's principal is a configured emergency access account (by id, or
+    /// by UPN when the run's users export names it).
+    pub fn is_emergency(&self, a: &crate::model::RoleAssignment) -> bool {
+        self.is_emergency_principal(a.principal_id.as_deref(), a.principal_upn.as_deref())
+    }
+
+    /// Whether a principal, by object id or UPN, is a configured emergency access account: for
+    /// every rule that exempts them.
+    pub fn is_emergency_principal(&self, id: Option<&str>, upn: Option<&str>) -> bool {
+        !self.emergency.is_empty()
+            && [id, upn]
+                .into_iter()
+                .flatten()
+                .any(|k| self.emergency.contains(&k.trim().to_ascii_lowercase()))
+    }
 }
 
 /// What a rule reports: a place (pointer) and words. The engine adds code, severity, role, file.
@@ -237,6 +259,9 @@ pub struct Hit {
     /// The thing the hit is about when other rules may report the same thing (an assignment's
     /// pointer for PIM310 and PIM311): renderers read findings about one thing as one.
     pub about: Option<String>,
+    /// The principal (user, group or service principal id) the hit is about, when it is about
+    /// one: an assignment's principal, an approver. Ignores select on it (`principal:`).
+    pub principal: Option<String>,
 }
 
 impl Hit {
@@ -252,7 +277,14 @@ impl Hit {
             label: None,
             severity: None,
             about: None,
+            principal: None,
         }
+    }
+
+    /// Marks the hit as being about a principal (by id).
+    pub fn principal(mut self, id: Option<&str>) -> Hit {
+        self.principal = id.map(str::to_owned);
+        self
     }
 
     /// Marks the hit as being about `thing`, an assignment or another object several rules

@@ -205,12 +205,23 @@ impl TargetKey {
         match t {
             Target::DirectoryRole(r) => TargetKey::DirectoryRole(guid(r)),
             Target::AzureRole { role, scope } => {
-                TargetKey::AzureRole(guid(role), scope.trim_end_matches('/').to_ascii_lowercase())
+                TargetKey::AzureRole(guid(role), azure_scope(scope))
             }
             Target::Group { group, access } => {
                 TargetKey::Group(group.to_ascii_lowercase(), access.to_ascii_lowercase())
             }
         }
+    }
+}
+
+/// An Azure scope as schedules and policies compare it: lower case, no trailing `/`, and a
+/// subscription written under its resource provider (`/providers/Microsoft.Subscription/
+/// subscriptions/…`, as ARM's schedule APIs return it) the same as `/subscriptions/…`.
+pub(super) fn azure_scope(scope: &str) -> String {
+    let s = scope.trim_end_matches('/').to_ascii_lowercase();
+    match s.strip_prefix("/providers/microsoft.subscription/subscriptions/") {
+        Some(rest) => format!("/subscriptions/{rest}"),
+        None => s,
     }
 }
 

@@ -35,12 +35,18 @@ impl User {
 
     /// "Alex Rivera <alex@contoso.example>" or the id.
     pub fn label(&self) -> String {
-        match (&self.display_name, &self.upn) {
-            (Some(n), Some(u)) => format!("{n} <{u}>"),
-            (Some(n), None) => n.clone(),
-            (None, Some(u)) => u.clone(),
-            (None, None) => self.id.clone(),
-        }
+        label(&self.id, self.display_name.as_deref(), self.upn.as_deref())
+    }
+}
+
+/// How every message names a principal: "Alex Rivera <alex@contoso.example>", the name or the
+/// UPN alone, and the id only when the run knows neither.
+pub fn label(id: &str, name: Option<&str>, upn: Option<&str>) -> String {
+    match (name, upn) {
+        (Some(n), Some(u)) => format!("{n} <{u}>"),
+        (Some(n), None) => n.to_owned(),
+        (None, Some(u)) => u.to_owned(),
+        (None, None) => id.to_owned(),
     }
 }
 
@@ -283,20 +289,42 @@ impl Directory {
         self.kinds.contains("groups")
     }
 
-    /// The directory roles a principal (a PIM-for-Groups group) holds, eligible or active:
-    /// lower-case role ids, sorted and distinct.
-    pub fn roles_held_by(&self, principal_id: &str) -> Vec<String> {
-        let mut roles: Vec<String> = self
+    /// What a principal (a PIM-for-Groups group) holds directly: each directory role and Azure
+    /// role at its scope, with the grant (a role both eligible and active is listed as active),
+    /// in schedule order, each target once.
+    pub fn grants_held_by(&self, principal_id: &str) -> Vec<(Target, Grant)> {
+        let mut out: Vec<(Target, Grant)> = Vec::new();
+        let schedules = self
             .schedule_index()
             .by_principal
             .get(&principal_id.to_ascii_lowercase())
             .into_iter()
             .flatten()
-            .filter_map(|&i| self.schedules.get(i))
-            .filter(|s| matches!(s.grant, Grant::Eligible | Grant::Active))
-            .filter_map(|s| match &s.target {
-                Target::DirectoryRole(r) => Some(r.to_ascii_lowercase()),
-                _ => None,
+            .filter_map(|&i| self.schedules.get(i));
+        for s in schedules {
+            if matches!(s.target, Target::Group { .. }) {
+                continue;
+            }
+            let k = TargetKey::of(&s.target);
+            match out.iter_mut().find(|(t, _)| TargetKey::of(t) == k) {
+                Some((_, g)) if s.grant == Grant::Active => *g = Grant::Active,
+                Some(_) => {}
+                None => out.push((s.target.clone(), s.grant)),
+            }
+        }
+        out
+    }
+
+    /// The role ids (directory role template ids, Azure role definition GUIDs; lower case,
+    /// sorted, distinct) a principal holds, eligible or active: what a PIM-for-Groups group's
+    /// tier is raised to.
+    pub fn roles_held_by(&self, principal_id: &str) -> Vec<String> {
+        let mut roles: Vec<String> = self
+            .grants_held_by(principal_id)
+            .into_iter()
+            .filter_map(|(t, _)| match TargetKey::of(&t) {
+                TargetKey::DirectoryRole(r) | TargetKey::AzureRole(r, _) => Some(r),
+                TargetKey::Group(..) => None,
             })
             .collect();
         roles.sort();
@@ -385,8 +413,17 @@ impl Directory {
 
     fn collect_holders(&self, k: &TargetKey) -> Holders {
         let mut entries = Vec::new();
-        let granting = self.schedule_index().by_target.get(k);
-        for &i in granting.into_iter().flatten() {
+        let index = self.schedule_index();
+        // An Azure role held at a scope is held at every scope below it: the schedules of the
+        // scope itself, then of each parent up to the root.
+        let keys: Vec<TargetKey> = match k {
+            TargetKey::AzureRole(role, scope) => scope_and_parents(scope)
+                .map(|s| TargetKey::AzureRole(role.clone(), s.to_owned()))
+                .collect(),
+            _ => vec![k.clone()],
+        };
+        let granting = keys.iter().filter_map(|k| index.by_target.get(k)).flatten();
+        for &i in granting {
             let Some(s) = self.schedules.get(i) else {
                 continue;
             };
@@ -425,6 +462,23 @@ impl Directory {
             .schedules
             .get_or_init(|| Schedules::build(&self.schedules))
     }
+}
+
+/// Whether two Azure scopes are the same scope: case-insensitive, trailing `/` ignored, and a
+/// subscription under its resource provider (`/providers/Microsoft.Subscription/subscriptions/…`)
+/// the same as `/subscriptions/…`.
+pub fn same_azure_scope(a: &str, b: &str) -> bool {
+    azure_scope(a) == azure_scope(b)
+}
+
+/// An Azure scope (lower case, no trailing `/`) and each of its parents by path segment, ending
+/// with the root (`""`): `/subscriptions/s/resourcegroups/rg` → itself, `/subscriptions/s/resourcegroups`,
+/// `/subscriptions/s`, `/subscriptions`, `""`. Prefixes that are no scope match no schedule.
+fn scope_and_parents(scope: &str) -> impl Iterator<Item = &str> {
+    let cuts = scope.rmatch_indices('/').map(|(i, _)| i);
+    std::iter::once(scope.len())
+        .chain(cuts)
+        .filter_map(move |end| scope.get(..end))
 }
 
 mod graph;

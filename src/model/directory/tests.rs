@@ -282,3 +282,111 @@ fn a_long_chain_expands_without_recursion() {
     assert_eq!(names.len(), n);
     assert_eq!((names[0], names[n - 1]), ("g0", "g199999"));
 }
+
+fn schedule(grant: Grant, target: Target, principal: &str) -> Schedule {
+    Schedule {
+        grant,
+        target,
+        principal_id: Some(principal.into()),
+        principal_kind: Some(PrincipalKind::User),
+        start: None,
+        end: None,
+        start_pointer: super::super::Ptr::default(),
+        end_pointer: super::super::Ptr::default(),
+        assignment_type: None,
+        condition: None,
+        at: at(),
+    }
+}
+
+fn azure(role: &str, scope: &str) -> Target {
+    Target::AzureRole {
+        role: role.into(),
+        scope: scope.into(),
+    }
+}
+
+#[test]
+fn an_azure_role_held_at_a_parent_scope_is_held_below_it_and_nowhere_else() {
+    let role = "/subscriptions/S1/providers/Microsoft.Authorization/roleDefinitions/8e3af657-a8ff-443c-a75c-2fe8c4bcb635";
+    let mut dir = Directory {
+        schedules: vec![
+            schedule(Grant::Eligible, azure(role, "/subscriptions/S1/"), "at-sub"),
+            schedule(Grant::Eligible, azure(role, "/"), "at-root"),
+            schedule(
+                Grant::Active,
+                azure(role, "/subscriptions/s1/resourceGroups/RG-A"),
+                "at-rg",
+            ),
+            schedule(
+                Grant::Eligible,
+                azure(role, "/subscriptions/s10"),
+                "sibling",
+            ),
+            schedule(
+                Grant::Eligible,
+                azure(role, "/providers/Microsoft.Subscription/subscriptions/S1"),
+                "at-sub-as-provider",
+            ),
+            schedule(
+                Grant::Eligible,
+                azure(role, "/subscriptions/s1/resourceGroups/rg-a-2"),
+                "rg-sibling",
+            ),
+            schedule(
+                Grant::Eligible,
+                azure("b24988ac-6180-42a0-ab88-20f7382dd24c", "/subscriptions/s1"),
+                "other-role",
+            ),
+        ],
+        ..Directory::default()
+    };
+    dir.kinds.insert("schedules");
+    let below = dir.holder_set(&azure(
+        "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
+        "/subscriptions/s1/resourcegroups/rg-a",
+    ));
+    let ids: Vec<&str> = below.iter().map(|h| h.reached.user_id.as_str()).collect();
+    assert_eq!(
+        ids,
+        ["at-rg", "at-sub", "at-sub-as-provider", "at-root"],
+        "own scope first, then parents"
+    );
+    let sub = dir.holder_set(&azure(
+        "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
+        "/subscriptions/S1",
+    ));
+    assert!(sub.holds("at-sub") && sub.holds("at-root"));
+    assert!(
+        !sub.holds("at-rg"),
+        "a child scope's holder does not hold the parent"
+    );
+    assert!(!sub.holds("sibling") && !sub.holds("other-role"));
+}
+
+#[test]
+fn grants_held_by_lists_each_role_once_active_winning() {
+    let ga = "62e90394-69f5-4237-9190-012177145e10";
+    let mut dir = Directory {
+        schedules: vec![
+            schedule(Grant::Eligible, Target::DirectoryRole(ga.into()), "G"),
+            schedule(Grant::Active, Target::DirectoryRole(ga.to_uppercase()), "g"),
+            schedule(Grant::Eligible, azure("x/ABC", "/subscriptions/s"), "g"),
+            schedule(
+                Grant::Active,
+                Target::Group {
+                    group: "other".into(),
+                    access: "member".into(),
+                },
+                "g",
+            ),
+        ],
+        ..Directory::default()
+    };
+    dir.kinds.insert("schedules");
+    let held = dir.grants_held_by("g");
+    assert_eq!(held.len(), 2);
+    assert_eq!(held[0].1, Grant::Active);
+    assert_eq!(held[1].1, Grant::Eligible);
+    assert_eq!(dir.roles_held_by("g"), [ga, "abc"], "sorted");
+}

@@ -42,3 +42,39 @@ pub(crate) fn distinct(approvers: &[Approver]) -> (usize, usize, usize) {
     }
     (users, groups, others)
 }
+
+/// The distinct people a list of approvers reaches, when directory context gives the members of
+/// its groups (expanded transitively, nested groups included, each user once whatever the
+/// paths): `(people, unknown)`, where `unknown` counts the groups whose members the run does not
+/// have (each still at least one person) and approvers of another kind.
+pub(crate) fn people(
+    approvers: &[Approver],
+    dir: &crate::model::directory::Directory,
+) -> (usize, usize) {
+    let mut seen = std::collections::HashSet::new();
+    let mut unknown_groups = std::collections::HashSet::new();
+    let mut unknown = 0;
+    for a in approvers {
+        let Some(id) = a.id.as_deref() else {
+            unknown += 1;
+            continue;
+        };
+        match a.kind {
+            ApproverKind::User => {
+                seen.insert(id.to_ascii_lowercase());
+            }
+            ApproverKind::Group => match dir.expand_group(id) {
+                Some(users) => {
+                    seen.extend(users.iter().map(|r| r.user_id.to_ascii_lowercase()));
+                }
+                None => {
+                    if unknown_groups.insert(id.to_ascii_lowercase()) {
+                        unknown += 1;
+                    }
+                }
+            },
+            ApproverKind::Other => unknown += 1,
+        }
+    }
+    (seen.len(), unknown)
+}

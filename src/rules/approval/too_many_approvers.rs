@@ -20,9 +20,18 @@ fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
         return Vec::new();
     };
     let list = &stage.primary_approvers;
-    let (users, groups, others) = super::distinct(&list.value);
-    // Without directory context each group counts as one: a lower bound.
-    let at_least = users + groups + others;
+    // With the groups export a group counts as the people it reaches; a group whose members the
+    // run does not have (or any group, without the export) counts as one: a lower bound.
+    let at_least = match cx.directory.filter(|d| d.has_groups()) {
+        Some(dir) => {
+            let (people, unknown) = super::people(&list.value, dir);
+            people + unknown
+        }
+        None => {
+            let (users, groups, others) = super::distinct(&list.value);
+            users + groups + others
+        }
+    };
     let max = cx.count("max", 10) as usize;
     if at_least <= max {
         return Vec::new();
@@ -38,8 +47,9 @@ fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
 
 const DOC: &str = r##"## What it does
 Counts the distinct primary approvers of a role that requires approval and reports more than
-`max` (default 10). Without directory context each group counts as one approver, so the count is
-a lower bound.
+`max` (default 10). With the groups export, a group counts as the distinct people it reaches
+(nested groups expanded, each user once); without it each group counts as one approver, so the
+count is a lower bound.
 
 ## Why it matters
 When everybody can approve, nobody owns the decision: requests are rubber-stamped by whoever sees

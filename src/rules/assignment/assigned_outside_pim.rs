@@ -9,15 +9,17 @@ declare_rule! {
     summary: "(assignment data) An active assignment was not made through PIM",
 }
 
-fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
+fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
     let Some(list) = &p.assignments else {
         return Vec::new();
     };
     list.value
         .iter()
         .filter(|a| a.grant == crate::model::directory::Grant::Active && a.start.is_none())
+        // Emergency access accounts are assigned directly, so they work when PIM does not.
+        .filter(|a| !cx.is_emergency(a))
         .map(|a| {
-            let who = a.principal_id.as_deref().unwrap_or("a principal");
+            let who = a.principal_label("A principal");
             Hit::new(
                 &a.start_pointer,
                 format!("{who} was assigned the role outside PIM: the assignment has no PIM schedule (no start date)"),
@@ -26,6 +28,7 @@ fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
             )
             .label("no PIM schedule")
             .about(&a.pointer)
+            .principal(a.principal_id.as_deref())
         })
         .collect()
 }
@@ -33,7 +36,10 @@ fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
 const DOC: &str = r##"## What it does
 Reports active role assignments without a start date in the export: assignments made directly
 (Microsoft 365 admin center, `New-MgRoleManagementDirectoryRoleAssignment`, older tooling) rather
-than through a PIM schedule.
+than through a PIM schedule. The principal is named (display name and UPN when the run has the
+users export). The emergency access accounts listed in `.pim-lint.yaml` (`emergency_access:`)
+are not reported: they are assigned permanently and directly so that they work when PIM or
+Conditional Access does not.
 
 ## Why it matters
 Assignments made outside PIM skip every PIM control — activation, approval, notification — and are

@@ -20,11 +20,12 @@ fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
         .map(|a| {
             Hit::new(
                 &a.pointer,
-                format!("Service principal {} is eligible for the role; workloads cannot activate PIM eligibilities", a.principal_id.as_deref().unwrap_or("?")),
+                format!("Service principal {} is eligible for the role; workloads cannot activate PIM eligibilities", a.principal_label("?")),
                 "Remove the eligibility. Give the workload the narrowest role it needs as an active assignment (reviewed), or \
                  use application permissions instead of a directory role.",
             )
             .label("service principal")
+            .principal(a.principal_id.as_deref())
         })
         .collect()
 }

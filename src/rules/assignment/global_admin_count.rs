@@ -54,7 +54,9 @@ fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
 const DOC: &str = r##"## What it does
 Counts the users who hold Global Administrator, when the export says who holds which role
 (ScubaGear's `privileged_users`; directory context files later), and reports fewer than `min`
-(default 2) or more than `max` (default 8; CIS uses 4).
+(default 2) or more than `max` (default 8; CIS uses 4). Emergency access accounts listed in
+`.pim-lint.yaml` (`emergency_access:`) count like any other holder: they hold Global
+Administrator, and the controls count holders, not kinds of account.
 
 ## Why it matters
 One Global Administrator is a single point of failure (and of lock-out); many are many ways in for

@@ -8,6 +8,7 @@ category![
     eligible_duration_cap,
     eligible_expiration_required,
     eligible_service_principal,
+    emergency_access_account,
     global_admin_count,
     permanent_active_assignment,
     permanent_eligibility,

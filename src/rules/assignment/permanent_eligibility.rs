@@ -10,27 +10,31 @@ declare_rule! {
     summary: "(assignment data) An eligibility for the role has no end date",
 }
 
-fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
+fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
     let Some(list) = &p.assignments else {
         return Vec::new();
     };
     list.value
         .iter()
         .filter(|a| a.grant == Grant::Eligible && a.end.is_none())
+        .filter(|a| !cx.is_emergency(a))
         .map(|a| {
             Hit::new(
                 &a.end_pointer,
-                format!("{} is eligible for the role without an end date", a.principal_id.as_deref().unwrap_or("A principal")),
+                format!("{} is eligible for the role without an end date", a.principal_label("A principal")),
                 "Give the eligibility an end date (scheduleInfo.expiration type afterDateTime) and renew it after a review.",
             )
             .label("no end date")
+            .principal(a.principal_id.as_deref())
         })
         .collect()
 }
 
 const DOC: &str = r##"## What it does
 Reads role eligibility schedules (Graph `roleEligibilitySchedules`, ARM `roleEligibilitySchedules`)
-and reports eligibilities whose expiration is `noExpiration` (no end date).
+and reports eligibilities whose expiration is `noExpiration` (no end date), naming the principal
+(display name and UPN when the run has the users export). Emergency access accounts listed in
+`.pim-lint.yaml` (`emergency_access:`) are not reported.
 
 ## Why it matters
 Permanent eligibility is never re-decided. People change teams; their eligibility for tier0 roles

@@ -44,7 +44,7 @@ fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
     };
     let mut hits = Vec::new();
     for a in &list.value {
-        let who = a.principal_id.as_deref().unwrap_or("A principal");
+        let who = a.principal_label("A principal");
         let condition = a.condition.as_ref().filter(|c| !c.value.trim().is_empty());
         let Some(condition) = condition else {
             hits.push(
@@ -58,7 +58,8 @@ fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
                      @Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAllValues:GuidNotEquals {…} \
                      (the portal's \"Allow all except specific roles\" template) or a list of the roles it may assign.",
                 )
-                .label("no condition"),
+                .label("no condition")
+                .principal(a.principal_id.as_deref()),
             );
             continue;
         };
@@ -77,7 +78,8 @@ fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
                      (18d7d88d-…) and Role Based Access Control Administrator (f58310d9-…), or exclude all three with \
                      ForAnyOfAllValues:GuidNotEquals.",
                 )
-                .label("allows assigning a role that assigns roles"),
+                .label("allows assigning a role that assigns roles")
+                .principal(a.principal_id.as_deref()),
             ),
             Verdict::Unknown(why) => hits.push(
                 Hit::new(
@@ -89,6 +91,7 @@ fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
                      Based Access Control Administrator; the portal's condition templates produce shapes pim-lint reads.",
                 )
                 .label("not analysed")
+                .principal(a.principal_id.as_deref())
                 .severity(cx.severity("unknown_severity").unwrap_or(Severity::Note)),
             ),
         }

@@ -31,6 +31,7 @@ fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
                      the owners to people you would trust to approve.",
                 )
                 .label("not role-assignable")
+                .principal(e.approver.id.as_deref())
             })
         })
         .collect()

@@ -53,7 +53,8 @@ fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
                  principals, or use an approver group of people who do not hold the role (peers approving each other \
                  defeats the second pair of eyes).",
             )
-            .label("also eligible for this role"),
+            .label("also eligible for this role")
+            .principal(e.approver.id.as_deref()),
         );
     }
     hits
@@ -64,6 +65,12 @@ With directory context (role eligibility schedules, assignment schedule instance
 members), expands each approver — a user, or a group's members transitively, nested groups
 included and cycles cut — and reports approvers who are themselves eligible for or assigned the
 role they approve, directly or through a group.
+
+For an Azure role, holders at parent scopes count: an eligibility for Owner at a subscription
+applies to every resource group and resource below it, so the approvers of the Owner policy of a
+resource group are checked against it too. Scopes compare case-insensitively, by prefix on whole
+path segments (`/subscriptions/s1` is a parent of `/subscriptions/s1/resourceGroups/rg`, not of
+`/subscriptions/s10`).
 
 ## Why it matters
 PIM stops a user from approving their own request, but not a colleague who holds the same role.

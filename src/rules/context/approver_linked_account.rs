@@ -84,7 +84,8 @@ fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
                     "One person must not both request and approve: remove the person's approver account from the approval \
                      stage, or their eligible account from the role.",
                 )
-                .label("same person"),
+                .label("same person")
+                .principal(e.approver.id.as_deref()),
             );
         }
     }

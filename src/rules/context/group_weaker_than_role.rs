@@ -1,3 +1,4 @@
+use crate::model::directory::{Grant, Target};
 use crate::model::{IsoDuration, Policy, PolicyKind, Ptr, RuleId, Tier};
 use crate::rules::{Ctx, Hit};
 
@@ -6,7 +7,7 @@ declare_rule! {
     name: "group-weaker-than-role",
     category: Approval,
     needs: Run,
-    summary: "A PIM-for-Groups group holds a role, with weaker activation settings than the role's own policy",
+    summary: "A PIM-for-Groups group holds a role actively (directory or Azure), with weaker activation settings than the role's own policy",
 }
 
 /// The settings "weaker" is judged on, with where each is read: approval off is weaker than on;
@@ -65,6 +66,27 @@ fn strength(p: &Policy) -> Strength {
     }
 }
 
+/// Whether `q` is the role's own policy for what a schedule grants: the directory role, or the
+/// Azure role at that scope (ARM policies are per scope; role ids compare on their GUID).
+fn governs(q: &Policy, target: &Target) -> bool {
+    let guid = |s: &str| s.rsplit('/').next().unwrap_or(s).to_ascii_lowercase();
+    let Some(id) = q.role.as_ref().and_then(|r| r.id.as_deref()) else {
+        return false;
+    };
+    match target {
+        Target::DirectoryRole(r) => q.kind == PolicyKind::DirectoryRole && guid(id) == guid(r),
+        Target::AzureRole { role, scope } => {
+            q.kind == PolicyKind::AzureResource
+                && guid(id) == guid(role)
+                && q
+                    .scope
+                    .as_deref()
+                    .is_some_and(|s| crate::model::directory::same_azure_scope(s, scope))
+        }
+        Target::Group { .. } => false,
+    }
+}
+
 fn auth_name(a: u8) -> &'static str {
     match a {
         2 => "an authentication context",
@@ -82,25 +104,27 @@ fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
     let (Some(dir), Some(group)) = (cx.directory, p.scope.as_deref()) else {
         return Vec::new();
     };
-    // Roles this group holds (the group is the principal of a directory role schedule).
-    let roles = dir.roles_held_by(group);
+    // Roles this group holds ACTIVELY: activating membership is activating the role. A group
+    // merely eligible for a role gives its members an eligibility, which they activate under
+    // the role's own policy, so the group's policy does not weaken it.
+    let held = dir.grants_held_by(group);
     let mine = strength(p);
     let mut hits = Vec::new();
-    for role in roles {
-        let Some(rp) = cx.policies.iter().find(|q| {
-            q.kind == PolicyKind::DirectoryRole
-                && q.role
-                    .as_ref()
-                    .and_then(|r| r.id.as_deref())
-                    .is_some_and(|id| id.eq_ignore_ascii_case(&role))
-        }) else {
+    for (target, grant) in held {
+        if grant != Grant::Active {
+            continue;
+        }
+        let Some(rp) = cx.policies.iter().find(|q| governs(q, &target)) else {
             continue;
         };
         if !matches!(rp.tier(), Some(Tier::Tier0 | Tier::Privileged)) {
             continue;
         }
         let theirs = strength(rp);
-        let role_name = rp.role_label();
+        let role_name = match &target {
+            Target::AzureRole { scope, .. } => format!("{} at {scope}", rp.role_label()),
+            _ => rp.role_label(),
+        };
         let mut weaker: Vec<(Ptr, String)> = Vec::new();
         if theirs.approval.0 && !mine.approval.0 {
             weaker.push((
@@ -157,29 +181,36 @@ fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
 }
 
 const DOC: &str = r##"## What it does
-With role schedules in the context, finds PIM-for-Groups groups that hold a directory role (the
-group is eligible for or assigned the role), and compares the group's *member* policy with the
-role's own policy: approval off where the role has it, weaker authentication (none < MFA <
+With role schedules in the context, finds PIM-for-Groups groups that hold a role *actively* (the
+group is assigned a directory role, or an Azure role at a scope), and compares the group's
+*member* policy with the role's own policy (for an Azure role, the policy at the scope of the
+assignment): approval off where the role has it, weaker authentication (none < MFA <
 authentication context), a missing justification or ticket, or a longer activation. Only roles of
 tier0 and privileged are compared.
 
+A group that is only *eligible* for a role is not reported: its members become eligible, and
+still activate the role under the role's own policy.
+
 ## Why it matters
-Activating membership of a group that holds Global Administrator *is* activating Global
+Activating membership of a group that is assigned Global Administrator *is* activating Global
 Administrator. If the group's policy is weaker, the role's careful settings are bypassed through
 the side door.
 
 ## Example that fails
-Group "Tier0-Admins" holds Global Administrator (approval, MFA, PT4H); its member policy has no
-approval and PT8H.
+Group "Tier0-Admins" is assigned Global Administrator (an active `roleAssignmentScheduleInstance`
+whose principal is the group); the role's policy asks for approval, MFA and PT4H, the group's member
+policy has no approval and PT8H.
 
 ## Example that passes
-The group's member policy requires approval, MFA and at most PT4H, like the role.
+The group's member policy requires approval, MFA and at most PT4H, like the role — or the group
+is only eligible for the role (a `roleEligibilitySchedule`), so its members activate the role
+under the role's own policy.
 
 ## How to fix
 Align the group's member settings with the strictest role it grants.
 
 ## Severity
-Baseline: error (tier0 and privileged roles held by the group). CISA's instructions for
+Baseline: error (tier0 and privileged roles the group holds actively). CISA's instructions for
 MS.AAD.7.6–7.8 say to apply the role's settings to the Member settings of each PIM group assigned
 to the role: a weaker group policy fails the role's own control.
 

@@ -33,7 +33,8 @@ fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
                 "Approvals of privileged roles belong with members of your own tenant: remove the guests from the approver \
                  group, or name member accounts as approvers.",
             )
-            .label("guest approver"),
+            .label("guest approver")
+            .principal(e.approver.id.as_deref()),
         );
     }
     hits

@@ -22,7 +22,9 @@ fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
         let Some(id) = a.id.as_deref() else { continue };
         let label = super::approver_label(dir, a);
         let hit = |msg: String, label_text: &str| {
-            Hit::new(&a.pointer, msg, HELP).label(label_text.to_owned())
+            Hit::new(&a.pointer, msg, HELP)
+                .label(label_text.to_owned())
+                .principal(Some(id))
         };
         match a.kind {
             ApproverKind::User if dir.has_users() => match dir.user(id) {
