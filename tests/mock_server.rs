@@ -50,6 +50,7 @@ impl Reply {
 impl Client {
     fn new(server: &MockServer) -> Client {
         let stream = TcpStream::connect(server.addr()).unwrap();
+        stream.set_nodelay(true).unwrap();
         stream
             .set_read_timeout(Some(Duration::from_secs(20)))
             .unwrap();
@@ -75,8 +76,9 @@ impl Client {
             ));
         }
         head.push_str("\r\n");
-        self.stream.write_all(head.as_bytes()).unwrap();
-        self.stream.write_all(body).unwrap();
+        let mut bytes = head.into_bytes();
+        bytes.extend_from_slice(body);
+        self.stream.write_all(&bytes).unwrap();
         let mut line = String::new();
         self.reader.read_line(&mut line).unwrap();
         let status: u16 = line.split(' ').nth(1).unwrap().parse().unwrap();
