@@ -621,8 +621,13 @@ fn shapes_match_the_corpus_and_demo_files() {
     assert_eq!(keys(&ours["value"][1]), keys(&group_corpus["value"][0]));
     assert_eq!(ours["value"][1]["policy"]["scopeId"], g);
 
+    let demo_users = fixture("fixtures/demo/directory/users.json");
+    let fields: Vec<String> = keys(&demo_users["value"][0]).into_iter().collect();
+    let users_url = format!("/v1.0/users?$select={}", fields.join(","));
+    let all_users = c.graph("/v1.0/users").json();
+    assert!(keys(&all_users["value"][0]).is_superset(&keys(&demo_users["value"][0])));
     for (url, file) in [
-        ("/v1.0/users", "users"),
+        (users_url.as_str(), "users"),
         (
             "/v1.0/roleManagement/directory/roleEligibilitySchedules?$expand=principal",
             "role-eligibility-schedules",

@@ -30,7 +30,9 @@
 //! `MockServer::start(tenant, Faults::none())`, or `start_with(tenant, faults, Options {..})`
 //! for tokens / page sizes / client secret. `base_url()` is `http://127.0.0.1:{port}`
 //! (Graph under `{base}/v1.0`, ARM at the root, token at `{base}/{tenant}/oauth2/v2.0/token`).
-//! The server stops (and closes keep-alive connections) on drop.
+//! The server stops (and closes keep-alive connections) on drop. The token endpoint takes a
+//! client-credentials form and answers the ARM token for a `management.azure.com` scope, the
+//! Graph token for any other (401 `invalid_client` when `options.client_secret` differs).
 //! - Auth: `Authorization: Bearer {options.graph_token}` on `/v1.0/...`, `{options.arm_token}`
 //!   elsewhere (defaults [`GRAPH_TOKEN`], [`ARM_TOKEN`]); otherwise 401 with Graph's
 //!   `InvalidAuthenticationToken` body (or ARM's). `faults.expired` → 401 "Lifetime validation

@@ -379,15 +379,17 @@ fn token(state: &State, req: &HttpRequest) -> Response {
         return r;
     }
     let scope = get("scope").to_ascii_lowercase();
-    let access = if scope.contains("management.azure.com") || scope.contains("management.core") {
-        &state.options.arm_token
-    } else if scope.contains("graph.microsoft.com") {
-        &state.options.graph_token
-    } else {
+    // ARM for a management scope, Graph for anything else (a test may point both APIs at the
+    // mock, so the scope need not name graph.microsoft.com).
+    let access = if scope.is_empty() {
         return error(
             "invalid_scope",
             "AADSTS1002012: The provided value for scope is not valid.",
         );
+    } else if scope.contains("management.azure.com") || scope.contains("management.core") {
+        &state.options.arm_token
+    } else {
+        &state.options.graph_token
     };
     ok(
         json!({"token_type": "Bearer", "expires_in": 3599, "ext_expires_in": 3599, "access_token": access}),
@@ -554,7 +556,7 @@ fn route(
         RoleDefinitions => q.graph(
             t.role_definitions.iter().collect(),
             "roleManagement/directory/roleDefinitions",
-            &Value::clone,
+            &|x| select(x, params),
         ),
         RoleEligibilitySchedules | RoleAssignmentScheduleInstances => {
             let source = if kind == RoleEligibilitySchedules {
@@ -707,21 +709,23 @@ fn filter_requests<'a>(items: impl IntoIterator<Item = &'a Value>, filter: &str)
         .collect()
 }
 
-/// `$select` projection (plus `@odata.type`, which Graph keeps on directory objects).
+/// `$select` projection: every selected property (null when the object has none, as Graph
+/// does), plus `@odata.type`, which Graph keeps on directory objects.
 fn select(x: &Value, params: &[(String, String)]) -> Value {
     let (Some(sel), Some(m)) = (param(params, "$select"), x.as_object()) else {
         return x.clone();
     };
-    let keys: Vec<String> = sel
-        .split(',')
-        .map(|k| k.trim().to_ascii_lowercase())
-        .collect();
-    Value::Object(
-        m.iter()
-            .filter(|(k, _)| k.as_str() == "@odata.type" || keys.contains(&k.to_ascii_lowercase()))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect(),
-    )
+    let mut out = Map::new();
+    if let Some(t) = m.get("@odata.type") {
+        out.insert("@odata.type".into(), t.clone());
+    }
+    for want in sel.split(',').map(str::trim).filter(|k| !k.is_empty()) {
+        match m.iter().find(|(k, _)| k.eq_ignore_ascii_case(want)) {
+            Some((k, v)) => out.insert(k.clone(), v.clone()),
+            None => out.insert(want.to_string(), Value::Null),
+        };
+    }
+    Value::Object(out)
 }
 
 const SKIP_MAGIC: usize = 0x5bd1_e995;
