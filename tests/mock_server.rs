@@ -50,6 +50,7 @@ impl Reply {
 impl Client {
     fn new(server: &MockServer) -> Client {
         let stream = TcpStream::connect(server.addr()).unwrap();
+        stream.set_nodelay(true).unwrap();
         stream
             .set_read_timeout(Some(Duration::from_secs(20)))
             .unwrap();
@@ -75,8 +76,9 @@ impl Client {
             ));
         }
         head.push_str("\r\n");
-        self.stream.write_all(head.as_bytes()).unwrap();
-        self.stream.write_all(body).unwrap();
+        let mut bytes = head.into_bytes();
+        bytes.extend_from_slice(body);
+        self.stream.write_all(&bytes).unwrap();
         let mut line = String::new();
         self.reader.read_line(&mut line).unwrap();
         let status: u16 = line.split(' ').nth(1).unwrap().parse().unwrap();
@@ -619,8 +621,13 @@ fn shapes_match_the_corpus_and_demo_files() {
     assert_eq!(keys(&ours["value"][1]), keys(&group_corpus["value"][0]));
     assert_eq!(ours["value"][1]["policy"]["scopeId"], g);
 
+    let demo_users = fixture("fixtures/demo/directory/users.json");
+    let fields: Vec<String> = keys(&demo_users["value"][0]).into_iter().collect();
+    let users_url = format!("/v1.0/users?$select={}", fields.join(","));
+    let all_users = c.graph("/v1.0/users").json();
+    assert!(keys(&all_users["value"][0]).is_superset(&keys(&demo_users["value"][0])));
     for (url, file) in [
-        ("/v1.0/users", "users"),
+        (users_url.as_str(), "users"),
         (
             "/v1.0/roleManagement/directory/roleEligibilitySchedules?$expand=principal",
             "role-eligibility-schedules",
@@ -750,4 +757,122 @@ fn filters_select_the_right_records() {
     assert_eq!(r.status, 404);
     let r = c.graph("/v1.0/nonsense");
     assert_eq!(r.status, 400);
+}
+
+/// What the server serves is what pim-lint reads: the pages, written out as an export, are
+/// recognised (no input diagnostics) and the weak policies are found.
+#[test]
+fn served_data_is_linted_by_pim_lint_and_the_weak_policies_are_found() {
+    let tenant = MockTenant::generate(Spec {
+        seed: 7,
+        ..Spec::default()
+    });
+    let server = MockServer::start_with(tenant.clone(), Faults::none(), small_pages());
+    let mut c = Client::new(&server);
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, context: &str, value: Vec<Value>| {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let doc = json!({"@odata.context": context, "value": value});
+        std::fs::write(path, serde_json::to_vec_pretty(&doc).unwrap()).unwrap();
+    };
+    let ctx = "https://graph.microsoft.com/v1.0/$metadata#policies/roleManagementPolicyAssignments(policy(rules()))";
+    write(
+        "entra/directory-roles.json",
+        ctx,
+        c.collect(DIRECTORY_POLICIES, true).0,
+    );
+    let mut group_policies = Vec::new();
+    let mut groups = Vec::new();
+    for g in c.collect("/v1.0/groups?$top=999", true).0 {
+        let id = g["id"].as_str().unwrap();
+        group_policies.extend(
+            c.collect(&format!("/v1.0{}", group_policies_url(id)), true)
+                .0,
+        );
+        let members = c
+            .collect(
+                &format!("/v1.0/groups/{id}/transitiveMembers?$select=id"),
+                true,
+            )
+            .0;
+        let mut g = g.clone();
+        g["members"] = json!(members);
+        groups.push(g);
+    }
+    write("entra/pim-for-groups.json", ctx, group_policies);
+    let meta = "https://graph.microsoft.com/v1.0/$metadata#";
+    write("directory/groups.json", &format!("{meta}groups"), groups);
+    write(
+        "directory/users.json",
+        &format!("{meta}users"),
+        c.collect("/v1.0/users?$top=999", true).0,
+    );
+    write(
+        "directory/role-eligibility-schedules.json",
+        &format!("{meta}roleManagement/directory/roleEligibilitySchedules(principal())"),
+        c.collect(
+            "/v1.0/roleManagement/directory/roleEligibilitySchedules?$expand=principal",
+            true,
+        )
+        .0,
+    );
+    write(
+        "directory/role-assignment-schedule-instances.json",
+        &format!("{meta}roleManagement/directory/roleAssignmentScheduleInstances"),
+        c.collect(
+            "/v1.0/roleManagement/directory/roleAssignmentScheduleInstances",
+            true,
+        )
+        .0,
+    );
+    let scope = format!("/subscriptions/{DEFAULT_SUBSCRIPTION}");
+    let arm = c
+        .collect(
+            &format!("{scope}/providers/Microsoft.Authorization/roleManagementPolicyAssignments?api-version=2020-10-01"),
+            false,
+        )
+        .0;
+    let path = dir.path().join("azure/policy-assignments.json");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(
+        path,
+        serde_json::to_vec_pretty(&json!({"value": arm})).unwrap(),
+    )
+    .unwrap();
+
+    let out = assert_cmd::Command::cargo_bin("pim-lint")
+        .unwrap()
+        .args(["check", "--format", "json"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    let diags = report["diagnostics"].as_array().unwrap();
+    assert_eq!(report["summary"]["files"], 7, "{report:#}");
+    let codes: BTreeSet<&str> = diags.iter().map(|d| d["code"].as_str().unwrap()).collect();
+    // No input diagnostics (unknown format, unreadable file, ...): PIM0xx.
+    assert!(
+        codes.iter().all(|c| !c.starts_with("PIM0")),
+        "input diagnostics: {:#?}",
+        diags
+            .iter()
+            .filter(|d| d["code"].as_str().unwrap().starts_with("PIM0"))
+            .collect::<Vec<_>>()
+    );
+    // Privileged Role Administrator (role 1) has approval off.
+    assert_eq!(
+        tenant.weaknesses["e8611ab8-c189-46e8-94e1-60213ab1f814"],
+        "approval-off"
+    );
+    assert!(diags.iter().any(
+        |d| d["code"] == "PIM101" && d["role"]["id"] == "e8611ab8-c189-46e8-94e1-60213ab1f814"
+    ));
+    // Global Administrator (role 0) is strong: no activation-approval finding.
+    assert!(!diags.iter().any(
+        |d| d["code"] == "PIM101" && d["role"]["id"] == "62e90394-69f5-4237-9190-012177145e10"
+    ));
+    // The last approver group is empty: nobody can approve where it is the approver.
+    assert!(diags.iter().any(|d| d["code"] == "PIM107"));
 }

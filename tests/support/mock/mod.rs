@@ -30,7 +30,9 @@
 //! `MockServer::start(tenant, Faults::none())`, or `start_with(tenant, faults, Options {..})`
 //! for tokens / page sizes / client secret. `base_url()` is `http://127.0.0.1:{port}`
 //! (Graph under `{base}/v1.0`, ARM at the root, token at `{base}/{tenant}/oauth2/v2.0/token`).
-//! The server stops (and closes keep-alive connections) on drop.
+//! The server stops (and closes keep-alive connections) on drop. The token endpoint takes a
+//! client-credentials form and answers the ARM token for a `management.azure.com` scope, the
+//! Graph token for any other (401 `invalid_client` when `options.client_secret` differs).
 //! - Auth: `Authorization: Bearer {options.graph_token}` on `/v1.0/...`, `{options.arm_token}`
 //!   elsewhere (defaults [`GRAPH_TOKEN`], [`ARM_TOKEN`]); otherwise 401 with Graph's
 //!   `InvalidAuthenticationToken` body (or ARM's). `faults.expired` → 401 "Lifetime validation
@@ -260,7 +262,8 @@ pub(crate) struct State {
     pub(crate) base: String,
     log: Mutex<Vec<RecordedRequest>>,
     remaining: Mutex<Vec<Option<usize>>>,
-    streams: Mutex<Vec<TcpStream>>,
+    /// Open connections (by number), closed on drop.
+    streams: Mutex<BTreeMap<u64, TcpStream>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -325,23 +328,26 @@ impl MockServer {
             base: format!("http://{addr}"),
             log: Mutex::new(Vec::new()),
             remaining: Mutex::new(remaining),
-            streams: Mutex::new(Vec::new()),
+            streams: Mutex::new(BTreeMap::new()),
         });
         let stop = Arc::new(AtomicBool::new(false));
         let accept = {
             let state = Arc::clone(&state);
             let stop = Arc::clone(&stop);
             thread::spawn(move || {
-                for conn in listener.incoming() {
+                for (n, conn) in (0u64..).zip(listener.incoming()) {
                     if stop.load(Ordering::SeqCst) {
                         break;
                     }
                     let Ok(stream) = conn else { continue };
                     if let Ok(clone) = stream.try_clone() {
-                        lock(&state.streams).push(clone);
+                        lock(&state.streams).insert(n, clone);
                     }
                     let state = Arc::clone(&state);
-                    thread::spawn(move || serve_connection(stream, &state));
+                    thread::spawn(move || {
+                        serve_connection(stream, &state);
+                        lock(&state.streams).remove(&n);
+                    });
                 }
             })
         };
@@ -413,7 +419,7 @@ impl Drop for MockServer {
         if let Some(h) = self.accept.take() {
             let _ = h.join();
         }
-        for s in lock(&self.state.streams).drain(..) {
+        for s in std::mem::take(&mut *lock(&self.state.streams)).into_values() {
             let _ = s.shutdown(Shutdown::Both);
         }
     }
@@ -452,6 +458,7 @@ const MAX_BODY: usize = 16 * 1024 * 1024;
 
 fn serve_connection(stream: TcpStream, state: &State) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(30)));
+    let _ = stream.set_nodelay(true);
     let Ok(read_half) = stream.try_clone() else {
         return;
     };

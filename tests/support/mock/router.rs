@@ -379,15 +379,17 @@ fn token(state: &State, req: &HttpRequest) -> Response {
         return r;
     }
     let scope = get("scope").to_ascii_lowercase();
-    let access = if scope.contains("management.azure.com") || scope.contains("management.core") {
-        &state.options.arm_token
-    } else if scope.contains("graph.microsoft.com") {
-        &state.options.graph_token
-    } else {
+    // ARM for a management scope, Graph for anything else (a test may point both APIs at the
+    // mock, so the scope need not name graph.microsoft.com).
+    let access = if scope.is_empty() {
         return error(
             "invalid_scope",
             "AADSTS1002012: The provided value for scope is not valid.",
         );
+    } else if scope.contains("management.azure.com") || scope.contains("management.core") {
+        &state.options.arm_token
+    } else {
+        &state.options.graph_token
     };
     ok(
         json!({"token_type": "Bearer", "expires_in": 3599, "ext_expires_in": 3599, "access_token": access}),
@@ -492,8 +494,11 @@ fn route(
     let t = &state.tenant;
     let filter = param(params, "$filter").unwrap_or("");
     let expand = param(params, "$expand").unwrap_or("").to_ascii_lowercase();
-    let graph_page = |items: Vec<Value>, context: &str| {
-        page(state, items, path, raw_query, params, Some(context))
+    let q = Paging {
+        state,
+        path,
+        raw_query,
+        params,
     };
     match kind {
         DirectoryPolicyAssignments | GroupPolicyAssignments => {
@@ -506,17 +511,17 @@ fn route(
                     "The filter must specify scopeId and scopeType.",
                 );
             };
-            let items: Vec<Value> = if scope_type.eq_ignore_ascii_case("DirectoryRole") {
+            let none = Vec::new();
+            let source = if scope_type.eq_ignore_ascii_case("DirectoryRole") {
                 if scope_id == "/" {
-                    t.directory_policy_assignments.clone()
+                    &t.directory_policy_assignments
                 } else {
-                    Vec::new()
+                    &none
                 }
             } else if scope_type.eq_ignore_ascii_case("Group") {
                 t.group_policy_assignments
                     .get(&scope_id.to_ascii_lowercase())
-                    .cloned()
-                    .unwrap_or_default()
+                    .unwrap_or(&none)
             } else {
                 return graph_error(
                     400,
@@ -525,38 +530,33 @@ fn route(
                 );
             };
             let role = filter_eq(filter, "roleDefinitionId");
-            let items = items
-                .into_iter()
-                .filter(|a| {
-                    role.as_ref().is_none_or(|r| {
-                        a["roleDefinitionId"]
-                            .as_str()
-                            .is_some_and(|x| x.eq_ignore_ascii_case(r))
-                    })
-                })
-                .map(|mut a| {
-                    if let Some(m) = a.as_object_mut() {
-                        if !expand.contains("policy") {
-                            m.remove("policy");
-                        } else if !expand.contains("rules")
-                            && let Some(p) = m.get_mut("policy").and_then(Value::as_object_mut)
-                        {
-                            p.remove("rules");
-                        }
-                    }
-                    a
-                })
+            let items = source
+                .iter()
+                .filter(|a| field_is(a, "roleDefinitionId", &role))
                 .collect();
             let ctx = if expand.contains("rules") {
                 "policies/roleManagementPolicyAssignments(policy(rules()))"
             } else {
                 "policies/roleManagementPolicyAssignments"
             };
-            graph_page(items, ctx)
+            q.graph(items, ctx, &|a| {
+                let mut a = a.clone();
+                if let Some(m) = a.as_object_mut() {
+                    if !expand.contains("policy") {
+                        m.remove("policy");
+                    } else if !expand.contains("rules")
+                        && let Some(p) = m.get_mut("policy").and_then(Value::as_object_mut)
+                    {
+                        p.remove("rules");
+                    }
+                }
+                a
+            })
         }
-        RoleDefinitions => graph_page(
-            t.role_definitions.clone(),
+        RoleDefinitions => q.graph(
+            t.role_definitions.iter().collect(),
             "roleManagement/directory/roleDefinitions",
+            &|x| select(x, params),
         ),
         RoleEligibilitySchedules | RoleAssignmentScheduleInstances => {
             let source = if kind == RoleEligibilitySchedules {
@@ -570,36 +570,35 @@ fn route(
                 .iter()
                 .filter(|x| field_is(x, "principalId", &principal))
                 .filter(|x| field_is(x, "roleDefinitionId", &role))
-                .cloned()
-                .map(|mut x| {
-                    if !expand.contains("principal")
-                        && let Some(m) = x.as_object_mut()
-                    {
-                        m.remove("principal");
-                    }
-                    x
-                })
                 .collect();
             let name = if kind == RoleEligibilitySchedules {
                 "roleManagement/directory/roleEligibilitySchedules"
             } else {
                 "roleManagement/directory/roleAssignmentScheduleInstances"
             };
-            graph_page(items, name)
+            q.graph(items, name, &|x| {
+                let mut x = x.clone();
+                if !expand.contains("principal")
+                    && let Some(m) = x.as_object_mut()
+                {
+                    m.remove("principal");
+                }
+                x
+            })
         }
-        RoleAssignmentScheduleRequests => {
-            let items = filter_requests(&t.role_assignment_schedule_requests, filter);
-            graph_page(
-                items,
-                "roleManagement/directory/roleAssignmentScheduleRequests",
-            )
-        }
-        Users => graph_page(select(&t.users, params), "users"),
-        Groups => graph_page(select(&t.groups, params), "groups"),
+        RoleAssignmentScheduleRequests => q.graph(
+            filter_requests(&t.role_assignment_schedule_requests, filter),
+            "roleManagement/directory/roleAssignmentScheduleRequests",
+            &Value::clone,
+        ),
+        Users => q.graph(t.users.iter().collect(), "users", &|x| select(x, params)),
+        Groups => q.graph(t.groups.iter().collect(), "groups", &|x| select(x, params)),
         TransitiveMembers => {
             let id = path.split('/').nth(3).unwrap_or("").to_ascii_lowercase();
             match t.transitive_members.get(&id) {
-                Some(m) => graph_page(select(m, params), "directoryObjects"),
+                Some(m) => q.graph(m.iter().collect(), "directoryObjects", &|x| {
+                    select(x, params)
+                }),
                 None => graph_error(
                     404,
                     "Request_ResourceNotFound",
@@ -619,12 +618,12 @@ fn route(
                 GroupAssignmentScheduleInstances => &t.group_assignment_schedule_instances,
                 _ => &t.group_assignment_schedule_requests,
             };
-            let all: Vec<Value> = match (&group, &principal) {
+            let all: Vec<&Value> = match (&group, &principal) {
                 (Some(g), _) => map
                     .get(&g.to_ascii_lowercase())
-                    .cloned()
+                    .map(|v| v.iter().collect())
                     .unwrap_or_default(),
-                (None, Some(_)) => map.values().flatten().cloned().collect(),
+                (None, Some(_)) => map.values().flatten().collect(),
                 (None, None) => {
                     return graph_error(
                         400,
@@ -633,12 +632,12 @@ fn route(
                     );
                 }
             };
-            let all: Vec<Value> = all
+            let all: Vec<&Value> = all
                 .into_iter()
                 .filter(|x| field_is(x, "principalId", &principal))
                 .collect();
             let items = if kind == GroupAssignmentScheduleRequests {
-                filter_requests(&all, filter)
+                filter_requests(all, filter)
             } else {
                 all
             };
@@ -651,13 +650,13 @@ fn route(
                 }
                 _ => "identityGovernance/privilegedAccess/group/assignmentScheduleRequests",
             };
-            graph_page(items, name)
+            q.graph(items, name, &Value::clone)
         }
         ArmSubscriptions
         | ArmPolicies
         | ArmPolicyAssignments
         | ArmEligibilitySchedules
-        | ArmAssignmentScheduleInstances => arm(state, kind, path, raw_query, params),
+        | ArmAssignmentScheduleInstances => arm(&q, kind),
         Token | Batch | Unknown => {
             if is_graph(path) {
                 let segment = path.rsplit('/').next().unwrap_or("");
@@ -687,12 +686,12 @@ fn field_is(x: &Value, field: &str, want: &Option<String>) -> bool {
 
 /// Schedule requests by `status eq '..'` and/or `createdDateTime ge ..` (an `or` between them
 /// takes the union).
-fn filter_requests(items: &[Value], filter: &str) -> Vec<Value> {
+fn filter_requests<'a>(items: impl IntoIterator<Item = &'a Value>, filter: &str) -> Vec<&'a Value> {
     let status = filter_eq(filter, "status");
     let since = filter_ge(filter, "createdDateTime");
     let union = filter.to_ascii_lowercase().contains(" or ");
     items
-        .iter()
+        .into_iter()
         .filter(|x| {
             let s = status.as_ref().map(|_| field_is(x, "status", &status));
             let c = since.as_ref().map(|since| {
@@ -707,33 +706,26 @@ fn filter_requests(items: &[Value], filter: &str) -> Vec<Value> {
                 (None, None) => true,
             }
         })
-        .cloned()
         .collect()
 }
 
-/// `$select` projection (plus `@odata.type`, which Graph keeps on directory objects).
-fn select(items: &[Value], params: &[(String, String)]) -> Vec<Value> {
-    let Some(sel) = param(params, "$select") else {
-        return items.to_vec();
+/// `$select` projection: every selected property (null when the object has none, as Graph
+/// does), plus `@odata.type`, which Graph keeps on directory objects.
+fn select(x: &Value, params: &[(String, String)]) -> Value {
+    let (Some(sel), Some(m)) = (param(params, "$select"), x.as_object()) else {
+        return x.clone();
     };
-    let keys: Vec<String> = sel
-        .split(',')
-        .map(|k| k.trim().to_ascii_lowercase())
-        .collect();
-    items
-        .iter()
-        .map(|x| match x.as_object() {
-            Some(m) => Value::Object(
-                m.iter()
-                    .filter(|(k, _)| {
-                        k.as_str() == "@odata.type" || keys.contains(&k.to_ascii_lowercase())
-                    })
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect(),
-            ),
-            None => x.clone(),
-        })
-        .collect()
+    let mut out = Map::new();
+    if let Some(t) = m.get("@odata.type") {
+        out.insert("@odata.type".into(), t.clone());
+    }
+    for want in sel.split(',').map(str::trim).filter(|k| !k.is_empty()) {
+        match m.iter().find(|(k, _)| k.eq_ignore_ascii_case(want)) {
+            Some((k, v)) => out.insert(k.clone(), v.clone()),
+            None => out.insert(want.to_string(), Value::Null),
+        };
+    }
+    Value::Object(out)
 }
 
 const SKIP_MAGIC: usize = 0x5bd1_e995;
@@ -747,79 +739,108 @@ fn decode_skip(token: &str) -> Option<usize> {
     usize::from_str_radix(hex, 16).ok().map(|v| v ^ SKIP_MAGIC)
 }
 
-/// One page of `items`, with an absolute next link when more remain. `graph_context` is
-/// `Some` for Graph (then `@odata.context`, `@odata.nextLink`, `$top`), `None` for ARM.
-fn page(
-    state: &State,
-    items: Vec<Value>,
-    path: &str,
-    raw_query: &str,
-    params: &[(String, String)],
-    graph_context: Option<&str>,
-) -> Response {
-    let graph = graph_context.is_some();
-    let skip_name = if graph { "$skiptoken" } else { "$skipToken" };
-    let offset = match param(params, skip_name) {
-        Some(tok) => match decode_skip(tok) {
-            Some(o) if o <= items.len() => o,
-            _ => {
-                return api_error(
-                    graph,
-                    400,
-                    if graph {
-                        "BadRequest"
-                    } else {
-                        "InvalidSkipToken"
-                    },
-                    "The skip token is not valid.",
-                );
-            }
-        },
-        None => 0,
-    };
-    let mut size = if graph {
-        state.options.graph_page_size
-    } else {
-        state.options.arm_page_size
-    };
-    if graph && let Some(top) = param(params, "$top").and_then(|t| t.parse::<usize>().ok()) {
-        size = size.min(top);
+/// What paging needs to know about the request.
+struct Paging<'a> {
+    state: &'a State,
+    path: &'a str,
+    raw_query: &'a str,
+    params: &'a [(String, String)],
+}
+
+impl Paging<'_> {
+    fn graph(
+        &self,
+        items: Vec<&Value>,
+        context: &str,
+        shape: &dyn Fn(&Value) -> Value,
+    ) -> Response {
+        self.page(items, Some(context), shape)
     }
-    let size = size.max(1);
-    let end = (offset + size).min(items.len());
-    let value: Vec<Value> = items[offset..end].to_vec();
-    let next = (end < items.len()).then(|| {
-        let mut kept: Vec<&str> = raw_query
-            .split('&')
-            .filter(|p| !p.is_empty())
-            .filter(|p| {
-                let key = percent_decode(p.split('=').next().unwrap_or(""), true);
-                !key.eq_ignore_ascii_case("$skiptoken")
-            })
-            .collect();
-        let tok = format!("{}={}", skip_name.replace('$', "%24"), encode_skip(end));
-        kept.push(&tok);
-        format!("{}{}?{}", state.base, encode_path(path), kept.join("&"))
-    });
-    let mut body = Map::new();
-    if let Some(ctx) = graph_context {
-        body.insert(
-            "@odata.context".into(),
-            json!(format!("https://graph.microsoft.com/v1.0/$metadata#{ctx}")),
-        );
+
+    fn arm(&self, items: Vec<&Value>) -> Response {
+        self.page(items, None, &Value::clone)
     }
-    body.insert("value".into(), Value::Array(value));
-    if let Some(n) = next {
-        body.insert(
-            if graph { "@odata.nextLink" } else { "nextLink" }.into(),
-            json!(n),
-        );
+
+    /// One page of `items` (each passed through `shape`), with an absolute next link when
+    /// more remain. `graph_context` is `Some` for Graph (then `@odata.context`,
+    /// `@odata.nextLink`, `$top`), `None` for ARM.
+    fn page(
+        &self,
+        items: Vec<&Value>,
+        graph_context: Option<&str>,
+        shape: &dyn Fn(&Value) -> Value,
+    ) -> Response {
+        let (state, params) = (self.state, self.params);
+        let graph = graph_context.is_some();
+        let skip_name = if graph { "$skiptoken" } else { "$skipToken" };
+        let offset = match param(params, skip_name) {
+            Some(tok) => match decode_skip(tok) {
+                Some(o) if o <= items.len() => o,
+                _ => {
+                    return api_error(
+                        graph,
+                        400,
+                        if graph {
+                            "BadRequest"
+                        } else {
+                            "InvalidSkipToken"
+                        },
+                        "The skip token is not valid.",
+                    );
+                }
+            },
+            None => 0,
+        };
+        let mut size = if graph {
+            state.options.graph_page_size
+        } else {
+            state.options.arm_page_size
+        };
+        if graph && let Some(top) = param(params, "$top").and_then(|t| t.parse::<usize>().ok()) {
+            size = size.min(top);
+        }
+        let size = size.max(1);
+        let end = offset.saturating_add(size).min(items.len());
+        let value: Vec<Value> = items[offset..end].iter().map(|x| shape(x)).collect();
+        let next = (end < items.len()).then(|| {
+            let mut kept: Vec<&str> = self
+                .raw_query
+                .split('&')
+                .filter(|p| !p.is_empty())
+                .filter(|p| {
+                    let key = percent_decode(p.split('=').next().unwrap_or(""), true);
+                    !key.eq_ignore_ascii_case("$skiptoken")
+                })
+                .collect();
+            let tok = format!("{}={}", skip_name.replace('$', "%24"), encode_skip(end));
+            kept.push(&tok);
+            format!(
+                "{}{}?{}",
+                state.base,
+                encode_path(self.path),
+                kept.join("&")
+            )
+        });
+        let mut body = Map::new();
+        if let Some(ctx) = graph_context {
+            body.insert(
+                "@odata.context".into(),
+                json!(format!("https://graph.microsoft.com/v1.0/$metadata#{ctx}")),
+            );
+        }
+        body.insert("value".into(), Value::Array(value));
+        if let Some(n) = next {
+            body.insert(
+                if graph { "@odata.nextLink" } else { "nextLink" }.into(),
+                json!(n),
+            );
+        }
+        let mut r = ok(Value::Object(body));
+        if graph {
+            r.headers.push(("OData-Version".into(), "4.0".into()));
+        }
+        r
     }
-    let mut r = ok(Value::Object(body));
-    if graph {
-        r.headers.push(("OData-Version".into(), "4.0".into()));
-    }
-    r
 }
 
 fn encode_path(path: &str) -> String {
@@ -829,15 +850,9 @@ fn encode_path(path: &str) -> String {
 }
 
 /// ARM endpoints: `/subscriptions` and `{scope}/providers/Microsoft.Authorization/...`.
-fn arm(
-    state: &State,
-    kind: EndpointKind,
-    path: &str,
-    raw_query: &str,
-    params: &[(String, String)],
-) -> Response {
-    let t = &state.tenant;
-    let Some(version) = param(params, "api-version") else {
+fn arm(q: &Paging<'_>, kind: EndpointKind) -> Response {
+    let t = &q.state.tenant;
+    let Some(version) = param(q.params, "api-version") else {
         return arm_error(
             400,
             "MissingApiVersionParameter",
@@ -857,16 +872,9 @@ fn arm(
         );
     }
     if kind == EndpointKind::ArmSubscriptions {
-        return page(
-            state,
-            t.subscriptions.clone(),
-            path,
-            raw_query,
-            params,
-            None,
-        );
+        return q.arm(t.subscriptions.iter().collect());
     }
-    let lower = path.to_ascii_lowercase();
+    let lower = q.path.to_ascii_lowercase();
     let scope = lower
         .rsplit_once("/providers/microsoft.authorization/")
         .map(|(s, _)| s.trim_end_matches('/').to_string())
@@ -875,10 +883,10 @@ fn arm(
         return denied(false, &scope);
     };
     let items = match kind {
-        EndpointKind::ArmPolicies => a.policies.clone(),
-        EndpointKind::ArmPolicyAssignments => a.policy_assignments.clone(),
-        EndpointKind::ArmEligibilitySchedules => a.eligibility_schedules.clone(),
-        _ => a.assignment_schedule_instances.clone(),
+        EndpointKind::ArmPolicies => &a.policies,
+        EndpointKind::ArmPolicyAssignments => &a.policy_assignments,
+        EndpointKind::ArmEligibilitySchedules => &a.eligibility_schedules,
+        _ => &a.assignment_schedule_instances,
     };
-    page(state, items, path, raw_query, params, None)
+    q.arm(items.iter().collect())
 }

@@ -526,6 +526,10 @@ impl MockTenant {
                 "userType": if guest { "Guest" } else { "Member" },
                 "employeeId": if guest { Value::Null } else { employee },
                 "onPremisesSyncEnabled": if rng.chance(30) { json!(true) } else { Value::Null },
+                "mail": if i < 2 || guest { Value::Null } else { json!(format!("user{i}@mock.example")) },
+                "assignedLicenses": if i < 2 || rng.chance(20) { json!([]) } else {
+                    json!([{"disabledPlans": [], "skuId": "6fd2c87f-b296-42f0-b197-1e91e994b900"}])
+                },
             }));
             user_ids.push(id);
             user_names.push(name);
