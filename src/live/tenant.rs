@@ -161,10 +161,10 @@ pub(crate) async fn fetch_all(http: Arc<Http>, opts: &Options) -> Result<Vec<Doc
         .for_each(|p| approver_groups(p, &mut approvers));
     let mut holders = BTreeSet::new();
     for s in eligibility.iter().chain(instances.iter()) {
-        if principal_is_group(s) {
-            if let Some(id) = s.get("principalId").and_then(Value::as_str) {
-                holders.insert(id.to_ascii_lowercase());
-            }
+        if principal_is_group(s)
+            && let Some(id) = s.get("principalId").and_then(Value::as_str)
+        {
+            holders.insert(id.to_ascii_lowercase());
         }
     }
     for s in arm.schedules.iter() {
@@ -173,13 +173,12 @@ pub(crate) async fn fetch_all(http: Arc<Http>, opts: &Options) -> Result<Vec<Doc
             .and_then(|p| p.get("principalType"))
             .and_then(Value::as_str)
             .is_some_and(|t| t.eq_ignore_ascii_case("Group"));
-        if is_group {
-            if let Some(id) = props
+        if is_group
+            && let Some(id) = props
                 .and_then(|p| p.get("principalId"))
                 .and_then(Value::as_str)
-            {
-                holders.insert(id.to_ascii_lowercase());
-            }
+        {
+            holders.insert(id.to_ascii_lowercase());
         }
     }
     let known_groups: BTreeSet<String> = groups
@@ -250,10 +249,10 @@ pub(crate) async fn fetch_all(http: Arc<Http>, opts: &Options) -> Result<Vec<Doc
         .iter()
         .for_each(|p| approver_groups(p, &mut approvers));
     for s in group_eligibility.iter().chain(group_instances.iter()) {
-        if principal_is_group(s) {
-            if let Some(id) = s.get("principalId").and_then(Value::as_str) {
-                holders.insert(id.to_ascii_lowercase());
-            }
+        if principal_is_group(s)
+            && let Some(id) = s.get("principalId").and_then(Value::as_str)
+        {
+            holders.insert(id.to_ascii_lowercase());
         }
     }
 
