@@ -167,7 +167,9 @@ pub fn fetch(opts: &Options) -> Result<Fetched, LiveError> {
         p.finish_and_clear();
     }
     let secrets = http.secrets().to_vec();
-    let documents = result.map_err(|e| e.scrubbed(&secrets))?;
+    let mut documents = result.map_err(|e| e.scrubbed(&secrets))?;
+    // In the order a walk of the folder `fetch` writes reads them.
+    documents.sort_by(|a, b| a.name.cmp(&b.name));
     let c = &http.counters;
     let stats = Stats {
         requests: c.requests.load(Ordering::Relaxed),
