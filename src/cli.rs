@@ -31,11 +31,28 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Read the tenant (Graph and ARM, read-only) and write its policies and directory context as
+    /// JSON files `check` reads: stable, sorted and pretty, fit for committing.
+    Fetch {
+        /// The folder to write (created; files replaced atomically, unchanged ones left alone).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Print nothing but errors.
+        #[arg(long, short)]
+        quiet: bool,
+        #[command(flatten)]
+        live: LiveArgs,
+    },
     /// The approver report: who can approve activation of which role, groups expanded.
     Approvers {
         /// Policy exports and directory context (users, groups, role schedules).
         #[arg(default_value = ".")]
         paths: Vec<PathBuf>,
+        /// Read the tenant instead of files (nothing is written).
+        #[arg(long, conflicts_with = "paths")]
+        live: bool,
+        #[command(flatten)]
+        live_args: LiveArgs,
         #[arg(long, value_enum, default_value_t = ApproverFormat::Csv)]
         format: ApproverFormat,
         /// Config file (tiers of custom roles); default: discovered `.pim-lint.yaml`.
@@ -164,6 +181,66 @@ pub struct CheckArgs {
     /// which passes every changed .json/.yaml file).
     #[arg(long)]
     pub skip_unknown: bool,
+    /// Fetch the tenant (Graph and ARM, read-only) and lint it in memory; nothing is written.
+    /// A fetch that fails or is incomplete exits 2.
+    #[arg(long, conflicts_with = "paths")]
+    pub live: bool,
+    #[command(flatten)]
+    pub live_args: LiveArgs,
+}
+
+/// How to reach the tenant. Tokens come from the environment, never from the command line:
+/// PIM_LINT_TOKEN / PIM_LINT_ARM_TOKEN (ready bearer tokens), else azure_identity (client
+/// secret, certificate, workload identity federation, managed identity, Azure CLI login).
+#[derive(Debug, Clone, clap::Args)]
+#[command(next_help_heading = "Live access")]
+pub struct LiveArgs {
+    /// Azure scope to read Azure resource policies at (a subscription, resource group or
+    /// management group id); repeatable. Default: every subscription the caller can list.
+    #[arg(long = "scope", value_name = "SCOPE")]
+    pub scopes: Vec<String>,
+    /// Read only Entra roles and PIM for Groups, no Azure resource policies.
+    #[arg(long, conflicts_with = "scopes")]
+    pub no_arm: bool,
+    /// Read PIM for Groups settings of every group, not only role-assignable groups, approver
+    /// groups and groups that hold roles.
+    #[arg(long)]
+    pub all_groups: bool,
+    /// Environment variable holding a ready Graph bearer token (default: PIM_LINT_TOKEN).
+    #[arg(long, value_name = "VAR")]
+    pub token_env: Option<String>,
+    /// Environment variable holding a ready ARM bearer token (default: PIM_LINT_ARM_TOKEN).
+    #[arg(long, value_name = "VAR")]
+    pub arm_token_env: Option<String>,
+    /// Microsoft Graph base URL (another cloud, or a test server).
+    #[arg(
+        long,
+        value_name = "URL",
+        default_value = "https://graph.microsoft.com"
+    )]
+    pub graph_url: String,
+    /// Azure Resource Manager base URL.
+    #[arg(
+        long,
+        value_name = "URL",
+        default_value = "https://management.azure.com"
+    )]
+    pub arm_url: String,
+    /// Entra authority host for azure_identity credentials (https only).
+    #[arg(long, value_name = "URL")]
+    pub login_url: Option<String>,
+    /// Requests in flight at once.
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: u16,
+    /// Seconds before one request times out.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: u64,
+    /// Retries of a throttled or failed request before the fetch fails.
+    #[arg(long, value_name = "N", default_value_t = 6, value_parser = clap::value_parser!(u32).range(0..=20))]
+    pub max_retries: u32,
+    /// First backoff between retries, in milliseconds (doubles each time; Retry-After wins).
+    #[arg(long, value_name = "MS", default_value_t = 500, hide = true)]
+    pub retry_base_ms: u64,
 }
 
 #[derive(Debug, clap::Args)]
@@ -193,7 +270,7 @@ pub const EXIT_CODES: &[(u8, &str)] = &[
     ),
     (
         2,
-        "the run failed: bad arguments, a missing path, an unreadable file, an invalid pack or config",
+        "the run failed: bad arguments, a missing path, an unreadable file, an invalid pack or config, a live fetch that failed or is incomplete",
     ),
 ];
 

@@ -7,6 +7,7 @@ pub mod dialect;
 pub mod engine;
 pub mod finding;
 pub mod input;
+pub mod live;
 pub mod model;
 pub mod pack;
 pub(crate) mod packtest;

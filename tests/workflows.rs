@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 const EXAMPLE: &str = "examples/github-workflow.yml";
+const LIVE_EXAMPLE: &str = "examples/live-audit-workflow.yml";
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -87,6 +88,7 @@ fn workflows() -> Vec<String> {
     files.sort();
     assert!(files.len() >= 2, "ci and release workflows: {files:?}");
     files.push(EXAMPLE.to_owned());
+    files.push(LIVE_EXAMPLE.to_owned());
     files
 }
 
@@ -297,5 +299,21 @@ fn readme_shows_the_example_job() {
     assert_eq!(
         block, jobs,
         "README's Action example differs from the jobs of {EXAMPLE}"
+    );
+}
+
+#[test]
+fn readme_shows_the_live_audit_job() {
+    let readme = read("README.md");
+    let section = &readme[readme
+        .find("### An app registration for a scheduled audit")
+        .expect("the live audit section")..];
+    let start = section.find("```yaml\n").expect("a yaml block") + "```yaml\n".len();
+    let block = &section[start..start + section[start..].find("```").expect("closed")];
+    let example = read(LIVE_EXAMPLE);
+    let jobs = &example[example.find("\njobs:\n").expect("jobs:") + 1..];
+    assert_eq!(
+        block, jobs,
+        "README's live audit example differs from the jobs of {LIVE_EXAMPLE}"
     );
 }

@@ -13,6 +13,7 @@ use std::path::PathBuf;
 
 pub(super) fn approvers(
     paths: &[PathBuf],
+    live: Option<&crate::cli::LiveArgs>,
     format: crate::cli::ApproverFormat,
     config: Option<PathBuf>,
     no_config: bool,
@@ -35,6 +36,8 @@ pub(super) fn approvers(
         config,
         no_config,
         skip_unknown: true,
+        live: live.is_some(),
+        live_args: live.cloned().unwrap_or_else(super::live::default_args),
     };
     let setup = || -> Result<(RuleSet, RoleCatalog), ConfigError> {
         let config = find_config(&args)?;
@@ -55,7 +58,13 @@ pub(super) fn approvers(
         }
     };
     let mut errors = Vec::new();
-    let inputs = input::discover(paths, &mut errors);
+    let inputs = match live {
+        Some(l) => match super::live::inputs(l, None, true, stderr) {
+            Ok(i) => i,
+            Err(code) => return code,
+        },
+        None => input::discover(paths, &mut errors),
+    };
     let opts = engine::Options {
         keep_policies: false,
         keep_sources: false,

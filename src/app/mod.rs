@@ -3,6 +3,7 @@
 mod approvers;
 mod init;
 mod listing;
+mod live;
 mod man;
 mod output;
 mod test;
@@ -81,10 +82,21 @@ fn run_command(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
         Command::Test { dirs, bless } => test::test_packs(&dirs, bless, stdout, stderr),
         Command::Approvers {
             paths,
+            live,
+            live_args,
             format,
             config,
             no_config,
-        } => approvers::approvers(&paths, format, config, no_config, stdout, stderr),
+        } => approvers::approvers(
+            &paths,
+            live.then_some(&live_args),
+            format,
+            config,
+            no_config,
+            stdout,
+            stderr,
+        ),
+        Command::Fetch { out, quiet, live } => live::fetch(&out, &live, quiet, stderr),
         Command::Completions { shell } => man::completions(shell, stdout),
         Command::Man => man::man(stdout, stderr),
     };
@@ -217,7 +229,7 @@ fn check(args: &CheckArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8
     let missing: Vec<RunError> = args
         .paths
         .iter()
-        .filter(|p| p.as_os_str() != "-" && !p.exists())
+        .filter(|p| !args.live && p.as_os_str() != "-" && !p.exists())
         .map(|p| RunError::fatal(Some(p.display().to_string()), "no such file or directory"))
         .collect();
     if !missing.is_empty() {
@@ -226,11 +238,18 @@ fn check(args: &CheckArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8
     }
     let mut errors = Vec::new();
     let mut walk_skipped = Vec::new();
-    let mut inputs = input::discover_with(
-        &args.paths,
-        &mut errors,
-        args.verbose.then_some(&mut walk_skipped),
-    );
+    let mut inputs = if args.live {
+        match live::inputs(&args.live_args, None, args.quiet, stderr) {
+            Ok(i) => i,
+            Err(code) => return code,
+        }
+    } else {
+        input::discover_with(
+            &args.paths,
+            &mut errors,
+            args.verbose.then_some(&mut walk_skipped),
+        )
+    };
     if args.skip_unknown {
         inputs.iter_mut().for_each(|i| i.explicit = false);
     }
@@ -242,7 +261,7 @@ fn check(args: &CheckArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8
     };
     let mut outcome = engine::lint_with(&inputs, &ruleset, &catalog, opts);
     if let Some(c) = &config {
-        let complete = walks_folders_only(&args.paths);
+        let complete = args.live || walks_folders_only(&args.paths);
         suppress::apply(&mut outcome, c, &ruleset, Date::today(), complete);
     }
     errors.append(&mut outcome.errors);

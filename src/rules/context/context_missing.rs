@@ -67,7 +67,7 @@ pub fn partial_message(lacking: &[(&str, &str)]) -> String {
     )
 }
 
-pub const HELP: &str = "Lint the directory exports together with the policies (same run); `pim-lint fetch` will write them.";
+pub const HELP: &str = "Lint the directory exports together with the policies (same run); `pim-lint fetch --out DIR` writes them all (or lint the tenant with `pim-lint check --live`).";
 pub const LABEL: &str = "approvers not checked";
 pub const PARTIAL_LABEL: &str = "approver checks incomplete";
 
