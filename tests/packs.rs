@@ -18,8 +18,9 @@ fn pim() -> Command {
 /// (report uuid fa5589b7-d528-4f80-8e7d-5c20eda7b6d8), taken from the result file ScubaGear wrote
 /// for that same run: cisagov/ScubaGear, PowerShell/ScubaGear/Sample-Reports/
 /// ScubaResults_fa5589b7-d528-4f80.json, "Results" → "AAD" → group 7. Each failing control lists
-/// the roles ScubaGear names in its "Details"; passing controls list none. (MS.AAD.7.2 and 7.3 are
-/// about user accounts and are not in the pack.)
+/// the roles ScubaGear names in its "Details"; passing controls list none. MS.AAD.7.2 ("Least
+/// Privilege Score = 2 … 2 global admins / 1 privileged users without global admin role") is
+/// reported on Global Administrator; MS.AAD.7.3 passes ("0 admin(s) that are not cloud-only").
 fn scubagear_verdicts() -> BTreeMap<&'static str, BTreeSet<&'static str>> {
     let hp_alerts = [
         "Cloud Application Administrator",
@@ -30,6 +31,8 @@ fn scubagear_verdicts() -> BTreeMap<&'static str, BTreeSet<&'static str>> {
     ];
     BTreeMap::from([
         ("MS.AAD.7.1v1", BTreeSet::new()), // Pass: "2 global admin(s) found: Jane Doe, John Public"
+        ("MS.AAD.7.2v1", BTreeSet::from(["Global Administrator"])),
+        ("MS.AAD.7.3v1", BTreeSet::new()), // Pass
         (
             "MS.AAD.7.4v1",
             BTreeSet::from([

@@ -4,7 +4,10 @@
 use super::policy::policy;
 use super::read::{Field, Obj, normalise_date};
 use super::{DialectInfo, Document, Reader};
-use crate::model::{Dialect, Loc, Policy, PolicyKind, Problem, RoleAssignment, RoleRef};
+use crate::model::{
+    Dialect, Holder, Loc, Policy, PolicyKind, Problem, Ptr, RoleAssignment, RoleHolders, RoleRef,
+    Tally,
+};
 use crate::source::Node;
 
 /// `Assignments` of one privileged role. Only rows that name a principal are kept (ScubaGear
@@ -32,6 +35,7 @@ fn assignments(role: &Obj<'_>, problems: &mut Vec<Problem>) -> Option<Loc<Vec<Ro
                 end_pointer: key_ptr("EndDateTime"),
                 start_pointer: key_ptr("StartDateTime"),
                 assignment_type: o.str("AssignmentType"),
+                scuba_excluded: None,
                 grant: crate::model::directory::Grant::Active,
                 principal_kind: None,
                 condition: None,
@@ -41,47 +45,264 @@ fn assignments(role: &Obj<'_>, problems: &mut Vec<Problem>) -> Option<Loc<Vec<Ro
     Some(Loc::new(list, ptr))
 }
 
-/// ScubaGear's `privileged_users` maps user ids to `{DisplayName, roles: [role names]}`; each
-/// ScubaGear role policy of the same document gets the names of the users holding it.
-pub fn attach_holders(root: &Node, policies: &mut [Policy]) {
-    let Some(member) = root.member("privileged_users") else {
-        return;
+/// One entry of ScubaGear's `privileged_users`: `{DisplayName, OnPremisesImmutableId, roles}`
+/// under the user's id.
+struct PrivilegedUser {
+    id: String,
+    name: String,
+    roles: Vec<String>,
+    pointer: Ptr,
+    synced: Option<Loc<bool>>,
+    synced_assumed: bool,
+}
+
+fn privileged_users(users: &Field<'_>) -> Vec<PrivilegedUser> {
+    let Some(members) = users.node.as_object() else {
+        return Vec::new();
     };
-    let Some(users) = member.value.as_object() else {
-        return;
+    members
+        .iter()
+        .filter_map(|m| {
+            let f = users.field(&m.key)?;
+            f.node.as_object()?;
+            let o = Obj::new(f.clone());
+            let roles = o
+                .get("roles")
+                .map(|r| {
+                    r.node
+                        .as_array()
+                        .unwrap_or_default()
+                        .iter()
+                        .filter_map(Node::as_str)
+                        .map(str::to_owned)
+                        .collect()
+                })
+                .unwrap_or_default();
+            // ScubaGear's rego counts a user whose `OnPremisesImmutableId` is not null (an
+            // absent key counts too: `not is_null(undefined)` holds).
+            let field = o.get("OnPremisesImmutableId");
+            let synced_assumed = field.is_none();
+            let synced = Some(match field {
+                Some(v) => Loc::new(!v.node.is_null(), v.into_at()),
+                None => Loc::new(true, f.at()),
+            });
+            Some(PrivilegedUser {
+                id: o.str("id").unwrap_or_else(|| m.key.to_string()),
+                name: o.str("DisplayName").unwrap_or_else(|| m.key.to_string()),
+                roles,
+                pointer: f.at(),
+                synced,
+                synced_assumed,
+            })
+        })
+        .collect()
+}
+
+const GLOBAL_ADMINISTRATOR: &str = "62e90394-69f5-4237-9190-012177145e10";
+
+fn is_ga(p: &Policy) -> bool {
+    p.role.as_ref().is_some_and(|r| {
+        r.id.as_deref()
+            .is_some_and(|id| id.eq_ignore_ascii_case(GLOBAL_ADMINISTRATOR))
+            || r.name
+                .as_deref()
+                .is_some_and(|n| n.eq_ignore_ascii_case("Global Administrator"))
+    })
+}
+
+/// A policy-shaped record for a role the export names only in `privileged_users` (or, for
+/// Global Administrator, not at all): it carries who holds the role and no rules, so only the
+/// rules about holders read it (as the directory's role schedules are read).
+fn holder_record(file: usize, at: &Ptr, id: Option<&str>, name: &str) -> Policy {
+    Policy {
+        file,
+        pointer: at.clone(),
+        dialect: SCUBAGEAR,
+        kind: PolicyKind::DirectoryRole,
+        id: None,
+        display_name: None,
+        scope: Some("/".into()),
+        role: Some(RoleRef {
+            id: id.map(str::to_owned),
+            name: Some(name.to_owned()),
+            ..RoleRef::default()
+        }),
+        rules_pointer: at.clone(),
+        rules_expanded: false,
+        partial: true,
+        last_modified: None,
+        rules: Vec::new(),
+        problems: Vec::new(),
+        assignments: None,
+        holders: None,
+    }
+}
+
+/// The principals ScubaGear's configuration excludes from MS.AAD.7.4 (permanent active
+/// assignments): `scuba_config.Aad["MS.AAD.7.4v1"].RoleExclusions.Users` and `.Groups`, lower
+/// case, with where each entry is. Keys are matched without regard to case (PowerShell's
+/// configuration is case-insensitive).
+fn role_exclusions(root: &Field<'_>) -> Vec<(String, Ptr)> {
+    let Some(ex) = root
+        .field("scuba_config")
+        .and_then(|c| c.field("Aad"))
+        .and_then(|a| a.field("MS.AAD.7.4v1"))
+        .and_then(|c| c.field("RoleExclusions"))
+    else {
+        return Vec::new();
     };
-    let at = crate::model::Ptr::new(
-        "/privileged_users",
-        member.key_span.start..member.value.span.start + 1,
-    );
-    for p in policies.iter_mut().filter(|p| p.dialect == SCUBAGEAR) {
-        let Some(role_name) = p.role.as_ref().and_then(|r| r.name.clone()) else {
+    ["Users", "Groups"]
+        .iter()
+        .filter_map(|k| ex.field(k))
+        .flat_map(|list| list.items())
+        .filter_map(|item| {
+            let id = item.node.as_str()?.trim().to_ascii_lowercase();
+            (!id.is_empty()).then(|| (id, item.at()))
+        })
+        .collect()
+}
+
+/// Whether `service_plans` lists Microsoft Entra ID P2 (`AAD_PREMIUM_P2`), which PIM needs:
+/// `Some(pointer)` of the list when it is there and lacks it, `None` when it has it or the export
+/// has no such list. ScubaGear's exporter keeps only plans provisioned with `Success`; a plan
+/// marked otherwise is not counted here either.
+fn lacks_p2(root: &Field<'_>) -> Option<Ptr> {
+    let plans = root.field("service_plans")?;
+    plans.node.as_array()?;
+    let has = plans.items().iter().any(|plan| {
+        let o = Obj::new(plan.clone());
+        o.str("ServicePlanName")
+            .is_some_and(|n| n.eq_ignore_ascii_case("AAD_PREMIUM_P2"))
+            && o.str("ProvisioningStatus")
+                .is_none_or(|s| s.eq_ignore_ascii_case("Success"))
+    });
+    (!has).then(|| plans.at())
+}
+
+/// What a ScubaGear provider export (a document with `privileged_roles` or `privileged_users`
+/// at its root) says beyond each role's rules:
+/// - who holds each role (`privileged_users`, users reached through groups included): each role
+///   policy of the document gets its holders; a role named only there gets a record of its
+///   own; Global Administrator always has one, whose count says how many hold it (none when
+///   `privileged_users` is missing: ScubaGear then fails MS.AAD.7.1) and how many hold another
+///   of the highly privileged roles but not it (MS.AAD.7.2);
+/// - which principals the export's ScubaGear configuration excludes from MS.AAD.7.4;
+/// - whether the tenant has Entra ID P2 (`service_plans`): without it a role's missing `Rules`
+///   are the licence's doing, said once for the file (PIM016), not once per role.
+pub fn tenant(file: usize, root: &Node, doc: &mut super::Document) {
+    let top = Field::root(root, String::new());
+    let (roles_f, users_f) = (top.field("privileged_roles"), top.field("privileged_users"));
+    if roles_f.is_none() && users_f.is_none() {
+        return;
+    }
+    doc.no_p2 = lacks_p2(&top);
+    let excluded = role_exclusions(&top);
+    let users = users_f.as_ref().map(privileged_users);
+    let ours = |p: &Policy| p.dialect == SCUBAGEAR && p.kind == PolicyKind::DirectoryRole;
+    for p in doc.policies.iter_mut().filter(|p| ours(p)) {
+        if doc.no_p2.is_some() && !p.rules_expanded {
+            p.partial = true;
+        }
+        if let Some(list) = p.assignments.as_mut() {
+            for a in &mut list.value {
+                let id = a.principal_id.as_deref().map(str::to_ascii_lowercase);
+                a.scuba_excluded = excluded
+                    .iter()
+                    .find(|(e, _)| Some(e) == id.as_ref())
+                    .map(|(_, at)| at.clone());
+            }
+        }
+    }
+    // Records for the roles `privileged_users` names that have no policy here, and for Global
+    // Administrator when nothing names it.
+    let role_name = |p: &Policy| p.role.as_ref().and_then(|r| r.name.clone());
+    let mut names: Vec<String> = Vec::new();
+    for u in users.iter().flatten() {
+        for r in &u.roles {
+            if !names.iter().any(|n| n.eq_ignore_ascii_case(r)) {
+                names.push(r.clone());
+            }
+        }
+    }
+    let at = users_f
+        .as_ref()
+        .or(roles_f.as_ref())
+        .map_or_else(|| top.at(), Field::at);
+    for n in names {
+        let known = doc
+            .policies
+            .iter()
+            .any(|p| ours(p) && role_name(p).is_some_and(|m| m.eq_ignore_ascii_case(&n)));
+        if !known {
+            let id = n
+                .eq_ignore_ascii_case("Global Administrator")
+                .then_some(GLOBAL_ADMINISTRATOR);
+            doc.policies.push(holder_record(file, &at, id, &n));
+        }
+    }
+    if !doc.policies.iter().any(|p| ours(p) && is_ga(p)) {
+        doc.policies.push(holder_record(
+            file,
+            &at,
+            Some(GLOBAL_ADMINISTRATOR),
+            "Global Administrator",
+        ));
+    }
+    let mut ga_counted = false;
+    for p in doc.policies.iter_mut().filter(|p| ours(p)) {
+        let ga = is_ga(p);
+        let Some(users) = users.as_ref() else {
+            if ga && !ga_counted {
+                ga_counted = true;
+                p.holders = Some(Loc::new(
+                    RoleHolders {
+                        tally: Some(Tally {
+                            missing: true,
+                            ..Tally::default()
+                        }),
+                        ..RoleHolders::default()
+                    },
+                    &at,
+                ));
+            }
             continue;
         };
-        let mut names: Vec<String> = users
+        let Some(name) = role_name(p) else {
+            continue;
+        };
+        let holds = |u: &PrivilegedUser, n: &str| u.roles.iter().any(|r| r.eq_ignore_ascii_case(n));
+        let list: Vec<Holder> = users
             .iter()
-            .filter(|u| {
-                u.value
-                    .get("roles")
-                    .and_then(Node::as_array)
-                    .is_some_and(|roles| {
-                        roles.iter().any(|r| {
-                            r.as_str()
-                                .is_some_and(|s| s.eq_ignore_ascii_case(&role_name))
-                        })
-                    })
-            })
-            .map(|u| {
-                u.value
-                    .get("DisplayName")
-                    .and_then(Node::as_str)
-                    .unwrap_or(&u.key)
-                    .to_owned()
+            .filter(|u| holds(u, &name))
+            .map(|u| Holder {
+                id: Some(u.id.clone()),
+                name: u.name.clone(),
+                pointer: u.pointer.clone(),
+                synced: u.synced.clone(),
+                synced_assumed: u.synced_assumed,
+                everyday: None,
             })
             .collect();
-        names.sort();
-        names.dedup();
-        p.holders = Some(Loc::new(names, &at));
+        let mut h = RoleHolders {
+            users: list,
+            tally: None,
+        };
+        if ga && !ga_counted {
+            ga_counted = true;
+            let mut others: Vec<String> = users
+                .iter()
+                .filter(|u| !holds(u, "Global Administrator"))
+                .map(|u| u.name.clone())
+                .collect();
+            others.sort();
+            others.dedup();
+            h.tally = Some(Tally {
+                holders: h.names(),
+                others: Some(others),
+                missing: false,
+            });
+        }
+        p.holders = Some(Loc::new(h, &at));
     }
 }
 
@@ -178,7 +399,12 @@ impl Reader for ScubaGear {
 
     fn read(&self, file: usize, f: &Field<'_>, doc: &mut Document) -> bool {
         // ScubaGear privileged role: {DisplayName, RoleTemplateId, Rules, Assignments}.
-        if f.node.member("Rules").is_some()
+        // A role of `privileged_roles` without `Rules` is a tenant without Entra ID P2 (the
+        // exporter reads no PIM settings then): still a role, whose missing rules are reported.
+        let in_export = f.ptr.starts_with("/privileged_roles/")
+            && f.node.member("RoleTemplateId").is_some()
+            && f.node.member("DisplayName").is_some();
+        if (f.node.member("Rules").is_some() || in_export)
             && (f.node.member("RoleTemplateId").is_some() || f.node.member("DisplayName").is_some())
             && f.node.member("Id").is_none()
         {

@@ -35,6 +35,10 @@ Reports active role assignments without a start date in the export: assignments 
 (Microsoft 365 admin center, `New-MgRoleManagementDirectoryRoleAssignment`, older tooling) rather
 than through a PIM schedule.
 
+Where pim-lint and ScubaGear differ (MS.AAD.7.5): ScubaGear counts only a `StartDateTime` that is
+present and `null`; pim-lint also reports a row without the key (fail closed). ScubaGear's own
+exporter always writes the key, so this matters only for edited exports.
+
 ## Why it matters
 Assignments made outside PIM skip every PIM control — activation, approval, notification — and are
 easy to miss in reviews that only look at PIM.

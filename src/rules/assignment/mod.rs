@@ -9,9 +9,12 @@ category![
     eligible_expiration_required,
     eligible_service_principal,
     global_admin_count,
+    global_admin_ratio,
     permanent_active_assignment,
     permanent_eligibility,
+    privileged_productivity_account,
     role_assignment_admin_without_condition,
+    synced_privileged_account,
 ];
 
 use crate::model::{IsoDuration, Policy, RuleId};
