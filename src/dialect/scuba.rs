@@ -438,6 +438,61 @@ mod tests {
     }
 
     #[test]
+    fn an_export_gives_holders_exclusions_and_the_licence() {
+        let text = r#"{
+            "scuba_config": {"aad": {"MS.AAD.7.4V1": {"roleexclusions": {"Users": ["AE71E61C-F465-4DB6-8D26-5F3E52BDD800", null, ""]}}}},
+            "privileged_users": {
+                "u1": {"DisplayName": "Avery", "OnPremisesImmutableId": null, "roles": ["Global Administrator", "User Administrator"]},
+                "u2": {"DisplayName": "Sam", "roles": ["User Administrator"]}
+            },
+            "privileged_roles": [
+                {"DisplayName": "Global Administrator", "RoleTemplateId": "62e90394-69f5-4237-9190-012177145e10",
+                 "Assignments": [{"PrincipalId": "ae71e61c-f465-4db6-8d26-5f3e52bdd800", "StartDateTime": null, "EndDateTime": null},
+                                 {"PrincipalId": "bf000000-0000-4000-8000-000000000001", "StartDateTime": null, "EndDateTime": null}]}
+            ],
+            "service_plans": [{"ServicePlanName": "AAD_PREMIUM"}]
+        }"#;
+        let root = parse_text(text, Syntax::Json).expect("parses");
+        let doc = crate::dialect::normalise(0, &root);
+        assert_eq!(
+            doc.no_p2.as_ref().map(|p| p.path.as_str()),
+            Some("/service_plans")
+        );
+        // The role without `Rules` (no P2) is partial: PIM016 speaks for it, not PIM005.
+        let ga = &doc.policies[0];
+        assert!(ga.partial && !ga.rules_expanded);
+        let excluded: Vec<bool> = ga
+            .assignments
+            .as_ref()
+            .expect("assignments")
+            .value
+            .iter()
+            .map(|a| a.scuba_excluded.is_some())
+            .collect();
+        assert_eq!(excluded, [true, false]);
+        let tally = ga
+            .holders
+            .as_ref()
+            .and_then(|h| h.value.tally.clone())
+            .expect("Global Administrator is counted");
+        assert_eq!(tally.holders, ["Avery"]);
+        assert_eq!(tally.others, Some(vec!["Sam".to_owned()]));
+        // User Administrator is named only in privileged_users: a holder record of its own.
+        let ua = &doc.policies[1];
+        assert_eq!(
+            ua.role.as_ref().and_then(|r| r.name.as_deref()),
+            Some("User Administrator")
+        );
+        let users = &ua.holders.as_ref().expect("holders").value.users;
+        let synced: Vec<(bool, bool)> = users
+            .iter()
+            .map(|u| (u.synced.as_ref().is_some_and(|s| s.value), u.synced_assumed))
+            .collect();
+        assert_eq!(synced, [(false, false), (true, true)]);
+        assert!(ua.holders.as_ref().is_some_and(|h| h.value.tally.is_none()));
+    }
+
+    #[test]
     fn each_pim_group_source_is_its_own_policy_whatever_the_order() {
         let a = "Approval_EndUser_Assignment";
         let rules = [
