@@ -9,6 +9,7 @@ use crate::model::{
     Tally,
 };
 use crate::source::Node;
+use std::collections::{HashMap, HashSet};
 
 /// `Assignments` of one privileged role. Only rows that name a principal are kept (ScubaGear
 /// pads some exports with all-null placeholder rows).
@@ -63,8 +64,13 @@ fn privileged_users(users: &Field<'_>) -> Vec<PrivilegedUser> {
     members
         .iter()
         .filter_map(|m| {
-            let f = users.field(&m.key)?;
-            f.node.as_object()?;
+            m.value.as_object()?;
+            // Built from the member itself: a look-up by key would scan every user for each.
+            let f = Field {
+                node: &m.value,
+                ptr: super::read::child(&users.ptr, &m.key),
+                span: super::read::report_span(&m.value, Some(&m.key_span)),
+            };
             let o = Obj::new(f.clone());
             let roles = o
                 .get("roles")
@@ -196,7 +202,7 @@ pub fn tenant(file: usize, root: &Node, doc: &mut super::Document) {
         return;
     }
     doc.no_p2 = lacks_p2(&top);
-    let excluded = role_exclusions(&top);
+    let excluded: HashMap<String, Ptr> = role_exclusions(&top).into_iter().rev().collect();
     let users = users_f.as_ref().map(privileged_users);
     let ours = |p: &Policy| p.dialect == SCUBAGEAR && p.kind == PolicyKind::DirectoryRole;
     for p in doc.policies.iter_mut().filter(|p| ours(p)) {
@@ -205,22 +211,28 @@ pub fn tenant(file: usize, root: &Node, doc: &mut super::Document) {
         }
         if let Some(list) = p.assignments.as_mut() {
             for a in &mut list.value {
-                let id = a.principal_id.as_deref().map(str::to_ascii_lowercase);
-                a.scuba_excluded = excluded
-                    .iter()
-                    .find(|(e, _)| Some(e) == id.as_ref())
-                    .map(|(_, at)| at.clone());
+                a.scuba_excluded = a
+                    .principal_id
+                    .as_deref()
+                    .and_then(|id| excluded.get(&id.to_ascii_lowercase()))
+                    .cloned();
             }
         }
     }
     // Records for the roles `privileged_users` names that have no policy here, and for Global
-    // Administrator when nothing names it.
+    // Administrator when nothing names it. Role names compare without regard to case; every
+    // look-up is hashed, so a hostile export with many users and role names stays linear.
     let role_name = |p: &Policy| p.role.as_ref().and_then(|r| r.name.clone());
+    let mut by_role: HashMap<String, Vec<usize>> = HashMap::new();
     let mut names: Vec<String> = Vec::new();
-    for u in users.iter().flatten() {
+    for (i, u) in users.iter().flatten().enumerate() {
         for r in &u.roles {
-            if !names.iter().any(|n| n.eq_ignore_ascii_case(r)) {
+            let held = by_role.entry(r.to_ascii_lowercase()).or_insert_with(|| {
                 names.push(r.clone());
+                Vec::new()
+            });
+            if held.last() != Some(&i) {
+                held.push(i);
             }
         }
     }
@@ -228,12 +240,15 @@ pub fn tenant(file: usize, root: &Node, doc: &mut super::Document) {
         .as_ref()
         .or(roles_f.as_ref())
         .map_or_else(|| top.at(), Field::at);
+    let known: HashSet<String> = doc
+        .policies
+        .iter()
+        .filter(|p| ours(p))
+        .filter_map(role_name)
+        .map(|n| n.to_ascii_lowercase())
+        .collect();
     for n in names {
-        let known = doc
-            .policies
-            .iter()
-            .any(|p| ours(p) && role_name(p).is_some_and(|m| m.eq_ignore_ascii_case(&n)));
-        if !known {
+        if !known.contains(&n.to_ascii_lowercase()) {
             let id = n
                 .eq_ignore_ascii_case("Global Administrator")
                 .then_some(GLOBAL_ADMINISTRATOR);
@@ -270,10 +285,11 @@ pub fn tenant(file: usize, root: &Node, doc: &mut super::Document) {
         let Some(name) = role_name(p) else {
             continue;
         };
-        let holds = |u: &PrivilegedUser, n: &str| u.roles.iter().any(|r| r.eq_ignore_ascii_case(n));
-        let list: Vec<Holder> = users
-            .iter()
-            .filter(|u| holds(u, &name))
+        let list: Vec<Holder> = by_role
+            .get(&name.to_ascii_lowercase())
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| users.get(i))
             .map(|u| Holder {
                 id: Some(u.id.clone()),
                 name: u.name.clone(),
@@ -289,10 +305,17 @@ pub fn tenant(file: usize, root: &Node, doc: &mut super::Document) {
         };
         if ga && !ga_counted {
             ga_counted = true;
+            let ga_holders: HashSet<usize> = by_role
+                .get("global administrator")
+                .into_iter()
+                .flatten()
+                .copied()
+                .collect();
             let mut others: Vec<String> = users
                 .iter()
-                .filter(|u| !holds(u, "Global Administrator"))
-                .map(|u| u.name.clone())
+                .enumerate()
+                .filter(|(i, _)| !ga_holders.contains(i))
+                .map(|(_, u)| u.name.clone())
                 .collect();
             others.sort();
             others.dedup();

@@ -314,13 +314,11 @@ pub(crate) fn schedule_policies(directory: &Directory) -> Vec<Policy> {
                 let mut holders: Vec<String> = ga.iter().map(|(_, n)| n.clone()).collect();
                 holders.sort();
                 holders.dedup();
+                let ga_ids: HashSet<&str> = ga.iter().map(|(id, _)| id.as_str()).collect();
                 let mut others: Vec<String> = HIGHLY_PRIVILEGED
                     .iter()
                     .flat_map(|id| directory.holders(&Target::DirectoryRole((*id).to_owned())))
-                    .filter(|(r, _)| {
-                        let id = r.user_id.to_ascii_lowercase();
-                        !ga.iter().any(|(g, _)| *g == id)
-                    })
+                    .filter(|(r, _)| !ga_ids.contains(r.user_id.to_ascii_lowercase().as_str()))
                     .map(|(r, _)| label(&r.user_id))
                     .collect();
                 others.sort();
