@@ -134,7 +134,7 @@ fn concise_is_one_line_per_finding() {
     assert_eq!(lines.len(), diagnostics.len() + 1, "{text}");
     assert_eq!(
         lines.last().copied(),
-        Some("12 errors, 7 warnings, 1 note in 13 policies across 9 files")
+        Some("11 errors, 8 warnings, 1 note in 13 policies across 9 files")
     );
     for (line, d) in lines.iter().zip(&diagnostics) {
         let head = format!(
@@ -170,11 +170,11 @@ fn a_permanent_assignment_made_outside_pim_reads_as_one_finding() {
     assert!(!text.lines().any(|l| l.contains(": PIM311 ")), "{text}");
     let folded = text
         .lines()
-        .filter(|l| l.contains(" (+PIM311 warning: "))
+        .filter(|l| l.contains(" (+PIM311 error: "))
         .count();
     assert_eq!(folded, pim311);
     assert!(text.contains(
-        "scubagear_createreport_privileged_roles.json:381:26: PIM310 error Global Administrator (tier0): ae71e61c-f465-4db6-8d26-5f3e52bdd800 holds the role permanently: the active assignment has no end date (+PIM311 warning: ae71e61c-f465-4db6-8d26-5f3e52bdd800 was assigned the role outside PIM: the assignment has no PIM schedule (no start date))"
+        "scubagear_createreport_privileged_roles.json:381:26: PIM310 error Global Administrator (tier0): ae71e61c-f465-4db6-8d26-5f3e52bdd800 holds the role permanently: the active assignment has no end date (+PIM311 error: ae71e61c-f465-4db6-8d26-5f3e52bdd800 was assigned the role outside PIM: the assignment has no PIM schedule (no start date))"
     ));
 
     // Human: one report naming both rules.
@@ -297,7 +297,7 @@ fn quiet_prints_only_what_fails_the_run_and_no_summary() {
     let (code, text, _) = stdout_of(pim().args(["check", "fixtures/demo", "--quiet"]));
     assert_eq!(code, Some(1));
     assert!(!text.contains(" across "), "no summary:\n{text}");
-    assert_eq!(text.matches("\n  × ").count(), 12, "the 12 errors");
+    assert_eq!(text.matches("\n  × ").count(), 11, "the 11 errors");
     assert!(!text.contains("\n  ⚠ ") && !text.contains("\n  ☞ "));
 
     let (_, text, _) = stdout_of(pim().args([
@@ -350,7 +350,7 @@ fn one_run_writes_the_report_sarif_and_markdown_atomically() {
     assert_eq!(sarif["version"], "2.1.0");
     assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 20);
     let md = fs::read_to_string(&markdown).expect("markdown");
-    assert!(md.starts_with("## pim-lint\n\n**12 errors, 7 warnings, 1 note"));
+    assert!(md.starts_with("## pim-lint\n\n**11 errors, 8 warnings, 1 note"));
     let mut names: Vec<String> = fs::read_dir(dir.path())
         .expect("dir")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())

@@ -34,6 +34,10 @@ fn main() {
             "every_fixture_belongs_to_a_rule",
             every_fixture_belongs_to_a_rule,
         ),
+        Trial::test(
+            "every_rule_cites_its_source_and_its_severity",
+            every_rule_cites_its_source_and_its_severity,
+        ),
     ];
     for r in registry().iter().filter(|r| r.needs != Needs::Config) {
         for (kind, path) in fixtures(r.code) {
@@ -172,6 +176,66 @@ fn codes_and_names_are_unique_and_documented() -> Result<(), Failed> {
         }
     }
     Ok(())
+}
+
+/// Where a rule's claim about PIM can be checked: Microsoft Learn (Entra, Azure, the Graph and
+/// ARM references live there) and CISA (its site and the SCuBA baselines on GitHub).
+const SOURCES: &[&str] = &[
+    "https://learn.microsoft.com/",
+    "https://www.cisa.gov/",
+    "https://github.com/cisagov/",
+];
+
+/// Rules about pim-lint's own input or configuration rather than about PIM: no Microsoft or CISA
+/// page speaks to them, so any `https://` reference will do (the JSON and YAML specifications,
+/// pim-lint's README).
+const NOT_ABOUT_PIM: &[&str] = &["PIM001", "PIM013", "PIM014"];
+
+/// The `## NAME` section of a rule's doc, up to the next heading.
+fn section<'a>(doc: &'a str, name: &str) -> Option<&'a str> {
+    let start = doc.find(&format!("## {name}\n"))?;
+    let body = &doc[start + name.len() + 4..];
+    Some(body.find("\n## ").map_or(body, |end| &body[..end]))
+}
+
+/// Issue 13: each rule's doc names the Microsoft or CISA source of what it asserts (a link a reader
+/// can follow) and says why the baseline gives it the severity it has.
+fn every_rule_cites_its_source_and_its_severity() -> Result<(), Failed> {
+    let mut problems = Vec::new();
+    for r in registry() {
+        let Some(refs) = section(r.doc, "References") else {
+            problems.push(format!("{} has no References section", r.code));
+            continue;
+        };
+        let links: Vec<&str> = refs
+            .split_whitespace()
+            .filter(|w| w.starts_with("https://"))
+            .collect();
+        let cited = if NOT_ABOUT_PIM.contains(&r.code) {
+            !links.is_empty()
+        } else {
+            links
+                .iter()
+                .any(|l| SOURCES.iter().any(|s| l.starts_with(s)))
+        };
+        if !cited {
+            problems.push(format!(
+                "{} References link no Microsoft Learn or CISA page (one of {SOURCES:?})",
+                r.code
+            ));
+        }
+        if section(r.doc, "Severity").is_none_or(|s| s.trim().is_empty()) {
+            problems.push(format!(
+                "{} has no Severity section saying why it has its severity",
+                r.code
+            ));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("\n").into())
+    }
 }
 
 /// Every rule that runs on input (not the `.pim-lint.yaml` ones, covered by tests/config.rs)

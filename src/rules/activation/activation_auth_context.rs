@@ -58,7 +58,14 @@ at activation, which can demand fresh, phishing-resistant authentication from a 
 Create an authentication context, a Conditional Access policy targeting it with phishing-resistant
 authentication strength, and select it in the role settings.
 
+## Severity
+Not in the baseline (the `strict` pack turns it on for tier0). Microsoft presents the
+authentication context with Authentication Strengths as the way to make sure users authenticate at
+activation; it depends on a Conditional Access policy pim-lint cannot see.
+
 ## References
-- Microsoft Entra: Configure Microsoft Entra role settings in PIM — On activation, require Conditional Access authentication context
-- Microsoft Entra: Conditional Access authentication context
+- Microsoft Learn, *Configure Microsoft Entra role settings in PIM* (section On activation, require Microsoft Entra Conditional Access authentication context):
+  https://learn.microsoft.com/entra/id-governance/privileged-identity-management/pim-how-to-change-default-settings
+- Microsoft Learn, *Conditional Access: target resources*, section Authentication context:
+  https://learn.microsoft.com/entra/identity/conditional-access/concept-conditional-access-cloud-apps#authentication-context
 "##;

@@ -88,7 +88,14 @@ less.
 ## How to fix
 Lower the activation maximum duration in the role settings.
 
+## Severity
+Baseline: error for tier0 (cap PT4H), warning for privileged (cap PT8H). The caps are pim-lint's
+choice; Microsoft's deployment plan example uses one hour for Global Administrator and two for
+Exchange Administrator, so the baseline is the lenient side of Microsoft's own example.
+
 ## References
-- Microsoft Entra: Plan a Privileged Identity Management deployment — activation duration
-- Microsoft Entra: Configure Microsoft Entra role settings in PIM — Activation maximum duration
+- Microsoft Learn, *Plan a Privileged Identity Management deployment* (example settings: activation duration per role):
+  https://learn.microsoft.com/entra/id-governance/privileged-identity-management/pim-deployment-plan
+- Microsoft Learn, *Configure Microsoft Entra role settings in PIM* (section Activation maximum duration):
+  https://learn.microsoft.com/entra/id-governance/privileged-identity-management/pim-how-to-change-default-settings
 "##;

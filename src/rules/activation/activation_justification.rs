@@ -45,6 +45,13 @@ activation without a stated reason cannot be told apart from misuse.
 ## How to fix
 Require justification on activation.
 
+## Severity
+Baseline: warning for tier0 and privileged. Microsoft documents the setting and lists
+justification among PIM's key features; no CISA control requires it.
+
 ## References
-- Microsoft Entra: Configure Microsoft Entra role settings in PIM — Require justification on activation
+- Microsoft Learn, *Configure Microsoft Entra role settings in PIM* (section Require justification on activation):
+  https://learn.microsoft.com/entra/id-governance/privileged-identity-management/pim-how-to-change-default-settings
+- Microsoft Learn, *Plan a Privileged Identity Management deployment* (Use justification to understand why users activate):
+  https://learn.microsoft.com/entra/id-governance/privileged-identity-management/pim-deployment-plan
 "##;

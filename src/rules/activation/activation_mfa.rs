@@ -49,6 +49,15 @@ authentication). Error for tier0 and privileged roles, warning for standard ones
 Activation is the moment standing eligibility becomes real power. Without MFA at that moment, a
 stolen password or a hijacked session is all an attacker needs.
 
+What each option gives, per Microsoft Learn: with *require multifactor authentication*, users may
+not be prompted if they signed in with strong credentials or did MFA earlier in the session. With
+an *authentication context*, the Conditional Access policies that target the context decide what
+activation demands (Learn points to it, with Authentication Strengths, when authentication must
+happen at activation). If no Conditional Access policy targets the context, PIM falls back to
+requiring MFA; that fallback does not apply when the policy is turned off, in report-only mode, or
+excludes the user. pim-lint sees the PIM policy, not Conditional Access, so an enabled context
+passes here on trust; PIM205 (strict) asks tier0 roles for a context rather than MFA alone.
+
 ## Example that fails
 ```json
 { "id": "Enablement_EndUser_Assignment", "enabledRules": ["Justification"] }
@@ -64,8 +73,20 @@ stolen password or a hijacked session is all an attacker needs.
 Require Azure MFA on activation, or (better for tier0) a Conditional Access authentication context
 that requires phishing-resistant MFA.
 
+## Severity
+Baseline: error for tier0 and privileged, warning for standard. Microsoft's deployment plan lists
+enforcing MFA to activate any role, and PIM raises a security alert for roles that do not require
+MFA for activation (severity Low in PIM, which treats it as a policy improvement). CISA SCuBA
+MS.AAD.3.6 makes phishing-resistant MFA a SHALL for highly privileged roles (at sign-in, through
+Conditional Access). pim-lint keeps error for the roles CISA and Microsoft call privileged.
+
 ## References
-- Microsoft Entra: Configure Microsoft Entra role settings in PIM — On activation, require
-- CIS Microsoft 365 Foundations: privileged roles require MFA
-- Microsoft Entra: Plan a Privileged Identity Management deployment
+- Microsoft Learn, *Configure Microsoft Entra role settings in PIM* (sections On activation, require multifactor authentication and … authentication context):
+  https://learn.microsoft.com/entra/id-governance/privileged-identity-management/pim-how-to-change-default-settings
+- Microsoft Learn, *Configure security alerts for Microsoft Entra roles in PIM* (Roles don't require multifactor authentication for activation):
+  https://learn.microsoft.com/entra/id-governance/privileged-identity-management/pim-how-to-configure-security-alerts
+- Microsoft Learn, *Plan a Privileged Identity Management deployment* (Enforce multifactor authentication to activate any role):
+  https://learn.microsoft.com/entra/id-governance/privileged-identity-management/pim-deployment-plan
+- CISA SCuBA MS.AAD.3.6v1: "Phishing-resistant MFA SHALL be required for highly privileged roles.":
+  https://github.com/cisagov/ScubaGear/blob/main/PowerShell/ScubaGear/baselines/aad.md#msaad36v1
 "##;

@@ -46,6 +46,11 @@ activations against the change calendar.
 ## How to fix
 Require ticket information on activation.
 
+## Severity
+Not in the baseline (the `strict` pack turns it on). Microsoft describes the ticket number as
+information only: nothing checks it against a ticketing system.
+
 ## References
-- Microsoft Entra: Configure Microsoft Entra role settings in PIM — Require ticket information on activation
+- Microsoft Learn, *Configure Microsoft Entra role settings in PIM* (section Require ticket information on activation):
+  https://learn.microsoft.com/entra/id-governance/privileged-identity-management/pim-how-to-change-default-settings
 "##;

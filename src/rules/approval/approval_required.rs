@@ -59,8 +59,17 @@ powerful roles a two-person decision and leaves a record of who agreed.
 In the portal: Privileged Identity Management → Roles → the role → Settings → Edit → Require
 approval to activate, and select approvers. In Graph: PATCH the `Approval_EndUser_Assignment` rule.
 
+## Severity
+Baseline: error for tier0. CISA SCuBA MS.AAD.7.6 is a SHALL (for Global Administrator), and
+Microsoft's deployment plan requires approval for Global Administrator in its example settings;
+the baseline applies it to every tier0 role, the `cisa-scuba` pack to Global Administrator only.
+
 ## References
-- CISA SCuBA MS.AAD.7.6: Activation of the Global Administrator role SHALL require approval
-- CIS Microsoft 365 Foundations 5.3.4 / 5.3.5: approval for Global Administrator and Privileged Role Administrator activation
-- Microsoft Entra: Plan a Privileged Identity Management deployment (require approval for highly privileged roles)
+- CISA SCuBA MS.AAD.7.6v1: "Activation of the Global Administrator role SHALL require approval.":
+  https://github.com/cisagov/ScubaGear/blob/main/PowerShell/ScubaGear/baselines/aad.md#msaad76v1
+- Microsoft Learn, *Plan a Privileged Identity Management deployment* (Configure PIM settings for Microsoft Entra roles: example settings):
+  https://learn.microsoft.com/entra/id-governance/privileged-identity-management/pim-deployment-plan
+- Microsoft Learn, *Configure Microsoft Entra role settings in PIM* (section Require approval to activate):
+  https://learn.microsoft.com/entra/id-governance/privileged-identity-management/pim-how-to-change-default-settings
+- CIS Microsoft 365 Foundations 5.3.4 / 5.3.5: approval for Global Administrator and Privileged Role Administrator activation (the `cis-m365` pack)
 "##;

@@ -54,6 +54,11 @@ can tell who approved, never why, and approvals become a click.
 ## How to fix
 Set `isApproverJustificationRequired` to true.
 
+## Severity
+Baseline: warning for tier0 and privileged. Graph offers the setting; no Microsoft or CISA text
+requires it. Without it the audit trail of an approval has no reason.
+
 ## References
-- Microsoft Graph: unifiedApprovalStage `isApproverJustificationRequired`
+- Microsoft Graph, *unifiedApprovalStage resource type* (`isApproverJustificationRequired`):
+  https://learn.microsoft.com/graph/api/resources/unifiedapprovalstage
 "##;

@@ -73,7 +73,19 @@ give an attacker.
 Name approvers in the approval stage; a role-assignable group of at least two people is easiest to
 keep current.
 
+## Severity
+Baseline: error; `directory_severity: warning` for directory roles. Azure resource roles and PIM
+for Groups have no default approvers (Learn), so an approval with no approver cannot be given;
+directory roles fall back to Privileged Role Administrators and Global Administrators (Learn),
+which works but puts approval with the holders of the most powerful roles.
+
 ## References
-- Microsoft Entra: Approve or deny requests for Microsoft Entra roles in PIM (default approvers)
-- Microsoft Entra: Configure Azure resource role settings in PIM
+- Microsoft Learn, *Configure Microsoft Entra role settings in PIM* (section Require approval to activate: the default approvers):
+  https://learn.microsoft.com/entra/id-governance/privileged-identity-management/pim-how-to-change-default-settings
+- Microsoft Learn, *Configure Azure resource role settings in PIM* (section Require approval to activate: there are no default approvers):
+  https://learn.microsoft.com/entra/id-governance/privileged-identity-management/pim-resource-roles-configure-role-settings
+- Microsoft Learn, *Configure PIM for Groups settings* (section Require approval to activate: there are no default approvers):
+  https://learn.microsoft.com/entra/id-governance/privileged-identity-management/groups-role-settings
+- Microsoft Learn, *Email notifications in PIM* (Privileged Role Administrators are notified only if no explicit approvers are specified):
+  https://learn.microsoft.com/entra/id-governance/privileged-identity-management/pim-email-notifications
 "##;

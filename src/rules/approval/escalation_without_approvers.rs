@@ -50,6 +50,11 @@ during an incident.
 ## How to fix
 Add escalation approvers or turn escalation off.
 
+## Severity
+Baseline: warning. The setting promises an escalation that cannot happen; requests still reach the
+primary approvers.
+
 ## References
-- Microsoft Graph: unifiedApprovalStage (`isEscalationEnabled`, `escalationApprovers`)
+- Microsoft Graph, *unifiedApprovalStage resource type* (`isEscalationEnabled`, `escalationApprovers`, `escalationTimeInMinutes`):
+  https://learn.microsoft.com/graph/api/resources/unifiedapprovalstage
 "##;

@@ -62,7 +62,13 @@ access), and one compromised or careless approver is enough to grant the role.
 ## How to fix
 Add a second approver, or use a role-assignable group of approvers.
 
+## Severity
+Baseline: warning for tier0 and privileged. Microsoft *recommends* selecting at least two
+approvers; no CISA control requires it (the `cis-m365` pack raises it for its roles).
+
 ## References
-- CIS Microsoft 365 Foundations 5.3.4 / 5.3.5 (approval with at least two approvers)
-- Microsoft Entra: Plan a Privileged Identity Management deployment — approvers
+- Microsoft Learn, *Configure Microsoft Entra role settings in PIM* (section Require approval to activate: "We recommend that you select at least two approvers"):
+  https://learn.microsoft.com/entra/id-governance/privileged-identity-management/pim-how-to-change-default-settings
+- Microsoft Learn, *Configure Azure resource role settings in PIM* (the same recommendation for Azure roles):
+  https://learn.microsoft.com/entra/id-governance/privileged-identity-management/pim-resource-roles-configure-role-settings
 "##;

@@ -54,6 +54,11 @@ Two to ten approvers, or one group of reviewers.
 ## How to fix
 Keep a small group of accountable approvers; a role-assignable group makes the list reviewable.
 
+## Severity
+Baseline: warning for tier0 and privileged. No Microsoft or CISA text sets a maximum; the cap (10)
+is pim-lint's judgement, grounded in how approval works: the first approver to answer decides.
+
 ## References
-- Microsoft Entra: Plan a Privileged Identity Management deployment — approvers
+- Microsoft Learn, *Approve or deny requests for Microsoft Entra roles in PIM* (Workflow notifications: requests are resolved by the first approver who approves or denies):
+  https://learn.microsoft.com/entra/id-governance/privileged-identity-management/pim-approval-workflow
 "##;

@@ -46,6 +46,11 @@ belongs in the audit log, where the next review can question it.
 ## How to fix
 Require justification on active assignment in the role settings.
 
+## Severity
+Baseline: warning for tier0 and privileged. Microsoft documents the setting; no CISA control
+requires it.
+
 ## References
-- Microsoft Entra: Configure Microsoft Entra role settings in PIM — Require justification on active assignment
+- Microsoft Learn, *Configure Microsoft Entra role settings in PIM* (section Require justification on active assignment):
+  https://learn.microsoft.com/entra/id-governance/privileged-identity-management/pim-how-to-change-default-settings
 "##;

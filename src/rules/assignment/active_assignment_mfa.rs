@@ -47,6 +47,11 @@ MFA at that moment stops a hijacked admin session from quietly granting standing
 ## How to fix
 Require Azure MFA on active assignment in the role settings.
 
+## Severity
+Baseline: warning for tier0 and privileged. Microsoft documents the setting (and that PIM cannot
+enforce MFA when an active assignment is used); no CISA control requires it.
+
 ## References
-- Microsoft Entra: Configure Microsoft Entra role settings in PIM — Require MFA on active assignment
+- Microsoft Learn, *Configure Microsoft Entra role settings in PIM* (section Require multifactor authentication on active assignment):
+  https://learn.microsoft.com/entra/id-governance/privileged-identity-management/pim-how-to-change-default-settings
 "##;

@@ -43,6 +43,13 @@ year of active Global Administrator is permanent access with extra steps.
 ## How to fix
 Choose a shorter "Expire active assignments after" value.
 
+## Severity
+Baseline: warning for tier0 and privileged (cap P180D). The cap is pim-lint's choice among the
+expiries PIM offers; no Microsoft or CISA text sets one for active assignments.
+
 ## References
-- Microsoft Entra: Configure Microsoft Entra role settings in PIM — Assignment duration
+- Microsoft Learn, *Configure Microsoft Entra role settings in PIM* (section Assignment duration):
+  https://learn.microsoft.com/entra/id-governance/privileged-identity-management/pim-how-to-change-default-settings
+- Terraform azurerm `azurerm_role_management_policy`, `active_assignment_rules.expire_after`:
+  https://registry.terraform.io/providers/hashicorp/azurerm/latest/docs/resources/role_management_policy
 "##;

@@ -41,7 +41,16 @@ held all the time, with no activation, no MFA at use, no approval and no alert.
 Disallow permanent active assignments and convert existing ones to eligible assignments
 (break-glass accounts are the documented exception; suppress with a reason).
 
+## Severity
+Baseline: error for tier0 and privileged. CISA SCuBA MS.AAD.7.4 is a SHALL NOT, and Microsoft
+recommends zero permanently active assignments other than emergency access accounts (exempt them
+with `emergency_access` or an ignore).
+
 ## References
-- CISA SCuBA MS.AAD.7.4: Permanent active role assignments SHALL NOT be allowed for highly privileged roles
-- Microsoft Entra: Plan a Privileged Identity Management deployment
+- CISA SCuBA MS.AAD.7.4v1: "Permanent active role assignments SHALL NOT be allowed for highly privileged roles.":
+  https://github.com/cisagov/ScubaGear/blob/main/PowerShell/ScubaGear/baselines/aad.md#msaad74v1
+- Microsoft Learn, *Plan a Privileged Identity Management deployment* ("We recommend you keep zero permanently active assignments for roles other than your emergency access accounts"):
+  https://learn.microsoft.com/entra/id-governance/privileged-identity-management/pim-deployment-plan
+- Microsoft Learn, *Configure Microsoft Entra role settings in PIM* (section Assignment duration: Allow permanent active assignment):
+  https://learn.microsoft.com/entra/id-governance/privileged-identity-management/pim-how-to-change-default-settings
 "##;

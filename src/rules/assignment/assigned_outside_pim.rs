@@ -56,6 +56,14 @@ easy to miss in reviews that only look at PIM.
 ## How to fix
 Remove the direct assignment and assign the role in PIM instead.
 
+## Severity
+Baseline: error for tier0 and privileged (was warning). CISA SCuBA MS.AAD.7.5 is a SHALL NOT, and
+PIM's own security alert "Roles are being assigned outside of Privileged Identity Management" is
+severity High: "requires immediate action because of a policy violation".
+
 ## References
-- CISA SCuBA MS.AAD.7.5: Provisioning users to highly privileged roles SHALL NOT occur outside of a PAM system
+- CISA SCuBA MS.AAD.7.5v1: "Provisioning users to highly privileged roles SHALL NOT occur outside of a PAM system.":
+  https://github.com/cisagov/ScubaGear/blob/main/PowerShell/ScubaGear/baselines/aad.md#msaad75v1
+- Microsoft Learn, *Configure security alerts for Microsoft Entra roles in PIM* (Roles are being assigned outside of Privileged Identity Management: severity High):
+  https://learn.microsoft.com/entra/id-governance/privileged-identity-management/pim-how-to-configure-security-alerts
 "##;

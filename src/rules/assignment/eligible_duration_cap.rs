@@ -43,6 +43,15 @@ than a year and the decision is effectively permanent.
 ## How to fix
 Choose a shorter "Expire eligible assignments after" value (P15D, P30D, P90D, P180D or P365D).
 
+## Severity
+Baseline: warning for tier0 and privileged (cap P365D). PIM offers expiries of 15, 30, 90, 180 and
+365 days; the cap is pim-lint's choice, and Microsoft's example uses three months.
+
 ## References
-- Microsoft Entra: Configure Microsoft Entra role settings in PIM — Assignment duration
+- Microsoft Learn, *Configure Microsoft Entra role settings in PIM* (section Assignment duration):
+  https://learn.microsoft.com/entra/id-governance/privileged-identity-management/pim-how-to-change-default-settings
+- Microsoft Learn, *Plan a Privileged Identity Management deployment* (example eligible expiration):
+  https://learn.microsoft.com/entra/id-governance/privileged-identity-management/pim-deployment-plan
+- Terraform azurerm `azurerm_role_management_policy`, `eligible_assignment_rules.expire_after` (P15D, P30D, P90D, P180D, P365D):
+  https://registry.terraform.io/providers/hashicorp/azurerm/latest/docs/resources/role_management_policy
 "##;

@@ -41,7 +41,18 @@ decision whether the person still needs the role — the review that otherwise n
 Disallow permanent eligible assignments in the role settings and renew the ones that are still
 needed.
 
+## Severity
+Baseline: warning for tier0. No CISA SCuBA control asks for expiring eligibility: MS.AAD.7.4 is
+about permanent *active* assignments only (PIM303/PIM310). Microsoft's deployment plan example
+expires eligibility of Owner and User Access Administrator after three months; that is guidance,
+so this is a warning.
+
 ## References
-- Microsoft Entra: Plan a Privileged Identity Management deployment — assignment duration
-- CISA SCuBA MS.AAD.7.4 (permanent assignments for highly privileged roles)
+- Microsoft Learn, *Plan a Privileged Identity Management deployment* (Configure PIM settings for Azure Resource roles: example eligible expiration):
+  https://learn.microsoft.com/entra/id-governance/privileged-identity-management/pim-deployment-plan
+- Microsoft Learn, *Configure Microsoft Entra role settings in PIM* (section Assignment duration: Allow permanent eligible assignment):
+  https://learn.microsoft.com/entra/id-governance/privileged-identity-management/pim-how-to-change-default-settings
+- CISA SCuBA MS.AAD.7.4v1, which covers permanent *active* assignments only ("Permanent active role
+  assignments SHALL NOT be allowed for highly privileged roles."):
+  https://github.com/cisagov/ScubaGear/blob/main/PowerShell/ScubaGear/baselines/aad.md#msaad74v1
 "##;

@@ -49,6 +49,11 @@ Eligibilities for users and role-assignable groups only.
 ## How to fix
 Remove the eligibility and grant the workload what it needs explicitly.
 
+## Severity
+Baseline: error. Microsoft states that service principals cannot be assigned as eligible, so the
+data describes something PIM does not do.
+
 ## References
-- Microsoft Entra: PIM does not support service principals as eligible members
+- Microsoft Learn, *Plan a Privileged Identity Management deployment* ("You can't assign service principals as eligible to Microsoft Entra roles, Azure roles, and PIM for Groups"):
+  https://learn.microsoft.com/entra/id-governance/privileged-identity-management/pim-deployment-plan
 "##;

@@ -96,7 +96,14 @@ Two to eight users with "Global Administrator".
 Keep two to eight (CIS: two to four) Global Administrators, one or two of them break-glass
 accounts; give everyone else the narrower role they need.
 
+## Severity
+Baseline: error. CISA SCuBA MS.AAD.7.1 is a SHALL (two to eight); PIM's own alert "There are too
+many global administrators" is only Low, so the error rests on CISA.
+
 ## References
-- CISA SCuBA MS.AAD.7.1: Between two to eight users SHALL be assigned the Global Administrator role
-- CIS Microsoft 365 Foundations 1.1.3: Ensure that between two and four global admins are designated
+- CISA SCuBA MS.AAD.7.1v1: "A minimum of two users and a maximum of eight users SHALL be provisioned with the Global Administrator role.":
+  https://github.com/cisagov/ScubaGear/blob/main/PowerShell/ScubaGear/baselines/aad.md#msaad71v1
+- Microsoft Learn, *Configure security alerts for Microsoft Entra roles in PIM* (There are too many global administrators):
+  https://learn.microsoft.com/entra/id-governance/privileged-identity-management/pim-how-to-configure-security-alerts
+- CIS Microsoft 365 Foundations 1.1.3: between two and four global admins (the `cis-m365` pack)
 "##;

@@ -112,6 +112,13 @@ Administrator" only.
 ## How to fix
 Move administrators who do not need Global Administrator to the narrower role their work needs.
 
+## Severity
+Not in the baseline: the ratio is CISA's measure, not Microsoft's. cisa-scuba: error, as
+MS.AAD.7.2 is a SHALL.
+
 ## References
-- CISA SCuBA MS.AAD.7.2: Privileged users SHALL be provisioned with finer-grained roles instead of Global Administrator
+- CISA SCuBA MS.AAD.7.2v1: "Privileged users SHALL be provisioned with finer-grained roles instead of Global Administrator.":
+  https://github.com/cisagov/ScubaGear/blob/main/PowerShell/ScubaGear/baselines/aad.md#msaad72v1
+- Microsoft Learn, *Best practices for Microsoft Entra roles* (least privilege; few Global Administrators):
+  https://learn.microsoft.com/entra/identity/role-based-access-control/best-practices
 "##;

@@ -83,6 +83,14 @@ activation, MFA at use, approval and activation alerts. It is what PIM exists to
 Convert the assignment to an eligible one with an expiry; break-glass accounts are the usual,
 documented exception (suppress with a reason).
 
+## Severity
+Baseline: error for tier0 and privileged. CISA SCuBA MS.AAD.7.4 is a SHALL NOT (with exceptions
+for emergency access and service accounts, and for groups enrolled in PIM for Groups), and
+Microsoft recommends zero permanently active assignments other than emergency access accounts.
+
 ## References
-- CISA SCuBA MS.AAD.7.4: Permanent active role assignments SHALL NOT be allowed for highly privileged roles
+- CISA SCuBA MS.AAD.7.4v1: "Permanent active role assignments SHALL NOT be allowed for highly privileged roles.":
+  https://github.com/cisagov/ScubaGear/blob/main/PowerShell/ScubaGear/baselines/aad.md#msaad74v1
+- Microsoft Learn, *Plan a Privileged Identity Management deployment* (Type of assignments):
+  https://learn.microsoft.com/entra/id-governance/privileged-identity-management/pim-deployment-plan
 "##;

@@ -50,6 +50,13 @@ should not outlive the need.
 Set an end date on the eligibility (PIM → Assignments → Update) and require expiry in the role
 settings (PIM301).
 
+## Severity
+Baseline: warning for tier0, like PIM301: no CISA control asks for expiring eligibility, and
+Microsoft's example expiry is guidance.
+
 ## References
-- Microsoft Graph: unifiedRoleEligibilitySchedule, expirationPattern
+- Microsoft Learn, *Plan a Privileged Identity Management deployment* (Type of assignments; example eligible expiration):
+  https://learn.microsoft.com/entra/id-governance/privileged-identity-management/pim-deployment-plan
+- Microsoft Graph, *unifiedRoleEligibilitySchedule resource type* (`scheduleInfo.expiration`):
+  https://learn.microsoft.com/graph/api/resources/unifiedroleeligibilityschedule
 "##;

@@ -64,6 +64,13 @@ The same eligibility for a user whose plans are only `AADPremiumService` and `Mu
 Create a separate cloud-only admin account without productivity licences for each administrator
 and move the role to it.
 
+## Severity
+Baseline: warning for tier0. Separate admin accounts are Microsoft's advice, not a CISA control,
+and the signal is a heuristic (enabled service plans), so it does not fail the run on its own.
+
 ## References
-- Microsoft Entra: Securing privileged access — separate accounts for administrative tasks
+- Microsoft Learn, *Securing privileged access for hybrid and cloud deployments in Microsoft Entra ID* (separate accounts for Global Administrators, without mailboxes):
+  https://learn.microsoft.com/entra/identity/role-based-access-control/security-planning
+- Microsoft Learn, *Privileged access: accounts*:
+  https://learn.microsoft.com/security/privileged-access-workstations/privileged-access-accounts
 "##;

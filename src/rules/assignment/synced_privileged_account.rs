@@ -70,8 +70,16 @@ on-premises to the tenant.
 ## How to fix
 Create a cloud-only account for each administrator's privileged work and assign the role to it.
 
+## Severity
+Baseline: warning for tier0. Microsoft recommends cloud-only accounts for Microsoft Entra roles and
+CISA makes it a SHALL (MS.AAD.7.3), but moving an administrator to a new account takes planning,
+so the baseline warns; cisa-scuba makes it an error for its eight roles.
+
 ## References
-- CISA SCuBA MS.AAD.7.3: Privileged users SHALL be provisioned cloud-only accounts separate from an on-premises directory or other federated identity providers
-- Microsoft Entra: Protecting Microsoft 365 from on-premises attacks
-- CIS Microsoft 365 Foundations 1.1.1: Ensure Administrative accounts are cloud-only
+- CISA SCuBA MS.AAD.7.3v1: "Privileged users SHALL be provisioned cloud-only accounts separate from an on-premises directory or other federated identity providers.":
+  https://github.com/cisagov/ScubaGear/blob/main/PowerShell/ScubaGear/baselines/aad.md#msaad73v1
+- Microsoft Learn, *Best practices for Microsoft Entra roles* (Use cloud native accounts for Microsoft Entra roles):
+  https://learn.microsoft.com/entra/identity/role-based-access-control/best-practices
+- Microsoft Learn, *Protecting Microsoft 365 from on-premises attacks*:
+  https://learn.microsoft.com/entra/architecture/protect-m365-from-on-premises-attacks
 "##;

@@ -80,7 +80,15 @@ Approvers are a separate set of people (a security team) who hold no eligibility
 ## How to fix
 Remove the overlap: approvers out of the role, or eligible users out of the approver group.
 
+## Severity
+Baseline: warning for tier0 and privileged (was error). PIM blocks only self-approval, and
+Microsoft's own deployment plan names "Other Global Administrator" as the approver of Global
+Administrator in its example settings: approval by a peer is something Microsoft shows, not a
+violation of any Microsoft or CISA control, so it is a risk to review rather than an error.
+
 ## References
-- Microsoft Entra: Approve or deny requests for Microsoft Entra roles in PIM
-- Microsoft Entra: Approve or deny requests for Microsoft Entra roles in PIM (an approver cannot approve their own request, but can approve a peer's)
+- Microsoft Learn, *Approve or deny requests for Microsoft Entra roles in PIM* (approvers are not able to approve their own role activation requests):
+  https://learn.microsoft.com/entra/id-governance/privileged-identity-management/pim-approval-workflow
+- Microsoft Learn, *Plan a Privileged Identity Management deployment* (example settings: Global Administrator approved by another Global Administrator):
+  https://learn.microsoft.com/entra/id-governance/privileged-identity-management/pim-deployment-plan
 "##;

@@ -112,6 +112,11 @@ The approver and every eligible principal belong to different people.
 Take the person's approver account out of the approval stage (or their admin account out of the
 role).
 
+## Severity
+Baseline: error for tier0. PIM's rule that approvers cannot approve their own requests exists so
+that activation takes two people; a second account of the requester defeats exactly that.
+
 ## References
-- Microsoft Entra: Approve or deny requests for Microsoft Entra roles in PIM (an approver cannot approve their own request; a second account of the same person is another approver)
+- Microsoft Learn, *Approve or deny requests for Microsoft Entra roles in PIM* (approvers are not able to approve their own role activation requests):
+  https://learn.microsoft.com/entra/id-governance/privileged-identity-management/pim-approval-workflow
 "##;

@@ -97,6 +97,15 @@ Linting the policies together with `/users`, `/groups?$expand=members` and the r
 Export the directory context beside the policies (Graph list responses as `az rest` or
 `Invoke-MgGraphRequest` return them) and lint them in the same run.
 
+## Severity
+Baseline: note. Not a problem in any policy: it says which checks did not run, so a clean report
+is not read as "approvers were checked".
+
 ## References
-- README: "Directory context and the approver report" (which Graph exports enable the approver and assignment checks)
+- Microsoft Graph, *List users*:
+  https://learn.microsoft.com/graph/api/user-list
+- Microsoft Graph, *List groups*:
+  https://learn.microsoft.com/graph/api/group-list
+- Microsoft Graph, *List roleEligibilitySchedules*:
+  https://learn.microsoft.com/graph/api/rbacapplication-list-roleeligibilityschedules
 "##;

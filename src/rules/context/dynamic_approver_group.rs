@@ -68,7 +68,14 @@ An approver group with assigned membership (`membershipRule` null).
 Create a role-assignable group with assigned membership for the approvers and use it in the
 approval stage.
 
+## Severity
+Baseline: warning for tier0 and privileged, as PIM108: who can change a dynamic approver group's
+members is a documented property of dynamic groups; not using one for approvers is pim-lint's
+advice, not a Microsoft or CISA control.
+
 ## References
-- Microsoft Entra: Dynamic membership rules for groups
-- Microsoft Entra: Use Microsoft Entra groups to manage role assignments (role-assignable groups cannot have dynamic membership)
+- Microsoft Learn, *Create or edit a dynamic membership group* (an attribute change re-evaluates membership):
+  https://learn.microsoft.com/entra/identity/users/groups-create-rule
+- Microsoft Learn, *Use Microsoft Entra groups to manage role assignments* (role-assignable groups have assigned membership):
+  https://learn.microsoft.com/entra/identity/role-based-access-control/groups-concept
 "##;

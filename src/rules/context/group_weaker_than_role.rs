@@ -178,6 +178,16 @@ The group's member policy requires approval, MFA and at most PT4H, like the role
 ## How to fix
 Align the group's member settings with the strictest role it grants.
 
+## Severity
+Baseline: error (tier0 and privileged roles held by the group). CISA's instructions for
+MS.AAD.7.6–7.8 say to apply the role's settings to the Member settings of each PIM group assigned
+to the role: a weaker group policy fails the role's own control.
+
 ## References
-- Microsoft Entra: Privileged Identity Management for Groups — role-assignable groups
+- CISA SCuBA MS.AAD.7.6v1: "Activation of the Global Administrator role SHALL require approval.":
+  https://github.com/cisagov/ScubaGear/blob/main/PowerShell/ScubaGear/baselines/aad.md#msaad76v1
+- Microsoft Learn, *Privileged Identity Management (PIM) for Groups*:
+  https://learn.microsoft.com/entra/id-governance/privileged-identity-management/concept-pim-for-groups
+- Microsoft Learn, *Use Microsoft Entra groups to manage role assignments* (Use PIM to make a group eligible for a role assignment):
+  https://learn.microsoft.com/entra/identity/role-based-access-control/groups-concept
 "##;

@@ -57,6 +57,12 @@ An approver group of member accounts only.
 ## How to fix
 Remove guest accounts from approver groups; use member accounts for approval.
 
+## Severity
+Baseline: warning for tier0 and privileged. No Microsoft or CISA control forbids guest approvers;
+the finding is pim-lint's judgement that another tenant's account hygiene should not decide access
+to privileged roles.
+
 ## References
-- Microsoft Entra: B2B collaboration user properties (userType)
+- Microsoft Learn, *Properties of a Microsoft Entra B2B collaboration user* (`userType`, the home tenant authenticates the guest):
+  https://learn.microsoft.com/entra/external-id/user-properties
 "##;

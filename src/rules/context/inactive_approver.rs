@@ -95,6 +95,13 @@ Approvers that exist, are enabled, and groups with enabled members.
 ## How to fix
 Update the approvers when people leave; prefer a group owned by the team that approves.
 
+## Severity
+Baseline: error for tier0 and privileged. A disabled or deleted approver cannot approve, and a
+request nobody approves within 24 hours lapses (Learn): activation breaks when it is needed.
+
 ## References
-- Microsoft Entra: Approve or deny requests for Microsoft Entra roles in PIM
+- Microsoft Learn, *Approve or deny requests for Microsoft Entra roles in PIM* (approvers have 24 hours; the window isn't configurable):
+  https://learn.microsoft.com/entra/id-governance/privileged-identity-management/pim-approval-workflow
+- Microsoft Graph, *user resource type* (`accountEnabled`):
+  https://learn.microsoft.com/graph/api/resources/user
 "##;

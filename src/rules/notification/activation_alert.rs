@@ -44,7 +44,16 @@ that the activation was expected while it is still active.
 ## How to fix
 Enable the role activation alert with default or additional recipients.
 
+## Severity
+Baseline: warning for tier0. CISA SCuBA MS.AAD.7.8 is a SHALL for Global Administrator, MS.AAD.7.9
+a SHOULD for the other highly privileged roles; a per-tier severity cannot tell them apart, so the
+baseline uses the SHOULD and the `cisa-scuba` pack holds Global Administrator to the SHALL.
+
 ## References
-- CISA SCuBA MS.AAD.7.8 / 7.9: activation of the Global Administrator / other highly privileged roles SHALL/SHOULD trigger an alert
-- Microsoft Entra: Email notifications in PIM
+- CISA SCuBA MS.AAD.7.8v1: "User activation of the Global Administrator role SHALL trigger an alert.":
+  https://github.com/cisagov/ScubaGear/blob/main/PowerShell/ScubaGear/baselines/aad.md#msaad78v1
+- CISA SCuBA MS.AAD.7.9v1: "User activation of other highly privileged roles SHOULD trigger an alert.":
+  https://github.com/cisagov/ScubaGear/blob/main/PowerShell/ScubaGear/baselines/aad.md#msaad79v1
+- Microsoft Learn, *Email notifications in PIM*:
+  https://learn.microsoft.com/entra/id-governance/privileged-identity-management/pim-email-notifications
 "##;

@@ -45,6 +45,16 @@ users learn that approval "does not work", and the pressure to remove approval f
 ## How to fix
 Turn the default recipients (the approvers) on for the approval request notification.
 
+## Severity
+Baseline: error. Approvers learn of a request by email (or by visiting Approve requests), and a
+request not approved within 24 hours lapses; with approval required and the approver email off,
+activation in practice fails.
+
 ## References
-- Microsoft Entra: Email notifications in PIM — approval requests
+- Microsoft Learn, *Approve or deny requests for Microsoft Entra roles in PIM* (approvers receive an email notification; the 24-hour window):
+  https://learn.microsoft.com/entra/id-governance/privileged-identity-management/pim-approval-workflow
+- Microsoft Learn, *Email notifications in PIM* (Email timing for activation approvals):
+  https://learn.microsoft.com/entra/id-governance/privileged-identity-management/pim-email-notifications
+- Microsoft Graph, *unifiedRoleManagementPolicyNotificationRule resource type*:
+  https://learn.microsoft.com/graph/api/resources/unifiedrolemanagementpolicynotificationrule
 "##;

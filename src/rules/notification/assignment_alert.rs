@@ -59,7 +59,16 @@ persistence. If nobody is told, nobody looks.
 ## How to fix
 Turn default recipients on, or (better) add a monitored mailbox as an additional recipient.
 
+## Severity
+Baseline: error for tier0 (was warning). CISA SCuBA MS.AAD.7.7 is a SHALL for eligible and active
+assignments of highly privileged roles; the `cisa-scuba` pack also asks for additional recipients,
+as CISA's instructions do.
+
 ## References
-- CISA SCuBA MS.AAD.7.7: Eligible and Active highly privileged role assignments SHALL trigger an alert
-- Microsoft Entra: Email notifications in PIM
+- CISA SCuBA MS.AAD.7.7v1: "Eligible and active highly privileged role assignments SHALL trigger an alert.":
+  https://github.com/cisagov/ScubaGear/blob/main/PowerShell/ScubaGear/baselines/aad.md#msaad77v1
+- Microsoft Learn, *Configure Microsoft Entra role settings in PIM* (the Notifications tab):
+  https://learn.microsoft.com/entra/id-governance/privileged-identity-management/pim-how-to-change-default-settings
+- Microsoft Learn, *Email notifications in PIM*:
+  https://learn.microsoft.com/entra/id-governance/privileged-identity-management/pim-email-notifications
 "##;

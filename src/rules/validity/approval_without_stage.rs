@@ -47,8 +47,8 @@ Reports an `Approval_EndUser_Assignment` rule with `isApprovalRequired: true` an
 (`approvalStages` absent, null or empty).
 
 ## Why it matters
-Without a stage there is nobody to approve and nowhere to say who. Graph rejects such an update;
-Terraform's `azurerm_role_management_policy` documents that `approval_stage` must be given when
+Without a stage there is nobody to approve and nowhere to say who: Graph keeps the approvers in
+`approvalSettings.approvalStages`. Terraform's `azurerm_role_management_policy` documents that `approval_stage` must be given when
 `require_approval` is true, yet its own example omits it.
 
 ## Example that fails
@@ -65,6 +65,15 @@ Terraform's `azurerm_role_management_policy` documents that `approval_stage` mus
 ## How to fix
 Add a stage with the approvers (a role-assignable group of at least two people is a good default).
 
+## Severity
+Baseline: error. Approval required with no stage leaves nobody who can approve: activation cannot
+succeed as configured.
+
 ## References
-- Microsoft Graph: unifiedApprovalStage; Terraform azurerm_role_management_policy `activation_rules.approval_stage`
+- Microsoft Graph, *approvalSettings resource type* (`isApprovalRequired`, `approvalStages`):
+  https://learn.microsoft.com/graph/api/resources/approvalsettings
+- Microsoft Graph, *unifiedApprovalStage resource type*:
+  https://learn.microsoft.com/graph/api/resources/unifiedapprovalstage
+- Terraform azurerm `azurerm_role_management_policy` (`require_approval`: if true an `approval_stage` block must be provided):
+  https://registry.terraform.io/providers/hashicorp/azurerm/latest/docs/resources/role_management_policy
 "##;

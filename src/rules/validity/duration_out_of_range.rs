@@ -60,8 +60,8 @@ does not allow a zero maximum (`PT0S`).
 
 ## Why it matters
 PIM allows activations of at least 30 minutes and at most 24 hours; a value outside that range
-(`PT15M`, `P2D`) is rejected or silently clamped, so the file no longer says what the tenant
-does. `isExpirationRequired: true` with `PT0S` makes every assignment expire immediately, or is
+(`PT15M`, `P2D`) is not one the portal offers or the Terraform providers accept, so the file no
+longer says what the tenant does. `isExpirationRequired: true` with `PT0S` makes every assignment expire immediately, or is
 rejected. (`PT0S` with `isExpirationRequired: false` is what ARM returns for permanent-allowed
 rules and is fine here.)
 
@@ -69,7 +69,9 @@ The bounds: Microsoft Learn documents the portal's *Activation maximum duration*
 24 hours; the azurerm Terraform provider, which writes the same policy through the API, accepts
 `PT30M` to `PT23H30M` in 30-minute steps, or `P1D`. pim-lint takes the wider of the two,
 30 minutes to 24 hours, so a value the API accepts is never reported; a value under one hour is
-one the portal cannot show.
+one the portal cannot show. Neither the Graph reference (`unifiedRoleManagementPolicyExpirationRule`)
+nor the ARM one states bounds; the 30-minute steps are Terraform's own validation and are not
+checked here.
 
 ## Example that fails
 ```json
@@ -85,11 +87,17 @@ one the portal cannot show.
 Choose an activation maximum between 30 minutes and 24 hours (the portal offers 1–24 hours); for
 assignments choose a real expiry (P15D … P365D) or allow permanent ones explicitly.
 
+## Severity
+Baseline: error. A value outside the range PIM offers is not one the tenant can hold, so the file
+no longer says what is enforced.
+
 ## References
-- Microsoft Learn, *Configure Microsoft Entra role settings in Privileged Identity Management*,
-  section "Activation maximum duration" ("This value can be from one to 24 hours"):
+- Microsoft Learn, *Configure Microsoft Entra role settings in PIM* (section Activation maximum duration: one to 24 hours):
   https://learn.microsoft.com/entra/id-governance/privileged-identity-management/pim-how-to-change-default-settings
-- Terraform azurerm `azurerm_role_management_policy`, `activation_rules.maximum_duration`
-  ("Valid range is PT30M to PT23H30M, in 30 minute increments, or PT1D"):
+- Microsoft Learn, *Configure Azure resource role settings in PIM* (the same slider for Azure roles):
+  https://learn.microsoft.com/entra/id-governance/privileged-identity-management/pim-resource-roles-configure-role-settings
+- Microsoft Graph, *unifiedRoleManagementPolicyExpirationRule resource type* (`maximumDuration`; the reference states no bounds):
+  https://learn.microsoft.com/graph/api/resources/unifiedrolemanagementpolicyexpirationrule
+- Terraform azurerm `azurerm_role_management_policy`, `activation_rules.maximum_duration` (PT30M to PT23H30M in 30-minute steps, or PT1D):
   https://registry.terraform.io/providers/hashicorp/azurerm/latest/docs/resources/role_management_policy
 "##;

@@ -53,6 +53,11 @@ ignore:
 ## How to fix
 Fix the finding and delete the entry, or review the exception and set a new `until`.
 
+## Severity
+Baseline: note. It is about pim-lint's own configuration: the findings the ignore hid come back at
+their own severity, so this note only says why.
+
 ## References
-- pim-lint README: configuration and suppressions
+- pim-lint README, *Configuration and suppressions*:
+  https://github.com/pim-lint/pim-lint#configuration-pim-lintyaml
 "##;

@@ -82,9 +82,19 @@ activation to any Conditional Access policy — the step-up you think protects t
 Create the authentication context in Conditional Access, bind a policy to it, and put its id in
 `claimValue`.
 
+## Severity
+Baseline: error. An enabled authentication context with a claim no context can have binds
+activation to no Conditional Access policy, or does not deploy.
+
 ## References
-- Microsoft Entra: Conditional Access authentication context
-- Microsoft Entra: Configure PIM role settings — require Conditional Access authentication context
+- Microsoft Graph, *authenticationContextClassReference resource type* (`id`: the value issued in the `acrs` claim, which `claimValue` names):
+  https://learn.microsoft.com/graph/api/resources/authenticationcontextclassreference
+- Microsoft Graph, *authContext resource type* (`authenticationContextValue`: supported values are `c1` through `c99`):
+  https://learn.microsoft.com/graph/api/resources/authcontext
+- Microsoft Graph, *unifiedRoleManagementPolicyAuthenticationContextRule resource type*:
+  https://learn.microsoft.com/graph/api/resources/unifiedrolemanagementpolicyauthenticationcontextrule
+- Microsoft Learn, *Conditional Access: target resources*, section Authentication context:
+  https://learn.microsoft.com/entra/identity/conditional-access/concept-conditional-access-cloud-apps#authentication-context
 "##;
 
 #[cfg(test)]

@@ -27,7 +27,7 @@ fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
                         "Write the duration in days, hours, minutes and seconds, e.g. PT8H, PT1H30M, P1D, P365D \
                          (Graph and ARM accept no years, months or weeks).",
                     )
-                    .label("not a duration Graph accepts"),
+                    .label("not a day-time ISO 8601 duration"),
                 ),
             },
             _ => None,
@@ -42,8 +42,10 @@ and no longer than the service can hold (`P10675199DT2H48M5.477S`, .NET's `TimeS
 A number too large for that is reported, never read as a shorter duration.
 
 ## Why it matters
-Graph rejects the policy update, or a script that compares durations reads something else than
-you meant: `PT8` or `8h` is no duration, and `P1M` is a month to a human but not to Graph.
+Graph types `maximumDuration` as a Duration, which OData defines as a day-time duration (days,
+hours, minutes, seconds). Anything else is not a value the API defines, and a script that
+compares durations reads something else than you meant: `PT8` or `8h` is no duration, and `P1M`
+is a month to a human but has no fixed length.
 
 ## Example that fails
 ```json
@@ -58,6 +60,13 @@ you meant: `PT8` or `8h` is no duration, and `P1M` is a month to a human but not
 ## How to fix
 Use `PT8H` for eight hours, `PT1H30M` for ninety minutes, `P30D` for thirty days.
 
+## Severity
+Baseline: error. The value is not a duration in the form Graph and ARM define for
+`maximumDuration`, so the file cannot say what the tenant enforces.
+
 ## References
-- OData Edm.Duration; Microsoft Graph unifiedRoleManagementPolicyExpirationRule
+- Microsoft Graph, *unifiedRoleManagementPolicyExpirationRule resource type* (`maximumDuration`, type Duration):
+  https://learn.microsoft.com/graph/api/resources/unifiedrolemanagementpolicyexpirationrule
+- OData Version 4.01 CSDL, `Edm.Duration` (a day-time duration: days, hours, minutes, seconds):
+  https://docs.oasis-open.org/odata/odata-csdl-json/v4.01/odata-csdl-json-v4.01.html
 "##;

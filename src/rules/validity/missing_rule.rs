@@ -74,6 +74,11 @@ A policy with all 17 rules, as returned by `$expand=rules`.
 ## How to fix
 Re-export the policy with `$expand=rules`, without filtering the rules.
 
+## Severity
+Baseline: warning. The settings that are present are still checked; the missing rule's settings
+cannot be, which a reviewer should know but which does not make the rest wrong.
+
 ## References
-- Microsoft Graph: Rules in PIM — mapping Microsoft Entra ID to Graph
+- Microsoft Graph, *Overview of rules for Microsoft Entra roles in PIM APIs* (each policy contains 17 predefined rules):
+  https://learn.microsoft.com/graph/identity-governance-pim-rules-overview
 "##;

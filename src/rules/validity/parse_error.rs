@@ -47,6 +47,13 @@ linted.
 Fix the syntax at the reported position. Re-export the file if it was cut short. Save files as
 UTF-8, or as UTF-16 with a BOM (Windows PowerShell 5.1 `Out-File` writes UTF-16 LE with a BOM).
 
+## Severity
+Baseline: error. A file that does not parse says nothing that can be reviewed, and Graph and ARM
+accept only well-formed JSON bodies; the run still fails rather than passing it silently.
+
 ## References
-- RFC 8259, The JavaScript Object Notation (JSON) Data Interchange Format
+- RFC 8259, *The JavaScript Object Notation (JSON) Data Interchange Format*:
+  https://www.rfc-editor.org/rfc/rfc8259
+- YAML 1.2.2 specification:
+  https://yaml.org/spec/1.2.2/
 "##;

@@ -25,7 +25,7 @@ fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
                     Hit::new(
                         &a.pointer,
                         format!("Rule {} has `target.{field}` \"{}\"; its id means \"{expected}\"", id.as_str(), a.value),
-                        format!("Set `target.{field}` to \"{expected}\": Graph matches rules by id and target together."),
+                        format!("Set `target.{field}` to \"{expected}\": the id and the target must name the same caller and level."),
                     )
                     .label(format!("should be {expected}")),
                 );
@@ -41,8 +41,11 @@ EndUser, level Assignment), `…_Admin_Eligibility` about eligible assignments a
 so on. This rule reports a `target.caller` or `target.level` that says otherwise.
 
 ## Why it matters
-Graph rejects the update (or, through some tools, the setting lands on a different rule than you
-reviewed). Hand-written PATCH bodies copied from one rule to another are the usual cause.
+Each of the 17 rule ids names whom it applies to (`EndUser` or `Admin`) and at what level
+(`Assignment` or `Eligibility`), and the rule's `target` carries the same two values (Graph's
+`unifiedRoleManagementPolicyRuleTarget`). A target that contradicts the id means the file says two
+things about one setting, and a reviewer reads the id. Hand-written PATCH bodies copied from one
+rule to another are the usual cause.
 
 ## Example that fails
 ```json
@@ -58,6 +61,13 @@ reviewed). Hand-written PATCH bodies copied from one rule to another are the usu
 Make the target agree with the id: caller `EndUser` for `…_EndUser_…`, otherwise `Admin`; level
 `Eligibility` for `…_Eligibility`, otherwise `Assignment`.
 
+## Severity
+Baseline: error. The rule says one thing by its id and another by its target; a reviewer cannot
+tell which the tenant applies.
+
 ## References
-- Microsoft Graph: Rules in PIM — mapping Microsoft Entra ID to Graph
+- Microsoft Graph, *Overview of rules for Microsoft Entra roles in PIM APIs* (the 17 rule ids):
+  https://learn.microsoft.com/graph/identity-governance-pim-rules-overview
+- Microsoft Graph, *unifiedRoleManagementPolicyRuleTarget resource type* (`caller` and `level`):
+  https://learn.microsoft.com/graph/api/resources/unifiedrolemanagementpolicyruletarget
 "##;

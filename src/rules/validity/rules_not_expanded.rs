@@ -62,6 +62,13 @@ Re-export with `GET /policies/roleManagementPolicies/{id}?$expand=rules`, or bet
 `GET /policies/roleManagementPolicyAssignments?…&$expand=policy($expand=rules)`, which also says
 which role each policy governs.
 
+## Severity
+Baseline: error. A policy without rules passes every other rule vacuously; reporting it keeps an
+incomplete export from reading as a clean one.
+
 ## References
-- Microsoft Graph: Get unifiedRoleManagementPolicy (`$expand=rules,effectiveRules`)
+- Microsoft Learn, *Configure Microsoft Entra role settings in PIM* (section Manage role settings by using Microsoft Graph: `$expand=rules`):
+  https://learn.microsoft.com/entra/id-governance/privileged-identity-management/pim-how-to-change-default-settings
+- Microsoft Graph, *List roleManagementPolicies*:
+  https://learn.microsoft.com/graph/api/policyroot-list-rolemanagementpolicies
 "##;

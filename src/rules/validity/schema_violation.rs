@@ -30,7 +30,7 @@ pub fn problem_words(kind: ProblemKind) -> (&'static str, &'static str) {
     match kind {
         ProblemKind::WrongType => (
             "wrong type",
-            "Correct the value's type; Graph and ARM reject the policy otherwise.",
+            "Give the value the type Graph and ARM define for this field, so what is reviewed is what a tool applies.",
         ),
         ProblemKind::OutOfRange => (
             "out of range",
@@ -239,7 +239,13 @@ approval off must not pass because a reader stopped at the first.
 ## How to fix
 Write the value with the type and spelling Graph documents for the field.
 
+## Severity
+Baseline: error. A field of the wrong type or an unknown enumeration value is not what Graph or
+ARM define for the resource, so what was reviewed is not what a tool will apply.
+
 ## References
-- Microsoft Graph: unifiedRoleManagementPolicyRule resource types
-- ARM: Microsoft.Authorization roleManagementPolicies (2020-10-01)
+- Microsoft Graph, *unifiedRoleManagementPolicyRule resource type* (the rule types and their properties):
+  https://learn.microsoft.com/graph/api/resources/unifiedrolemanagementpolicyrule
+- Azure REST API, *Use Role Management Policies to manage rules for each role within each resource* (ARM `2020-10-01`):
+  https://learn.microsoft.com/rest/api/authorization/privileged-role-policy-rest-sample
 "##;

@@ -49,7 +49,16 @@ Microsoft Entra ID P2 license"); passing them silently would hide that.
 License the tenant for Microsoft Entra ID P2 (Entra ID P2, Microsoft 365 E5, Entra ID
 Governance), then configure the role settings in PIM and export again.
 
+## Severity
+Baseline: warning, once per file: the settings in the export are not enforced, which a reader
+must know before trusting any other finding or pass. cisa-scuba: error, as ScubaGear fails
+MS.AAD.7.4 to 7.9 (SHALL controls) without the licence.
+
 ## References
-- CISA SCuBA Microsoft Entra ID baseline, MS.AAD.7.4–7.9 (require Microsoft Entra ID P2)
-- Microsoft Entra: License requirements to use Privileged Identity Management
+- CISA SCuBA Microsoft Entra ID baseline, MS.AAD.7.4v1 to 7.9v1 (ScubaGear reports "Your tenant does not have a Microsoft Entra ID P2 license, which is required for this feature"):
+  https://github.com/cisagov/ScubaGear/blob/main/PowerShell/ScubaGear/baselines/aad.md#msaad74v1
+- Microsoft Learn, *Microsoft Entra licensing* (PIM needs Microsoft Entra ID P2 or ID Governance):
+  https://learn.microsoft.com/entra/fundamentals/licensing
+- Microsoft Learn, *Configure security alerts for Microsoft Entra roles in PIM* (the alert "The organization doesn't have Microsoft Entra Premium P2 or Microsoft Entra ID Governance"):
+  https://learn.microsoft.com/entra/id-governance/privileged-identity-management/pim-how-to-configure-security-alerts
 "##;

@@ -68,6 +68,11 @@ guessing.
 Export policy assignments with `$expand=policy($expand=rules)`, or keep the policy assignments
 list in the same run as the policies list; pim-lint joins them on `policyId`.
 
+## Severity
+Baseline: note. Nothing is wrong with the policy; the note says which role-specific rules did not
+run and how to export the role link.
+
 ## References
-- Microsoft Graph: List roleManagementPolicyAssignments
+- Microsoft Graph, *List roleManagementPolicyAssignments* (the only Graph shape that says which role a policy governs):
+  https://learn.microsoft.com/graph/api/policyroot-list-rolemanagementpolicyassignments
 "##;

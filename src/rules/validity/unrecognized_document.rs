@@ -53,6 +53,14 @@ export of a different endpoint, or a wrapper around the policy the linter does n
 Export with `GET /policies/roleManagementPolicyAssignments?$filter=scopeId eq '/' and scopeType eq
 'DirectoryRole'&$expand=policy($expand=rules)`, or lint the directory so unrelated files are skipped.
 
+## Severity
+Baseline: error. Only for files named explicitly: a file the user asked about and pim-lint
+silently skipped would read as a clean result. Files met while walking a directory are skipped
+without a finding.
+
 ## References
-- Microsoft Graph: List roleManagementPolicyAssignments
+- Microsoft Graph, *List roleManagementPolicyAssignments* (the Graph shape that links a policy to its role):
+  https://learn.microsoft.com/graph/api/policyroot-list-rolemanagementpolicyassignments
+- Azure REST API, *Use Role Management Policies to manage rules for each role within each resource* (ARM `2020-10-01`) (the ARM shapes):
+  https://learn.microsoft.com/rest/api/authorization/privileged-role-policy-rest-sample
 "##;

@@ -39,6 +39,10 @@ An entry that matches at least one finding of the run.
 ## How to fix
 Delete the entry, or correct its selector (policy, role, scope, file).
 
+## Severity
+Baseline: note. A stale ignore hides nothing today; removing it is housekeeping.
+
 ## References
-- pim-lint README: configuration and suppressions
+- pim-lint README, *Configuration and suppressions*:
+  https://github.com/pim-lint/pim-lint#configuration-pim-lintyaml
 "##;
