@@ -51,7 +51,7 @@ fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
 
 const DOC: &str = r##"## What it does
 Looks at the role's active assignments, when the export includes them (ScubaGear's `Assignments`;
-directory context files later), and reports each one without an end date.
+or the directory's role assignment schedule instances), and reports each one without an end date.
 
 Under `cisa-scuba` (parameter `scuba_exclusions`), a principal that the export's own ScubaGear
 configuration excludes from MS.AAD.7.4 (`scuba_config.Aad["MS.AAD.7.4v1"].RoleExclusions.Users`
