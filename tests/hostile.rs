@@ -694,6 +694,35 @@ fn every_hostile_class_fails_closed_within_time_and_memory_bounds() {
             never: &[],
         },
         Class {
+            name: "ScubaGear export with 20,000 users, role names and exclusions",
+            setup: |d| {
+                // Every user holds a role of its own name and Global Administrator, every one is
+                // excluded from MS.AAD.7.4 and permanently assigned: linear look-ups or a hang.
+                let n = 20_000;
+                let users: Vec<String> = (0..n)
+                    .map(|i| format!("\"u{i}\": {{\"DisplayName\": \"User {i}\", \"OnPremisesImmutableId\": null, \"roles\": [\"Role {i}\", \"Global Administrator\"]}}"))
+                    .collect();
+                let excluded: Vec<String> = (0..n).map(|i| format!("\"u{i}\"")).collect();
+                let assignments: Vec<String> = (0..n)
+                    .map(|i| format!("{{\"PrincipalId\": \"u{i}\", \"StartDateTime\": \"/Date(1698183755703)/\", \"EndDateTime\": null}}"))
+                    .collect();
+                let text = format!(
+                    "{{\"scuba_config\": {{\"Aad\": {{\"MS.AAD.7.4v1\": {{\"RoleExclusions\": {{\"Users\": [{}]}}}}}}}}, \"privileged_users\": {{{}}}, \"privileged_roles\": [{{\"DisplayName\": \"Global Administrator\", \"RoleTemplateId\": \"62e90394-69f5-4237-9190-012177145e10\", \"Rules\": [], \"Assignments\": [{}]}}]}}",
+                    excluded.join(", "),
+                    users.join(", "),
+                    assignments.join(", ")
+                );
+                write(d, "export.json", text.as_bytes());
+                let mut args = json_args(d, &["export.json"]);
+                args.extend(["--pack".into(), "cisa-scuba".into()]);
+                args
+            },
+            stdin: None,
+            exit: 1,
+            must: "PIM312",
+            never: &[],
+        },
+        Class {
             name: "HTML, images and mentions for a Markdown comment",
             setup: |d| {
                 write(d, "p.json", br##"{"policyId": "p", "roleDefinitionId": "62e90394-69f5-4237-9190-012177145e10", "policy": {"rules": [{"@odata.type": "#microsoft.graph.unifiedRoleManagementPolicyApprovalRule", "id": "Approval_EndUser_Assignment", "target": {"caller": "<script>alert(1)</script> ![x](http://evil/x.png) @octocat"}, "setting": {"isApprovalRequired": false}}]}}"##);

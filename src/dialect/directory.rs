@@ -39,6 +39,45 @@ impl Reader for DirectoryRecords {
     }
 }
 
+/// The `assignedPlans` services of everyday work (`service` as Graph writes it): Exchange Online
+/// (a mailbox), SharePoint Online and OneDrive, the Microsoft 365 apps, Teams.
+const EVERYDAY_SERVICES: &[(&str, &str)] = &[
+    ("exchange", "a mailbox (Exchange Online)"),
+    ("SharePoint", "SharePoint Online / OneDrive"),
+    ("MicrosoftOffice", "the Microsoft 365 apps"),
+    ("TeamspaceAPI", "Microsoft Teams"),
+    (
+        "MicrosoftCommunicationsOnline",
+        "Microsoft Teams / Skype for Business",
+    ),
+];
+
+/// What in a user's `assignedPlans` says the account is used for everyday work: the enabled
+/// plans of [`EVERYDAY_SERVICES`], named. `mail` alone is not taken as a sign (it can be set
+/// without a mailbox), nor are `assignedLicenses` (an admin account holds Entra ID P2 for PIM
+/// itself): a licence's SKU id does not say which apps it brings.
+fn everyday(o: &Obj<'_>) -> Option<String> {
+    let plans = o.value("assignedPlans")?;
+    let mut found: Vec<&str> = Vec::new();
+    for plan in plans.items() {
+        let p = Obj::new(plan);
+        let enabled = p
+            .str("capabilityStatus")
+            .is_none_or(|s| s.eq_ignore_ascii_case("Enabled"));
+        let Some(service) = p.str("service").filter(|_| enabled) else {
+            continue;
+        };
+        if let Some((_, what)) = EVERYDAY_SERVICES
+            .iter()
+            .find(|(s, _)| s.eq_ignore_ascii_case(&service))
+            && !found.contains(what)
+        {
+            found.push(what);
+        }
+    }
+    (!found.is_empty()).then(|| found.join(", "))
+}
+
 /// Recognises one object as a directory record; false when it is none.
 fn classify(file: usize, f: &Field<'_>, dir: &mut Directory, out: &mut Vec<Problem>) -> bool {
     let o = Obj::new(f.clone());
@@ -58,6 +97,7 @@ fn classify(file: usize, f: &Field<'_>, dir: &mut Directory, out: &mut Vec<Probl
             user_type: o.str("userType"),
             employee_id: o.str("employeeId").filter(|e| !e.trim().is_empty()),
             on_premises_sync: o.bool("onPremisesSyncEnabled", problems).map(|l| l.value),
+            everyday: everyday(&o),
             at,
             id: id.clone(),
         };

@@ -124,6 +124,9 @@ pub struct Document {
     /// Problems of policy assignments that carry no policy to keep them (a `policy` that is a
     /// string): the lint pass reports them.
     pub link_problems: Vec<Problem>,
+    /// A ScubaGear export's `service_plans` without Microsoft Entra ID P2: the list's place
+    /// (PIM016, once for the file).
+    pub no_p2: Option<crate::model::Ptr>,
 }
 
 impl Document {
@@ -149,7 +152,7 @@ pub fn normalise_item(file: usize, item: &Node, pointer: &str) -> Document {
 pub fn normalise(file: usize, root: &Node) -> Document {
     let mut doc = Document::default();
     walk(file, Field::root(root, String::new()), 0, &mut doc);
-    scuba::attach_holders(root, &mut doc.policies);
+    scuba::tenant(file, root, &mut doc);
     doc
 }
 

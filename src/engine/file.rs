@@ -266,6 +266,25 @@ fn absorb(index: usize, doc: dialect::Document, r: &mut FileResult, run: &Run) {
             ));
         }
     }
+    if let Some(at) = &doc.no_p2 {
+        use crate::rules::validity::tenant_without_p2 as pim016;
+        r.findings.extend(
+            check::file_finding(
+                pim016::RULE.code,
+                run.ruleset,
+                index,
+                at.span.clone(),
+                pim016::MESSAGE.to_owned(),
+                pim016::HELP,
+                pim016::LABEL,
+            )
+            .map(|mut f| {
+                f.fingerprint = Fingerprint::of(&format!("PIM016|{}", r.src.name));
+                f.pointer = Some(crate::finding::intern(&at.path));
+                f
+            }),
+        );
+    }
     r.policy_count += doc.policies.len();
     for mut p in doc.policies {
         if p.role.is_none() && p.id.is_some() {

@@ -5,9 +5,25 @@
 use crate::dialect::Link;
 use crate::model::directory::{Directory, Schedule, Target};
 use crate::model::{
-    KnownBy, Loc, Policy, PolicyKind, RoleAssignment, RoleCatalog, RoleRef, RuleId, RuleKind, Tier,
+    Holder, KnownBy, Loc, Policy, PolicyKind, RoleAssignment, RoleCatalog, RoleHolders, RoleRef,
+    RuleId, RuleKind, Tally, Tier,
 };
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+
+const GLOBAL_ADMINISTRATOR: &str = "62e90394-69f5-4237-9190-012177145e10";
+
+/// CISA's highly privileged roles besides Global Administrator (ScubaGear's
+/// `DefaultPrivilegedRoles`, whose holders `privileged_users` lists): MS.AAD.7.2 compares the
+/// Global Administrators with the users who hold one of these and not Global Administrator.
+const HIGHLY_PRIVILEGED: &[&str] = &[
+    "e8611ab8-c189-46e8-94e1-60213ab1f814", // Privileged Role Administrator
+    "fe930be7-5e62-47db-91af-98c3a49a38b1", // User Administrator
+    "f28a1f50-f6e7-4571-818b-6a12f2af6b6c", // SharePoint Administrator
+    "29232cdf-9323-42fd-ade2-1d097af3e4de", // Exchange Administrator
+    "8ac3fc64-6eca-42ea-9e69-59f4c7b60eb2", // Hybrid Identity Administrator
+    "9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3", // Application Administrator
+    "158c047a-c907-4556-b7ef-446551a6b5f7", // Cloud Application Administrator
+];
 
 fn group_role_name(role_id: &str) -> Option<String> {
     match role_id {
@@ -283,23 +299,63 @@ pub(crate) fn schedule_policies(directory: &Directory) -> Vec<Policy> {
                 .role_names
                 .get(&RoleCatalog::normalise_id(&role_id))
                 .cloned();
-            let is_ga =
-                RoleCatalog::normalise_id(&role_id) == "62e90394-69f5-4237-9190-012177145e10";
-            let holders = (is_ga && !ga_done).then(|| {
+            let role_key = RoleCatalog::normalise_id(&role_id);
+            let is_ga = role_key == GLOBAL_ADMINISTRATOR;
+            // Every holder whose schedule is in this file, once, at that schedule: the rules
+            // about each account (PIM316, PIM317) report it there.
+            let mut seen: HashSet<String> = HashSet::new();
+            let users: Vec<Holder> = directory
+                .holders(&target)
+                .into_iter()
+                .filter(|(_, s)| s.at.file == file)
+                .filter(|(r, _)| seen.insert(r.user_id.to_ascii_lowercase()))
+                .map(|(r, s)| {
+                    let user = directory.user(&r.user_id);
+                    Holder {
+                        id: Some(r.user_id.clone()),
+                        name: user.map_or_else(|| r.user_id.clone(), |u| u.label()),
+                        pointer: s.at.pointer.clone(),
+                        synced: user
+                            .and_then(|u| u.on_premises_sync)
+                            .map(|b| Loc::new(b, &s.at.pointer)),
+                        synced_assumed: false,
+                        everyday: user.and_then(|u| u.everyday.clone()),
+                    }
+                })
+                .collect();
+            // The count (PIM312, PIM318) on the first Global Administrator record: every holder,
+            // whichever file their schedule is in.
+            let tally = (is_ga && !ga_done).then(|| {
                 ga_done = true;
-                let mut names: Vec<String> = directory
+                let label = |user_id: &str| {
+                    directory
+                        .user(user_id)
+                        .map_or_else(|| user_id.to_owned(), |u| u.label())
+                };
+                let ga: Vec<(String, String)> = directory
                     .holders(&target)
                     .into_iter()
-                    .map(|(r, _)| {
-                        directory
-                            .user(&r.user_id)
-                            .map_or_else(|| r.user_id.clone(), |u| u.label())
-                    })
+                    .map(|(r, _)| (r.user_id.to_ascii_lowercase(), label(&r.user_id)))
                     .collect();
-                names.sort();
-                names.dedup();
-                Loc::new(names, &first)
+                let mut holders: Vec<String> = ga.iter().map(|(_, n)| n.clone()).collect();
+                holders.sort();
+                holders.dedup();
+                let ga_ids: HashSet<&str> = ga.iter().map(|(id, _)| id.as_str()).collect();
+                let mut others: Vec<String> = HIGHLY_PRIVILEGED
+                    .iter()
+                    .flat_map(|id| directory.holders(&Target::DirectoryRole((*id).to_owned())))
+                    .filter(|(r, _)| !ga_ids.contains(r.user_id.to_ascii_lowercase().as_str()))
+                    .map(|(r, _)| label(&r.user_id))
+                    .collect();
+                others.sort();
+                others.dedup();
+                Tally {
+                    holders,
+                    others: Some(others),
+                    missing: false,
+                }
             });
+            let holders = Some(Loc::new(RoleHolders { users, tally }, &first));
             let assignments = schedules
                 .iter()
                 .map(|s| RoleAssignment {
@@ -310,6 +366,7 @@ pub(crate) fn schedule_policies(directory: &Directory) -> Vec<Policy> {
                     end_pointer: s.end_pointer.clone(),
                     start_pointer: s.start_pointer.clone(),
                     assignment_type: s.assignment_type.clone(),
+                    scuba_excluded: None,
                     grant: s.grant,
                     principal_kind: s.principal_kind,
                     condition: s.condition.clone(),

@@ -86,7 +86,7 @@ const ARM_ASSIGNMENTS: Endpoint = Endpoint {
 };
 
 const ARM_API: &str = "api-version=2020-10-01";
-const USER_FIELDS: &str = "id,displayName,userPrincipalName,accountEnabled,userType,employeeId,onPremisesSyncEnabled,mail,assignedLicenses";
+const USER_FIELDS: &str = "id,displayName,userPrincipalName,accountEnabled,userType,employeeId,onPremisesSyncEnabled,assignedPlans";
 const GROUP_FIELDS: &str =
     "id,displayName,isAssignableToRole,membershipRule,securityEnabled,mailEnabled,groupTypes";
 

@@ -173,9 +173,66 @@ pub struct Policy {
     pub problems: Vec<Problem>,
     /// Assignments of the role, when the export carries them (ScubaGear `Assignments`).
     pub assignments: Option<Loc<Vec<RoleAssignment>>>,
-    /// Display names of the users who hold the role, when the export lists them (ScubaGear
-    /// `privileged_users`); the pointer is that list's.
-    pub holders: Option<Loc<Vec<String>>>,
+    /// The users who hold the role, when the export lists them (ScubaGear `privileged_users`,
+    /// or the directory's role schedules with its users); the pointer is that list's.
+    pub holders: Option<Loc<RoleHolders>>,
+}
+
+/// Who holds a role (eligible or active, groups expanded), as one source lists them.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct RoleHolders {
+    /// The holders this record lists, each at a place of the record's file (the rules about
+    /// each account read them).
+    pub users: Vec<Holder>,
+    /// How many hold the role, for the rules that count them (PIM312, PIM318): on one record per
+    /// role and source, so a count is reported once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tally: Option<Tally>,
+}
+
+impl RoleHolders {
+    /// Distinct display names (ScubaGear counts holders by display name), sorted.
+    pub fn names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.users.iter().map(|u| u.name.clone()).collect();
+        names.sort();
+        names.dedup();
+        names
+    }
+}
+
+/// The holders of a role, counted.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Tally {
+    /// Distinct holders (display names, or ids), sorted.
+    pub holders: Vec<String>,
+    /// Users of the same source who hold another of the highly privileged roles but not this
+    /// one (CISA MS.AAD.7.2 compares them with the Global Administrators). Filled for Global
+    /// Administrator only; `None` when the source does not say.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub others: Option<Vec<String>>,
+    /// The source should list the holders but does not (a ScubaGear export without
+    /// `privileged_users`): nobody is counted because the list is missing.
+    pub missing: bool,
+}
+
+/// One user holding a role, with what the source says about the account.
+#[derive(Debug, Clone, Serialize)]
+pub struct Holder {
+    pub id: Option<String>,
+    /// Display name (and UPN when known), or the id.
+    pub name: String,
+    /// The user's record (ScubaGear `privileged_users` entry) or the schedule granting the role.
+    pub pointer: Ptr,
+    /// The account is synchronised from on-premises (ScubaGear: `OnPremisesImmutableId` is not
+    /// null; Graph: `onPremisesSyncEnabled` is true); `None` when the source does not say. The
+    /// pointer is the value's.
+    pub synced: Option<Loc<bool>>,
+    /// `synced` is true because the source left the field out (ScubaGear's rego counts a
+    /// `privileged_users` entry without `OnPremisesImmutableId` as not cloud-only).
+    pub synced_assumed: bool,
+    /// What makes the account an everyday one (a mailbox, a productivity licence), when the
+    /// directory says; `None` when it does not or the account has neither.
+    pub everyday: Option<String>,
 }
 
 /// An active assignment of a role to a principal, as exported.
@@ -192,6 +249,11 @@ pub struct RoleAssignment {
     pub start_pointer: Ptr,
     /// `Assigned` or `Activated`.
     pub assignment_type: Option<String>,
+    /// The principal is excluded from CISA MS.AAD.7.4 by the ScubaGear configuration the export
+    /// carries (`scuba_config.Aad["MS.AAD.7.4v1"].RoleExclusions.Users`/`Groups`): the pointer
+    /// is that entry's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scuba_excluded: Option<Ptr>,
     pub grant: directory::Grant,
     pub principal_kind: Option<directory::PrincipalKind>,
     /// ABAC condition (ARM).

@@ -23,6 +23,9 @@ pub struct User {
     pub user_type: Option<String>,
     pub employee_id: Option<String>,
     pub on_premises_sync: Option<bool>,
+    /// What makes the account an everyday one rather than a dedicated admin account, when the
+    /// export says: an enabled mailbox or Microsoft 365 apps service plan (`assignedPlans`).
+    pub everyday: Option<String>,
     pub at: At,
 }
 

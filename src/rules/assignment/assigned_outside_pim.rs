@@ -41,6 +41,10 @@ users export). The emergency access accounts listed in `.pim-lint.yaml` (`emerge
 are not reported: they are assigned permanently and directly so that they work when PIM or
 Conditional Access does not.
 
+Where pim-lint and ScubaGear differ (MS.AAD.7.5): ScubaGear counts only a `StartDateTime` that is
+present and `null`; pim-lint also reports a row without the key (fail closed). ScubaGear's own
+exporter always writes the key, so this matters only for edited exports.
+
 ## Why it matters
 Assignments made outside PIM skip every PIM control — activation, approval, notification — and are
 easy to miss in reviews that only look at PIM.

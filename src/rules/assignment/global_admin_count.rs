@@ -23,18 +23,37 @@ fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
                 .as_deref()
                 .is_some_and(|n| n.eq_ignore_ascii_case("Global Administrator"))
     });
-    let Some(holders) = p.holders.as_ref().filter(|_| is_ga) else {
+    let Some((at, tally)) = p
+        .holders
+        .as_ref()
+        .filter(|_| is_ga)
+        .and_then(|h| Some((&h.pointer, h.value.tally.as_ref()?)))
+    else {
         return Vec::new();
     };
     let (min, max) = (cx.count("min", 2) as usize, cx.count("max", 8) as usize);
-    let n = holders.value.len();
+    if tally.missing {
+        return vec![
+            Hit::new(
+                at,
+                format!(
+                    "The export does not say who holds Global Administrator (no `privileged_users`): \
+                     nobody can be counted, and between {min} and {max} are required"
+                ),
+                "Export with ScubaGear's AAD provider in full (`privileged_users` is written beside \
+                 `privileged_roles`), or add directory context (role schedules and users).",
+            )
+            .label("who holds Global Administrator is missing"),
+        ];
+    }
+    let n = tally.holders.len();
     if (min..=max).contains(&n) {
         return Vec::new();
     }
-    let names = if holders.value.is_empty() {
+    let names = if tally.holders.is_empty() {
         "none".to_owned()
     } else {
-        holders.value.join(", ")
+        tally.holders.join(", ")
     };
     let (what, help) = if n < min {
         (
@@ -47,16 +66,23 @@ fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
             "Move administrators to finer-grained roles (User, Exchange, Privileged Role Administrator…) until at most the maximum hold Global Administrator.",
         )
     };
-    vec![Hit::new(&holders.pointer, format!("{n} {} Global Administrator ({names}): {what}; between {min} and {max} are required", if n == 1 { "user holds" } else { "users hold" }), help)
+    vec![Hit::new(at, format!("{n} {} Global Administrator ({names}): {what}; between {min} and {max} are required", if n == 1 { "user holds" } else { "users hold" }), help)
         .label(format!("{n} Global Administrators"))]
 }
 
 const DOC: &str = r##"## What it does
-Counts the users who hold Global Administrator, when the export says who holds which role
-(ScubaGear's `privileged_users`; directory context files later), and reports fewer than `min`
-(default 2) or more than `max` (default 8; CIS uses 4). Emergency access accounts listed in
+Counts the users who hold Global Administrator (eligible or active, members of groups that hold
+it included), when the input says who holds which role: ScubaGear's `privileged_users`, or
+directory context (role schedules, with users and groups). Reports fewer than `min` (default 2)
+or more than `max` (default 8; CIS uses 4). Emergency access accounts listed in
 `.pim-lint.yaml` (`emergency_access:`) count like any other holder: they hold Global
 Administrator, and the controls count holders, not kinds of account.
+
+As ScubaGear does for MS.AAD.7.1, users are counted by display name, and the control applies
+to every ScubaGear export: one with `privileged_users` but no `privileged_roles` is counted; one
+with `privileged_roles` but no `privileged_users` fails (nobody can be counted) rather than
+passing silently. A bare list of roles (a JSON array, not an export) says nothing about holders
+and is not counted.
 
 ## Why it matters
 One Global Administrator is a single point of failure (and of lock-out); many are many ways in for

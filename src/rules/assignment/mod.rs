@@ -10,9 +10,12 @@ category![
     eligible_service_principal,
     emergency_access_account,
     global_admin_count,
+    global_admin_ratio,
     permanent_active_assignment,
     permanent_eligibility,
+    privileged_productivity_account,
     role_assignment_admin_without_condition,
+    synced_privileged_account,
 ];
 
 use crate::model::{IsoDuration, Policy, RuleId};

@@ -21,7 +21,7 @@ pub fn counts(r: &RuleDef) -> bool {
 
 pub fn message() -> String {
     format!(
-        "Approver and assignment checks (PIM105–PIM108, PIM111, PIM310–PIM315 from schedules, PIM501) did not run: no directory context among the inputs. Export {FILES}"
+        "Approver and assignment checks (PIM105–PIM108, PIM111, PIM112, PIM310–PIM318 from schedules, PIM501) did not run: no directory context among the inputs. Export {FILES}"
     )
 }
 
@@ -35,20 +35,20 @@ pub fn lacking(dir: &Directory) -> Vec<(&'static str, &'static str)> {
     let mut out = Vec::new();
     if !dir.has_users() {
         out.push((
-            "users (/users with accountEnabled, userType, employeeId)",
-            "PIM106, PIM107 and PIM111 (guest, disabled and linked-account approvers)",
+            "users (/users with accountEnabled, userType, employeeId, onPremisesSyncEnabled, assignedPlans)",
+            "PIM106, PIM107 and PIM111 (guest, disabled and linked-account approvers), PIM316 and PIM317 (everyday and synchronised admin accounts)",
         ));
     }
     if !dir.has_groups() {
         out.push((
             "groups (/groups?$expand=members)",
-            "PIM108 and the members of approver groups for PIM105–PIM107",
+            "PIM108, PIM112 and the members of approver groups for PIM105–PIM107",
         ));
     }
     if !dir.has_schedules() {
         out.push((
             "role schedules (/roleManagement/directory/roleEligibilitySchedules and roleAssignmentScheduleInstances)",
-            "PIM105, PIM111, PIM310–PIM315 from schedules and PIM501",
+            "PIM105, PIM111, PIM310–PIM318 from schedules and PIM501",
         ));
     }
     out
@@ -76,8 +76,8 @@ pub const FILES: &str = "/users (accountEnabled, userType, employeeId), /groups?
                          (and, for PIM for Groups, /identityGovernance/privilegedAccess/group/eligibilitySchedules)";
 
 const DOC: &str = r##"## What it does
-Notes, once per run, that the rules needing directory context (PIM105–PIM108, PIM111, PIM310–PIM315
-from schedules, PIM501) did not run because no users, groups or role schedules were among the
+Notes, once per run, that the rules needing directory context (PIM105–PIM108, PIM111, PIM112,
+PIM310–PIM318 from schedules, PIM501) did not run because no users, groups or role schedules were among the
 inputs, and says which exports would enable them. When the run has some of that context but not
 all of it (users but no groups, groups but no role schedules), the note names exactly which
 exports are missing and which checks did not run for want of each.

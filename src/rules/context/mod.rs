@@ -7,6 +7,7 @@ category![
     approver_is_eligible,
     approver_linked_account,
     context_missing,
+    dynamic_approver_group,
     group_weaker_than_role,
     guest_approver,
     inactive_approver,

@@ -11,6 +11,7 @@ category![
     rule_target_mismatch,
     rules_not_expanded,
     schema_violation,
+    tenant_without_p2,
     unknown_role,
     unrecognized_document,
     unused_ignore,
