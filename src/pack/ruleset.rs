@@ -17,6 +17,9 @@ pub struct RuleSet {
     pub user_rules: Vec<UserRule>,
     /// Accounts of one person (config `account_mapping`): user id or UPN, lower case → person.
     pub accounts: HashMap<String, String>,
+    /// What the request rules judge against (config `requests:`, `--since`, a fixed "now" for
+    /// tests).
+    pub requests: crate::model::RequestSettings,
 }
 
 /// A rule as `explain`, `rules` and SARIF show it: built-in or user-defined alike.
@@ -59,6 +62,18 @@ impl<'a> RuleInfo<'a> {
 }
 
 impl RuleSet {
+    /// Keeps only the rules of the categories `keep` accepts: `requests` runs the request rules
+    /// and `check` everything else (the rules that are raised while reading files, such as
+    /// PIM001, stay in both).
+    pub fn retain_categories(&mut self, keep: impl Fn(rules::Category) -> bool) {
+        self.entries.retain(|e| {
+            keep(e.rule.category)
+                || (e.rule.needs == rules::Needs::File
+                    && e.rule.category != rules::Category::Requests)
+                || e.rule.needs == rules::Needs::Config
+        });
+    }
+
     pub fn from_packs(packs: &[Pack]) -> RuleSet {
         let mut set = RuleSet::default();
         for pack in packs {

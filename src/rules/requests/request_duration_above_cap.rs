@@ -1,0 +1,75 @@
+use crate::model::{IsoDuration, Policy, RuleId};
+use crate::rules::{Ctx, Hit};
+
+declare_rule! {
+    code: "PIM701",
+    name: "request-duration-above-cap",
+    category: Requests,
+    needs: Request,
+    summary: "An activation request asks for longer than the role's policy allows",
+}
+
+const HELP: &str = "Deny the request (or let it be re-submitted) with a duration within the policy's maximum activation duration; PIM cuts an approved activation to the maximum only when the policy is enforced on the request.";
+
+fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
+    let Some(rc) = super::activation(cx) else {
+        return Vec::new();
+    };
+    let Some(max) = p
+        .expiration(RuleId::ExpirationEndUserAssignment)
+        .and_then(|(_, _, d)| d)
+        .and_then(|d| IsoDuration::parse(&d.value).ok())
+    else {
+        return Vec::new();
+    };
+    let Some((asked, at)) = rc.request.requested() else {
+        return Vec::new();
+    };
+    if asked <= max {
+        return Vec::new();
+    }
+    vec![
+        Hit::new(
+            at,
+            format!(
+                "{} asks for {asked}, longer than the {max} the policy of {} allows for an activation",
+                super::label(rc.request),
+                p.role_label()
+            ),
+            HELP,
+        )
+        .label(format!("above the {max} cap"))
+        .about(&rc.request.at.pointer),
+    ]
+}
+
+const DOC: &str = r##"## What it does
+Compares the duration an activation request asks for (`scheduleInfo.expiration.duration`, or
+`endDateTime` minus `startDateTime`) with the maximum activation duration of the role's policy
+(`Expiration_EndUser_Assignment.maximumDuration`). Only self-activations, extensions and renewals
+(`selfActivate`, `selfExtend`, `selfRenew`) are judged; without a maximum in the policy nothing is
+said.
+
+## Why it matters
+A request longer than the policy allows means the request was made outside the portal's limits
+(a script, an API call) or the policy changed since: either way the approver should not grant
+more time than the role's settings were written for.
+
+## Example that fails
+The policy allows `PT4H`; the request asks for `PT8H`:
+```json
+{ "action": "selfActivate", "status": "PendingApproval",
+  "scheduleInfo": { "expiration": { "type": "afterDuration", "duration": "PT8H" } } }
+```
+
+## Example that passes
+The same request asking for `PT2H`.
+
+## How to fix
+Deny the request and ask for a new one within the policy's maximum, or — if the work truly needs
+longer — change the policy deliberately, not per request.
+
+## References
+- [Configure Microsoft Entra role settings in PIM](https://learn.microsoft.com/entra/id-governance/privileged-identity-management/pim-how-to-change-default-settings) — Activation maximum duration
+- [unifiedRoleAssignmentScheduleRequest resource type](https://learn.microsoft.com/graph/api/resources/unifiedroleassignmentschedulerequest)
+"##;

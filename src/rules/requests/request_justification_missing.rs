@@ -1,0 +1,63 @@
+use crate::model::Policy;
+use crate::rules::{Ctx, Hit};
+
+declare_rule! {
+    code: "PIM702",
+    name: "request-justification-missing",
+    category: Requests,
+    needs: Request,
+    summary: "An activation request has no justification though the role's policy requires one",
+}
+
+const HELP: &str = "Deny the request and ask for one with a justification: the policy requires it (Enablement_EndUser_Assignment lists Justification).";
+
+fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
+    let Some(rc) = super::activation(cx) else {
+        return Vec::new();
+    };
+    let r = rc.request;
+    if r.justification.is_some() || !super::requires(p, "Justification") {
+        return Vec::new();
+    }
+    vec![
+        Hit::new(
+            &r.at.pointer,
+            format!(
+                "{} has no justification, which the policy of {} requires",
+                super::label(r),
+                p.role_label()
+            ),
+            HELP,
+        )
+        .label("no justification")
+        .about(&r.at.pointer),
+    ]
+}
+
+const DOC: &str = r##"## What it does
+For each activation request (`selfActivate`, `selfExtend`, `selfRenew`) whose role's policy lists
+`Justification` in `Enablement_EndUser_Assignment.enabledRules`, checks that the request has a
+non-empty `justification`.
+
+## Why it matters
+PIM enforces the requirement when a request is made through the portal or a current API; a
+request without one was made around the policy (an older client, a policy changed later) and
+leaves approvers and auditors without the reason for the access.
+
+## Example that fails
+```json
+{ "action": "selfActivate", "status": "PendingApproval", "justification": null }
+```
+
+## Example that passes
+```json
+{ "action": "selfActivate", "status": "PendingApproval", "justification": "INC-4711: restore mailbox" }
+```
+
+## How to fix
+Deny the request and ask the requester to activate again with a justification.
+
+## References
+- [Configure Microsoft Entra role settings in PIM](https://learn.microsoft.com/entra/id-governance/privileged-identity-management/pim-how-to-change-default-settings) — Require justification on activation
+- [Activate a Microsoft Entra role in PIM](https://learn.microsoft.com/entra/id-governance/privileged-identity-management/pim-how-to-activate-role)
+"##;
