@@ -29,7 +29,14 @@ use std::sync::Arc;
 pub static CONFIG: Kind = Kind::new(
     "config",
     include_str!("../../schemas/config.schema.json"),
-    &["extends", "rules", "roles", "ignore", "account_mapping"],
+    &[
+        "extends",
+        "rules",
+        "roles",
+        "ignore",
+        "account_mapping",
+        "requests",
+    ],
     true,
 );
 
@@ -87,6 +94,9 @@ pub struct Config {
     /// A file listing each person's accounts (PIM111), relative to the config file.
     pub account_mapping: Option<String>,
     pub account_mapping_span: Option<Range<usize>>,
+    /// The `requests:` section: usual hours and activations per day for tier0 roles (PIM706,
+    /// PIM707); default when absent (those checks do not run).
+    pub requests: crate::model::UsualActivity,
 }
 
 #[derive(Deserialize)]
@@ -97,6 +107,15 @@ struct ConfigFile {
     roles: Option<BTreeMap<Tier, Vec<String>>>,
     ignore: Option<Vec<Option<IgnoreFile>>>,
     account_mapping: Option<String>,
+    requests: Option<RequestsFile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RequestsFile {
+    usual_hours: Option<String>,
+    timezone: Option<String>,
+    max_activations_per_day: Option<u64>,
 }
 
 #[derive(Deserialize)]
@@ -138,6 +157,7 @@ pub fn parse(name: String, bytes: &[u8], dir: PathBuf) -> Result<Config, ConfigE
         ignores: Vec::new(),
         account_mapping: None,
         account_mapping_span: None,
+        requests: crate::model::UsualActivity::default(),
     };
     let Some(raw) = raw else {
         return file.finish(cfg);
@@ -192,7 +212,44 @@ pub fn parse(name: String, bytes: &[u8], dir: PathBuf) -> Result<Config, ConfigE
         cfg.account_mapping_span = Some(file.span("/account_mapping"));
         cfg.account_mapping = Some(path);
     }
+    if let Some(r) = raw.requests {
+        cfg.requests = requests(&mut file, r);
+    }
     file.finish(cfg)
+}
+
+/// The `requests:` section, each value checked where it is written.
+fn requests(file: &mut DataFile, r: RequestsFile) -> crate::model::UsualActivity {
+    use crate::model::directory::{parse_clock, parse_offset};
+    let mut usual = crate::model::UsualActivity {
+        max_per_day: r.max_activations_per_day,
+        ..Default::default()
+    };
+    if let Some(text) = r.usual_hours {
+        let hours = text
+            .split_once('-')
+            .and_then(|(a, b)| Some((parse_clock(a)?, parse_clock(b)?)))
+            .filter(|(a, b)| a != b);
+        match hours {
+            Some(h) => usual.hours = Some(h),
+            None => file.error(
+                "/requests/usual_hours",
+                format!("`{text}` is not a range of hours"),
+                Some("Write the usual hours as \"HH:MM-HH:MM\" with different ends, e.g. \"07:00-19:00\" (\"22:00-06:00\" spans midnight).".into()),
+            ),
+        }
+    }
+    if let Some(text) = r.timezone {
+        match parse_offset(&text) {
+            Some(o) => usual.offset_minutes = o,
+            None => file.error(
+                "/requests/timezone",
+                format!("`{text}` is not an offset from UTC"),
+                Some("Write the offset from UTC, e.g. \"UTC\", \"+01:00\" or \"-05:00\" (zone names are not read: daylight saving time would move the hours).".into()),
+            ),
+        }
+    }
+    usual
 }
 
 /// A rule reference: built-in rules resolve now; an unknown `PIM…` code is an error now (no

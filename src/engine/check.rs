@@ -341,7 +341,7 @@ pub(crate) fn requests(
                 ruleset,
                 r.at.file,
                 r.at.pointer.span.clone(),
-                pim708::message(&rules::requests::label(r), &p.role_label()),
+                pim708::MESSAGE.into(),
                 pim708::HELP,
                 pim708::LABEL,
             )

@@ -11,7 +11,7 @@ declare_rule! {
 
 const HELP: &str = "Confirm with the requester that the activation was theirs and needed at that hour; if such activations are expected, widen `requests.usual_hours` in .pim-lint.yaml.";
 
-fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
+fn check(_: &Policy, cx: &Ctx) -> Vec<Hit> {
     let Some(rc) = super::tier0_activation(cx) else {
         return Vec::new();
     };
@@ -36,9 +36,7 @@ fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
         Hit::new(
             &at.pointer,
             format!(
-                "{} activates {} at {} {zone}, outside the usual hours {}–{} {zone}",
-                super::label(r),
-                p.role_label(),
+                "This activation of a tier0 role was requested at {} {zone}, outside the usual hours {}–{} {zone}",
                 super::clock(minute),
                 super::clock(start),
                 super::clock(end)

@@ -12,7 +12,7 @@ declare_rule! {
 
 const HELP: &str = "Ask the requester why the role was activated so often; if the work needs it, a longer activation (within the policy's cap) is fewer activations to review. Raise `requests.max_activations_per_day` in .pim-lint.yaml if this is normal.";
 
-fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
+fn check(_: &Policy, cx: &Ctx) -> Vec<Hit> {
     let Some(rc) = super::tier0_activation(cx) else {
         return Vec::new();
     };
@@ -57,9 +57,7 @@ fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
         Hit::new(
             &at.pointer,
             format!(
-                "{} is activation {n} of tier0 roles by this principal that day ({total} in all; {max} a day is usual) — this one of {}",
-                super::label(rc.request),
-                p.role_label()
+                "This is the requester's activation {n} of a tier0 role that day ({total} in all; more than {max} a day is unusual)"
             ),
             HELP,
         )

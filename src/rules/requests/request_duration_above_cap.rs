@@ -32,9 +32,7 @@ fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
         Hit::new(
             at,
             format!(
-                "{} asks for {asked}, longer than the {max} the policy of {} allows for an activation",
-                super::label(rc.request),
-                p.role_label()
+                "This request asks for {asked}, longer than the {max} the role's policy allows for an activation"
             ),
             HELP,
         )

@@ -22,11 +22,7 @@ fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
     vec![
         Hit::new(
             &r.at.pointer,
-            format!(
-                "{} has no justification, which the policy of {} requires",
-                super::label(r),
-                p.role_label()
-            ),
+            "This request has no justification; the role's policy requires one",
             HELP,
         )
         .label("no justification")

@@ -14,7 +14,7 @@ const WINDOW_SECONDS: i64 = 24 * 3600;
 
 const HELP: &str = "Approve or deny it now, or tell the requester to ask again: PIM lets a request lapse when no approver acts within 24 hours. If requests routinely wait this long, check that the role's approvers are reachable and notified.";
 
-fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
+fn check(_: &Policy, cx: &Ctx) -> Vec<Hit> {
     let Some(rc) = cx.request else {
         return Vec::new();
     };
@@ -36,9 +36,7 @@ fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
         Hit::new(
             &at.pointer,
             format!(
-                "{} for {} has waited for approval for {age}, beyond the 24-hour approval window",
-                super::label(r),
-                p.role_label()
+                "This request has waited for approval for {age}, beyond the 24-hour approval window"
             ),
             HELP,
         )

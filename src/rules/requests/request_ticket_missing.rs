@@ -22,11 +22,7 @@ fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
     vec![
         Hit::new(
             &r.ticket_pointer,
-            format!(
-                "{} has no ticket number, which the policy of {} requires",
-                super::label(r),
-                p.role_label()
-            ),
+            "This request has no ticket number; the role's policy requires ticket information",
             HELP,
         )
         .label("no ticketNumber")

@@ -14,11 +14,7 @@ fn check(_: &Policy, _: &Ctx) -> Vec<Hit> {
     Vec::new()
 }
 
-pub fn message(request: &str, role: &str) -> String {
-    format!(
-        "{request} is for {role}, which has no policy among the inputs: its duration, justification, ticket and approvers were not checked"
-    )
-}
+pub const MESSAGE: &str = "The role of this request has no policy among the inputs: its duration, justification, ticket and approvers were not checked";
 
 pub const LABEL: &str = "no policy for this role";
 

@@ -33,13 +33,13 @@ fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
                         .iter()
                         .find(|u| u.user_id.trim().eq_ignore_ascii_case(me))
                         .map(|u| {
-                            let label = cx
-                                .directory
-                                .map_or_else(String::new, |d| approver_label(d, a));
                             if u.via.is_empty() {
-                                format!(" as a member of {label}")
+                                let label = cx
+                                    .directory
+                                    .map_or_else(String::new, |d| approver_label(d, a));
+                                format!(" ({label})")
                             } else {
-                                format!(" as a member of {label} (via {})", path(&u.via))
+                                format!(" through {}", path(&u.via))
                             }
                         })
                 }),
@@ -50,9 +50,7 @@ fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
             Hit::new(
                 &r.principal_id.pointer,
                 format!(
-                    "{} is for {}, whose {} approvers include the requester{how}",
-                    super::label(r),
-                    p.role_label(),
+                    "The requester is one of the {} approvers of the role's policy{how}",
                     e.stage
                 ),
                 HELP,
