@@ -187,9 +187,8 @@ pub struct RequestsArgs {
 
 /// `--since`: a window length in seconds.
 fn parse_since(text: &str) -> Result<i64, String> {
-    crate::model::directory::parse_window(text).ok_or_else(|| {
-        format!("`{text}` is not a duration: write e.g. 7d, 24h, 90m, P7D or PT12H")
-    })
+    crate::model::directory::parse_window(text)
+        .ok_or_else(|| format!("`{text}` is not a duration: write e.g. 7d, 24h, 90m, P7D or PT12H"))
 }
 
 #[derive(Debug, clap::Args)]

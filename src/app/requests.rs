@@ -29,7 +29,15 @@ pub(super) fn requests(args: &RequestsArgs, stdout: &mut dyn Write, stderr: &mut
         Ok(i) => i,
         Err(code) => return code,
     };
-    lint_and_report(check, &setup, &inputs, errors, &walk_skipped, stdout, stderr)
+    lint_and_report(
+        check,
+        &setup,
+        &inputs,
+        errors,
+        &walk_skipped,
+        stdout,
+        stderr,
+    )
 }
 
 /// Where the documents of a run come from: the paths on the command line, or with `--live` the

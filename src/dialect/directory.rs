@@ -279,7 +279,10 @@ fn request(o: &Obj<'_>, at: At, problems: &mut Vec<Problem>) -> Option<Request> 
         },
     };
     let info = o.value("scheduleInfo").map(Obj::new);
-    let expiration = info.as_ref().and_then(|i| i.value("expiration")).map(Obj::new);
+    let expiration = info
+        .as_ref()
+        .and_then(|i| i.value("expiration"))
+        .map(Obj::new);
     let ticket = o.value("ticketInfo").map(Obj::new);
     let principal = o.value("principal").map(Obj::new);
     let text = |v: Option<Loc<String>>| v.filter(|l| !l.value.trim().is_empty());

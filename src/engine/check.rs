@@ -331,10 +331,9 @@ pub(crate) fn requests(
             rules::requests::label(r),
             rules::subject(p)
         ));
-        let key = r
-            .id
-            .clone()
-            .unwrap_or_else(|| format!("{}#{}", r.at.file, r.at.pointer.path));
+        let key =
+            r.id.clone()
+                .unwrap_or_else(|| format!("{}#{}", r.at.file, r.at.pointer.path));
         if stub.is_some()
             && let Some(mut f) = file_finding(
                 pim708::RULE.code,

@@ -310,9 +310,7 @@ pub fn lint_with(
     // The requests of the run, each judged against the policy of its role.
     if run.for_requests {
         let scope = ruleset.requests.scope(now());
-        late.extend(check::requests(
-            &directory, &kept, ruleset, catalog, &scope,
-        ));
+        late.extend(check::requests(&directory, &kept, ruleset, catalog, &scope));
     }
 
     // Locate the late findings in their files, then release what was kept.

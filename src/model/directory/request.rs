@@ -292,7 +292,13 @@ mod tests {
             Some(1_736_935_200)
         );
         assert_eq!(parse_instant("2025-01-15"), Some(1_736_899_200));
-        for bad in ["", "yesterday", "2025-13-01T00:00:00Z", "2025-01-15T25:00Z", "2025-01-15T10:00:00+0"] {
+        for bad in [
+            "",
+            "yesterday",
+            "2025-13-01T00:00:00Z",
+            "2025-01-15T25:00Z",
+            "2025-01-15T10:00:00+0",
+        ] {
             assert_eq!(parse_instant(bad), None, "{bad}");
         }
     }

@@ -35,11 +35,7 @@ pub(crate) fn requires(p: &Policy, item: &str) -> bool {
 /// "request abc (selfActivate by Alex Rivera <alex@…>)" — how messages name a request.
 pub(crate) fn label(r: &Request) -> String {
     let id = r.id.as_deref().map(|i| format!(" {i}")).unwrap_or_default();
-    format!(
-        "Request{id} ({} by {})",
-        r.action.value,
-        r.requester()
-    )
+    format!("Request{id} ({} by {})", r.action.value, r.requester())
 }
 
 /// Minutes after local midnight and the local day number of an instant.
