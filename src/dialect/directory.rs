@@ -331,3 +331,52 @@ fn request(o: &Obj<'_>, at: At, problems: &mut Vec<Problem>) -> Option<Request> 
         at,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::source::{Syntax, parse_text};
+
+    fn directory(text: &str) -> crate::model::directory::Directory {
+        let root = parse_text(text, Syntax::Json).expect("parses");
+        crate::dialect::normalise(0, &root).directory
+    }
+
+    #[test]
+    fn a_request_is_a_request_never_a_schedule() {
+        let d = directory(
+            r#"{"value": [
+              {"id": "r1", "action": "selfActivate", "status": "PendingApproval",
+               "principalId": "u1", "roleDefinitionId": "62e90394-69f5-4237-9190-012177145e10",
+               "directoryScopeId": "/", "justification": "  ", "createdDateTime": "2026-03-10T11:00:00Z",
+               "scheduleInfo": {"startDateTime": "2026-03-10T11:00:00Z",
+                                "expiration": {"type": "afterDuration", "duration": "PT2H"}},
+               "ticketInfo": {"ticketNumber": "INC-1"}},
+              {"id": "r2", "action": "selfActivate", "status": "Provisioned", "principalId": "u1",
+               "groupId": "g1", "accessId": "member"}
+            ]}"#,
+        );
+        assert!(d.schedules.is_empty());
+        assert!(d.is_empty(), "requests are no context for check");
+        assert_eq!(d.requests.len(), 2);
+        let r = &d.requests[0];
+        assert!(r.is_pending() && r.is_activation());
+        assert!(r.justification.is_none(), "blank is missing");
+        assert_eq!(
+            r.ticket_number.as_ref().map(|t| t.value.as_str()),
+            Some("INC-1")
+        );
+        assert_eq!(
+            r.duration.as_ref().map(|t| t.pointer.path.as_str()),
+            Some("/value/0/scheduleInfo/expiration/duration")
+        );
+        assert!(matches!(
+            &d.requests[1].target,
+            crate::model::directory::Target::Group { access, .. } if access == "member"
+        ));
+        // A schedule (no action or status) is still a schedule.
+        let d = directory(
+            r#"{"principalId": "u1", "roleDefinitionId": "r", "directoryScopeId": "/", "status": "Provisioned"}"#,
+        );
+        assert_eq!((d.schedules.len(), d.requests.len()), (1, 0));
+    }
+}
