@@ -220,12 +220,17 @@ pub(crate) fn setup(args: &CheckArgs, stderr: &mut dyn Write) -> Result<Setup, u
     })
 }
 
-/// The inputs a run reads from its paths, with the errors and (for --verbose) the files the walk
-/// skipped. A path that does not exist is a mistake in the arguments: the exit code, no report.
-pub(crate) fn path_inputs(
-    args: &CheckArgs,
-    stderr: &mut dyn Write,
-) -> Result<(Vec<input::Input>, Vec<RunError>, Vec<input::Skipped>), u8> {
+/// The documents of a run, with the errors met finding them and (for --verbose) the files a
+/// walk skipped.
+pub(crate) struct Gathered {
+    pub inputs: Vec<input::Input>,
+    pub errors: Vec<RunError>,
+    pub walk_skipped: Vec<input::Skipped>,
+}
+
+/// The inputs a run reads from its paths. A path that does not exist is a mistake in the
+/// arguments: the exit code, no report.
+pub(crate) fn path_inputs(args: &CheckArgs, stderr: &mut dyn Write) -> Result<Gathered, u8> {
     let missing: Vec<RunError> = args
         .paths
         .iter()
@@ -246,7 +251,11 @@ pub(crate) fn path_inputs(
     if args.skip_unknown {
         inputs.iter_mut().for_each(|i| i.explicit = false);
     }
-    Ok((inputs, errors, walk_skipped))
+    Ok(Gathered {
+        inputs,
+        errors,
+        walk_skipped,
+    })
 }
 
 fn check(args: &CheckArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
@@ -261,11 +270,11 @@ fn check(args: &CheckArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8
     if let Err(code) = statistics_format(args, stderr) {
         return code;
     }
-    let (inputs, errors, walk_skipped) = match path_inputs(args, stderr) {
-        Ok(i) => i,
+    let gathered = match path_inputs(args, stderr) {
+        Ok(g) => g,
         Err(code) => return code,
     };
-    lint_and_report(args, &setup, &inputs, errors, &walk_skipped, stdout, stderr)
+    lint_and_report(args, &setup, gathered, stdout, stderr)
 }
 
 /// `--statistics` prints text or JSON.
@@ -285,12 +294,15 @@ pub(crate) fn statistics_format(args: &CheckArgs, stderr: &mut dyn Write) -> Res
 pub(crate) fn lint_and_report(
     args: &CheckArgs,
     setup: &Setup,
-    inputs: &[input::Input],
-    mut errors: Vec<RunError>,
-    walk_skipped: &[input::Skipped],
+    gathered: Gathered,
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> u8 {
+    let Gathered {
+        inputs,
+        mut errors,
+        walk_skipped,
+    } = gathered;
     let Setup {
         config,
         ruleset,
@@ -303,7 +315,7 @@ pub(crate) fn lint_and_report(
         threads: 0,
         keep_context: false,
     };
-    let mut outcome = engine::lint_with(inputs, ruleset, catalog, opts);
+    let mut outcome = engine::lint_with(&inputs, ruleset, catalog, opts);
     if let Some(c) = config {
         let complete = walks_folders_only(&args.paths);
         suppress::apply(&mut outcome, c, ruleset, Date::today(), complete);
@@ -317,7 +329,7 @@ pub(crate) fn lint_and_report(
         if let Some(c) = config {
             let _ = writeln!(stderr, "config: {}", t(&c.source.name));
         }
-        for s in walk_skipped {
+        for s in &walk_skipped {
             let _ = writeln!(stderr, "skipped {}: {}", t(&s.path), s.why);
         }
         for (name, why) in &outcome.skipped {

@@ -3,10 +3,8 @@
 //! options, outputs and exit codes are `check`'s; only the rules differ (the `requests`
 //! category).
 
-use super::{EXIT_FAILURE, lint_and_report, path_inputs, setup, statistics_format};
+use super::{EXIT_FAILURE, Gathered, lint_and_report, path_inputs, setup, statistics_format};
 use crate::cli::RequestsArgs;
-use crate::finding::RunError;
-use crate::input::{Input, Skipped};
 use std::io::Write;
 
 /// What `--live` says until the live client is built in.
@@ -25,29 +23,18 @@ pub(super) fn requests(args: &RequestsArgs, stdout: &mut dyn Write, stderr: &mut
     if let Err(code) = statistics_format(check, stderr) {
         return code;
     }
-    let (inputs, errors, walk_skipped) = match inputs(args, stderr) {
-        Ok(i) => i,
+    let gathered = match inputs(args, stderr) {
+        Ok(g) => g,
         Err(code) => return code,
     };
-    lint_and_report(
-        check,
-        &setup,
-        &inputs,
-        errors,
-        &walk_skipped,
-        stdout,
-        stderr,
-    )
+    lint_and_report(check, &setup, gathered, stdout, stderr)
 }
 
 /// Where the documents of a run come from: the paths on the command line, or with `--live` the
 /// tenant. A live fetch hands in Graph list responses (requests, policies with their
-/// assignments, users and groups) as [`Input::memory`] documents, named after where they came
-/// from; nothing after this function knows the difference.
-fn inputs(
-    args: &RequestsArgs,
-    stderr: &mut dyn Write,
-) -> Result<(Vec<Input>, Vec<RunError>, Vec<Skipped>), u8> {
+/// assignments, users and groups) as [`crate::input::Input::memory`] documents, named after
+/// where they came from; nothing after this function knows the difference.
+fn inputs(args: &RequestsArgs, stderr: &mut dyn Write) -> Result<Gathered, u8> {
     if args.live {
         let _ = writeln!(stderr, "error: --live: {LIVE_UNAVAILABLE}");
         return Err(EXIT_FAILURE);
