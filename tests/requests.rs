@@ -197,3 +197,51 @@ fn check_reads_requests_as_neither_schedules_nor_findings() {
     assert_eq!(before, after, "{err}");
     assert_eq!(code_before, code_after);
 }
+
+#[test]
+fn ignores_apply_and_each_command_judges_only_its_own_rules_ignores() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for f in [
+        "policies.json",
+        "groups.json",
+        "role-requests.json",
+        "group-requests.json",
+    ] {
+        std::fs::copy(format!("fixtures/requests/{f}"), dir.path().join(f)).expect("copy");
+    }
+    std::fs::write(
+        dir.path().join(".pim-lint.yaml"),
+        "ignore:\n  - {rule: PIM704, role: Global Administrator, reason: a request rule}\n  - {rule: PIM101, role: Reports Reader, reason: a check rule}\n",
+    )
+    .expect("config");
+    let path = dir.path().to_str().expect("utf-8").to_owned();
+    let (_, found, err) = run(&["requests", &path, "--format", "json"]);
+    let expected: Vec<_> = pending()
+        .into_iter()
+        .filter(|(_, c, _)| !["PIM704", "PIM706"].contains(c))
+        .collect();
+    assert_eq!(found, set(&expected), "{err}");
+    // check reports its own unused ignore (the second, line 3), not the request rule's.
+    let out = pim()
+        .args(["check", &path, "--format", "json"])
+        .output()
+        .expect("runs");
+    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let notes: Vec<(String, u64)> = v["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| {
+            d["file"]
+                .as_str()
+                .is_some_and(|f| f.ends_with(".pim-lint.yaml"))
+        })
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap_or_default().to_owned(),
+                d["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(notes, [("PIM014".to_owned(), 3)]);
+}

@@ -20,6 +20,9 @@ pub struct RuleSet {
     /// What the request rules judge against (config `requests:`, `--since`, a fixed "now" for
     /// tests).
     pub requests: crate::model::RequestSettings,
+    /// Rules the command left out by category ([`RuleSet::retain_categories`]): an ignore for
+    /// one of them is neither used nor unused in this run (PIM013, PIM014 say nothing of it).
+    pub left_out: Vec<&'static str>,
 }
 
 /// A rule as `explain`, `rules` and SARIF show it: built-in or user-defined alike.
@@ -66,12 +69,17 @@ impl RuleSet {
     /// and `check` everything else (the rules that are raised while reading files, such as
     /// PIM001, stay in both).
     pub fn retain_categories(&mut self, keep: impl Fn(rules::Category) -> bool) {
-        self.entries.retain(|e| {
-            keep(e.rule.category)
-                || (e.rule.needs == rules::Needs::File
-                    && e.rule.category != rules::Category::Requests)
-                || e.rule.needs == rules::Needs::Config
-        });
+        let kept = |r: &RuleDef| {
+            keep(r.category)
+                || (r.needs == rules::Needs::File && r.category != rules::Category::Requests)
+                || r.needs == rules::Needs::Config
+        };
+        self.entries.retain(|e| kept(e.rule));
+        self.left_out = rules::registry()
+            .iter()
+            .filter(|r| !kept(r))
+            .map(|r| r.code)
+            .collect();
     }
 
     pub fn from_packs(packs: &[Pack]) -> RuleSet {
