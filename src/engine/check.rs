@@ -315,6 +315,15 @@ pub(crate) fn requests(
             }
         }
     }
+    let mut by_principal: HashMap<String, Vec<usize>> = HashMap::new();
+    for &(i, _) in &judged {
+        if let Some(r) = directory.requests.get(i) {
+            by_principal
+                .entry(r.principal_id.value.trim().to_ascii_lowercase())
+                .or_default()
+                .push(i);
+        }
+    }
     let mut out = Vec::new();
     for (i, stub) in judged {
         let Some(r) = directory.requests.get(i) else {
@@ -368,6 +377,7 @@ pub(crate) fn requests(
                     index: i,
                     scope,
                     tiers: &tiers,
+                    by_principal: &by_principal,
                 }),
             };
             for hit in (rule.check)(p, &ctx) {

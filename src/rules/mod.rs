@@ -202,6 +202,9 @@ pub struct RequestCtx<'a> {
     pub scope: &'a crate::model::directory::Scope,
     /// Per request of the directory: the tier of its role when the run checks it, else `None`.
     pub tiers: &'a [Option<Tier>],
+    /// The requests the run checks by requester (lower-case principal id): indices into the
+    /// directory's `requests`, in the order read.
+    pub by_principal: &'a std::collections::HashMap<String, Vec<usize>>,
 }
 
 static NO_ACCOUNTS: std::sync::LazyLock<std::collections::HashMap<String, String>> =

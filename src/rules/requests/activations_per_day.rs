@@ -25,17 +25,21 @@ fn check(_: &Policy, cx: &Ctx) -> Vec<Hit> {
     ) else {
         return Vec::new();
     };
-    let me = rc.request.principal_id.value.trim();
     let (_, day) = super::local(created, usual.offset_minutes);
     // Tier0 activations by the same principal on the same local day, in the order made (the
     // order read breaks ties): this request is the `n`-th.
     let mut n: u64 = 0;
     let mut total: u64 = 0;
-    for (i, other) in dir.requests.iter().enumerate() {
+    let mine = rc
+        .by_principal
+        .get(&rc.request.principal_id.value.trim().to_ascii_lowercase());
+    for &i in mine.into_iter().flatten() {
+        let Some(other) = dir.requests.get(i) else {
+            continue;
+        };
         if rc.tiers.get(i).copied().flatten() != Some(Tier::Tier0)
             || !other.is_activation()
             || !other.took_effect()
-            || !other.principal_id.value.trim().eq_ignore_ascii_case(me)
         {
             continue;
         }
