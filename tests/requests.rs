@@ -245,3 +245,27 @@ fn ignores_apply_and_each_command_judges_only_its_own_rules_ignores() {
         .collect();
     assert_eq!(notes, [("PIM014".to_owned(), 3)]);
 }
+
+#[test]
+fn a_request_after_a_policy_in_one_file_is_reported_not_lost() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let policies: Value = serde_json::from_str(
+        &std::fs::read_to_string("fixtures/requests/policies.json").expect("policies"),
+    )
+    .expect("JSON");
+    let requests: Value = serde_json::from_str(
+        &std::fs::read_to_string("fixtures/requests/role-requests.json").expect("requests"),
+    )
+    .expect("JSON");
+    let mixed = serde_json::json!({"value": [policies["value"][0], requests["value"][0]]});
+    std::fs::write(dir.path().join("mixed.json"), mixed.to_string()).expect("write");
+    let path = dir.path().join("mixed.json");
+    let (code, found, err) = run(&[
+        "requests",
+        path.to_str().expect("utf-8"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, Some(1), "{err}");
+    assert_eq!(found, set(&[("mixed.json", "PIM002", "")]));
+}

@@ -321,13 +321,14 @@ impl Directory {
         roles
     }
 
-    /// Where the first record is (users, then groups, then schedules).
+    /// Where the first record is (users, groups, schedules or requests).
     pub fn first_at(&self) -> Option<&At> {
         self.users
             .values()
             .map(|u| &u.at)
             .chain(self.groups.values().map(|g| &g.at))
             .chain(self.schedules.iter().map(|s| &s.at))
+            .chain(self.requests.iter().map(|r| &r.at))
             .min_by_key(|at| at.pointer.span.start)
     }
 
