@@ -269,3 +269,38 @@ fn a_request_after_a_policy_in_one_file_is_reported_not_lost() {
     assert_eq!(code, Some(1), "{err}");
     assert_eq!(found, set(&[("mixed.json", "PIM002", "")]));
 }
+
+#[test]
+fn another_account_of_an_approver_is_the_approver() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for f in ["policies.json", "groups.json"] {
+        std::fs::copy(format!("fixtures/requests/{f}"), dir.path().join(f)).expect("copy");
+    }
+    // Casey's admin account (…09) asks for Global Administrator; Casey's everyday account (…03)
+    // is in the role's approver group.
+    let request = serde_json::json!({"value": [{
+        "id": "req-casey", "action": "selfActivate", "status": "PendingApproval",
+        "principalId": "a1000000-0000-4000-8000-000000000009",
+        "roleDefinitionId": "62e90394-69f5-4237-9190-012177145e10", "directoryScopeId": "/",
+        "justification": "Break-glass test", "createdDateTime": "2026-03-10T11:00:00Z",
+        "scheduleInfo": {"expiration": {"type": "afterDuration", "duration": "PT1H"}},
+        "ticketInfo": {"ticketNumber": "CHG-9"}
+    }]});
+    std::fs::write(dir.path().join("requests.json"), request.to_string()).expect("write");
+    std::fs::write(
+        dir.path().join("accounts.yaml"),
+        "people:\n  - name: casey\n    accounts: [a1000000-0000-4000-8000-000000000003, a1000000-0000-4000-8000-000000000009]\n",
+    )
+    .expect("write");
+    let path = dir.path().to_str().expect("utf-8").to_owned();
+    let (_, found, err) = run(&["requests", &path, "--no-config", "--format", "json"]);
+    assert_eq!(found, set(&[]), "without the mapping: {err}");
+    std::fs::write(
+        dir.path().join(".pim-lint.yaml"),
+        "account_mapping: accounts.yaml\n",
+    )
+    .expect("config");
+    let (code, found, err) = run(&["requests", &path, "--format", "json"]);
+    assert_eq!(code, Some(1), "{err}");
+    assert_eq!(found, set(&[("requests.json", "PIM705", "/value/0")]));
+}

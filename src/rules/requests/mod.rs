@@ -18,8 +18,8 @@ use crate::model::directory::Request;
 use crate::model::{Policy, RuleId, Tier};
 use crate::rules::{Ctx, RequestCtx};
 
-/// The request a request rule judges, when it is one the rule reads: activations only unless
-/// `any` (PIM704 judges every pending request).
+/// The request a rule judges when it is an activation (`selfActivate`, `selfExtend`,
+/// `selfRenew`): what the policy's end-user rules govern.
 pub(crate) fn activation<'a>(cx: &Ctx<'a>) -> Option<RequestCtx<'a>> {
     cx.request.filter(|r| r.request.is_activation())
 }
@@ -32,7 +32,8 @@ pub(crate) fn requires(p: &Policy, item: &str) -> bool {
         .is_some_and(|l| l.value.iter().any(|v| v.eq_ignore_ascii_case(item)))
 }
 
-/// "request abc (selfActivate by Alex Rivera <alex@…>)" — how messages name a request.
+/// "Request abc (selfActivate by Alex Rivera <alex@…>)": how findings name a request (their
+/// subject, with the role).
 pub(crate) fn label(r: &Request) -> String {
     let id = r.id.as_deref().map(|i| format!(" {i}")).unwrap_or_default();
     format!("Request{id} ({} by {})", r.action.value, r.requester())

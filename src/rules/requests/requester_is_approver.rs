@@ -18,31 +18,32 @@ fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
     };
     let r = rc.request;
     let me = r.principal_id.value.trim();
+    let person = |id: &str| cx.accounts.get(&id.trim().to_ascii_lowercase());
+    // The requester's own account, or another account of the same person (`account_mapping`).
+    let mine = |id: &str| -> Option<&'static str> {
+        if id.trim().eq_ignore_ascii_case(me) {
+            Some("")
+        } else if person(me).is_some_and(|who| person(id) == Some(who)) {
+            Some(" (another account of the same person)")
+        } else {
+            None
+        }
+    };
     let mut hits = Vec::new();
     for e in approvers(p) {
         let a = e.approver;
-        let how = match a.kind {
-            ApproverKind::User if a.id.as_deref().is_some_and(|id| id.trim().eq_ignore_ascii_case(me)) => {
-                Some(String::new())
-            }
-            ApproverKind::Group => cx
-                .directory
-                .and_then(|dir| reached(dir, a))
-                .and_then(|users| {
-                    users
-                        .iter()
-                        .find(|u| u.user_id.trim().eq_ignore_ascii_case(me))
-                        .map(|u| {
-                            if u.via.is_empty() {
-                                let label = cx
-                                    .directory
-                                    .map_or_else(String::new, |d| approver_label(d, a));
-                                format!(" ({label})")
-                            } else {
-                                format!(" through {}", path(&u.via))
-                            }
-                        })
-                }),
+        let how = match (a.kind, cx.directory) {
+            (ApproverKind::User, _) => a.id.as_deref().and_then(mine).map(str::to_owned),
+            (ApproverKind::Group, Some(dir)) => reached(dir, a).and_then(|users| {
+                users.iter().find_map(|u| {
+                    let other = mine(&u.user_id)?;
+                    Some(if u.via.is_empty() {
+                        format!(" ({}){other}", approver_label(dir, a))
+                    } else {
+                        format!(" through {}{other}", path(&u.via))
+                    })
+                })
+            }),
             _ => None,
         };
         let Some(how) = how else { continue };
@@ -65,7 +66,8 @@ fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
 const DOC: &str = r##"## What it does
 For each activation request, looks for the requester (`principalId`) among the primary and
 escalation approvers of the role's policy: named as a user, or — with a groups export in the run —
-a member of an approver group, nested groups expanded.
+a member of an approver group, nested groups expanded. With an `account_mapping` in the config,
+another account of the same person counts as the requester.
 
 ## Why it matters
 PIM does not let a requester approve their own request, so an approver who activates the role
