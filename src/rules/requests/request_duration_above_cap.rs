@@ -9,7 +9,7 @@ declare_rule! {
     summary: "An activation request asks for longer than the role's policy allows",
 }
 
-const HELP: &str = "Deny the request (or let it be re-submitted) with a duration within the policy's maximum activation duration; PIM cuts an approved activation to the maximum only when the policy is enforced on the request.";
+const HELP: &str = "Deny the request and ask for one within the maximum activation duration of the role's policy; if the work needs longer, change the policy deliberately, not per request.";
 
 fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
     let Some(rc) = super::activation(cx) else {

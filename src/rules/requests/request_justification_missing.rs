@@ -36,9 +36,9 @@ For each activation request (`selfActivate`, `selfExtend`, `selfRenew`) whose ro
 non-empty `justification`.
 
 ## Why it matters
-PIM enforces the requirement when a request is made through the portal or a current API; a
-request without one was made around the policy (an older client, a policy changed later) and
-leaves approvers and auditors without the reason for the access.
+When the policy requires a justification, PIM asks for one on activation; a request without one
+was made before the requirement or around it. Either way approvers and auditors are left without
+the reason for the access.
 
 ## Example that fails
 ```json
