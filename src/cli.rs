@@ -20,6 +20,9 @@ pub struct Cli {
 pub enum Command {
     /// Lint policy exports (the default command: `pim-lint PATH…` means `pim-lint check PATH…`).
     Check(CheckArgs),
+    /// Check pending PIM requests (and, with --since, past activations) against their roles'
+    /// policies. Read-only: it never approves or denies.
+    Requests(RequestsArgs),
     /// List every rule with its code, name, category and baseline severity.
     Rules(RulesArgs),
     /// Write a starter .pim-lint.yaml, a pre-commit entry and a GitHub Actions workflow.
@@ -241,6 +244,25 @@ pub struct LiveArgs {
     /// First backoff between retries, in milliseconds (doubles each time; Retry-After wins).
     #[arg(long, value_name = "MS", default_value_t = 500, hide = true)]
     pub retry_base_ms: u64,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RequestsArgs {
+    /// Also check past activations created within this window before now: `7d`, `24h`, `P7D`,
+    /// `PT12H` (without it, only pending requests are checked).
+    #[arg(long, value_name = "DURATION", value_parser = parse_since)]
+    pub since: Option<i64>,
+    /// Files or directories to read: request exports (`roleAssignmentScheduleRequests`,
+    /// PIM for Groups `assignmentScheduleRequests`), the policies of their roles and, for
+    /// approver groups, directory context. Other options as for `check`.
+    #[command(flatten)]
+    pub check: CheckArgs,
+}
+
+/// `--since`: a window length in seconds.
+fn parse_since(text: &str) -> Result<i64, String> {
+    crate::model::directory::parse_window(text)
+        .ok_or_else(|| format!("`{text}` is not a duration: write e.g. 7d, 24h, 90m, P7D or PT12H"))
 }
 
 #[derive(Debug, clap::Args)]

@@ -209,6 +209,11 @@ pub fn apply(
     out.files.push(src);
     emergency_accounts(out, config, set, complete);
     for (k, i) in config.ignores.iter().enumerate() {
+        // An ignore for a rule this command does not run (`check` and `requests` run different
+        // categories) is the other command's to judge.
+        if set.left_out.iter().any(|c| *c == i.rule.code) {
+            continue;
+        }
         if let Some(u) = i.until.filter(|u| today > *u) {
             let Some(severity) = level("PIM013") else {
                 continue;

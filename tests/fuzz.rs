@@ -398,3 +398,43 @@ fn account_mapping_loader_never_panics_on_mutation() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn requests_never_panic_on_mutation() {
+    // A mutated request export judged with the example set's policies and groups (every request
+    // rule on, past activations in scope, usual hours set), rendered in every format.
+    let repo = common::repo();
+    let all = seeds(&[repo.join("fixtures/requests")], &["json"]);
+    let (requests, others): (Vec<_>, Vec<_>) = all
+        .into_iter()
+        .partition(|(name, _)| name.ends_with("requests.json"));
+    assert!(requests.len() >= 2 && others.len() >= 2);
+    let set = common::every_rule();
+    let catalog = common::catalog();
+    let n = iterations();
+    for i in 0..n {
+        let seed = 0x5851_F42D_4C95_7F2Du64 ^ (i as u64).wrapping_mul(0x1405_7B7E_F767_814F);
+        let mut rng = Rng(seed | 1);
+        let k = rng.below(requests.len());
+        let mut docs = others.clone();
+        for (j, (name, bytes)) in requests.iter().enumerate() {
+            let b = if j == k {
+                mutate(bytes, &mut rng)
+            } else {
+                bytes.clone()
+            };
+            docs.push((name.clone(), b));
+        }
+        let result = catch_unwind(AssertUnwindSafe(|| {
+            let out = engine::lint_bytes(&docs, &set, &catalog);
+            render_all(&out, &set);
+        }));
+        if result.is_err() {
+            let (name, _) = &requests[k];
+            panic!(
+                "seed {seed}: panicked on a mutation of {name}; input saved to {}",
+                save_crash(name, seed, &docs[others.len() + k].1)
+            );
+        }
+    }
+}

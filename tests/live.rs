@@ -609,3 +609,51 @@ fn approvers_live_expands_groups() {
     );
     assert!(!text(&out.stderr).contains("no directory context"));
 }
+
+#[test]
+fn requests_live_reads_pending_and_recent_requests() {
+    let s = server(Spec::default(), Faults::none());
+    let out = run_env(
+        &s,
+        &["requests", "--live", "--since", "30d", "--format", "json"],
+        &[
+            ("PIM_LINT_TOKEN", GRAPH_TOKEN),
+            ("PIM_LINT_ARM_TOKEN", ARM_TOKEN),
+            ("PIM_LINT_NOW", "2026-11-30T12:00:00Z"),
+        ],
+    );
+    let err = text(&out.stderr);
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{err}");
+    let found = findings(&text(&out.stdout), "live:");
+    // The mock's pending requests (25–28 November) have waited longer than 24 hours.
+    assert!(found.iter().any(|f| f.3 == "PIM704"), "{found:#?}\n{err}");
+    assert!(found.iter().all(|f| f.3.starts_with("PIM7")), "{found:#?}");
+    let reqs = s.requests();
+    let directory: Vec<_> = reqs
+        .iter()
+        .filter(|r| r.kind == EndpointKind::RoleAssignmentScheduleRequests)
+        .collect();
+    assert!(
+        directory
+            .iter()
+            .any(|r| r.query.contains("status eq 'PendingApproval'"))
+    );
+    assert!(
+        directory
+            .iter()
+            .any(|r| r.query.contains("createdDateTime ge 2026-10-31T12:00:00Z")),
+        "{directory:#?}"
+    );
+    assert!(
+        reqs.iter()
+            .any(|r| r.kind == EndpointKind::GroupAssignmentScheduleRequests && r.in_batch)
+    );
+    // check --live reads no requests.
+    s.clear_requests();
+    let out = run(&s, &["check", "--live"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        s.count_with_batched(EndpointKind::RoleAssignmentScheduleRequests),
+        0
+    );
+}

@@ -229,9 +229,10 @@ fn every_rule_cites_its_source_and_its_severity() -> Result<(), Failed> {
             problems.push(format!("{} has no References section", r.code));
             continue;
         };
+        // Bare URLs and Markdown links (`[title](https://…)`) alike.
         let links: Vec<&str> = refs
             .split_whitespace()
-            .filter(|w| w.starts_with("https://"))
+            .filter_map(|w| w.find("https://").map(|i| &w[i..]))
             .collect();
         let cited = if NOT_ABOUT_PIM.contains(&r.code) {
             !links.is_empty()

@@ -43,6 +43,7 @@ pub(super) fn approvers(
         let config = find_config(&args)?;
         let mut catalog = crate::roles::builtin_roles()?;
         let mut ruleset = RuleSet::from_packs(&load_packs(&[])?);
+        ruleset.retain_categories(|c| c != crate::rules::Category::Requests);
         if let Some(c) = &config {
             c.apply_roles(&mut catalog);
             ruleset.accounts = c.accounts()?;

@@ -6,6 +6,7 @@ mod listing;
 mod live;
 mod man;
 mod output;
+mod requests;
 mod test;
 
 pub use listing::explain_text;
@@ -72,6 +73,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
 fn run_command(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
     let result = match cli.command {
         Command::Check(args) => check(&args, stdout, stderr),
+        Command::Requests(args) => requests::requests(&args, stdout, stderr),
         Command::Rules(args) => listing::list_rules(&args, stdout, stderr),
         Command::Explain {
             rule,
@@ -197,8 +199,17 @@ pub(crate) fn config_from(
     config::load(&path, input::display_name(&display)).map(Some)
 }
 
-fn check(args: &CheckArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
-    let setup = || -> Result<(Option<Config>, RuleSet, RoleCatalog), ConfigError> {
+/// What a linting command runs with: the config, the rules and the role catalogue.
+pub(crate) struct Setup {
+    pub config: Option<Config>,
+    pub ruleset: RuleSet,
+    pub catalog: RoleCatalog,
+}
+
+/// Loads the config, the packs (config overrides applied) and the role catalogue; errors are
+/// printed, and the exit code returned.
+pub(crate) fn setup(args: &CheckArgs, stderr: &mut dyn Write) -> Result<Setup, u8> {
+    let load = || -> Result<Setup, ConfigError> {
         let mut config = find_config(args)?;
         let packs = config::load_packs(&args.packs, config.as_ref())?;
         let mut ruleset = RuleSet::from_packs(&packs);
@@ -208,24 +219,31 @@ fn check(args: &CheckArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8
             c.apply_roles(&mut catalog);
             ruleset.accounts = c.accounts()?;
             ruleset.emergency = c.emergency();
+            ruleset.requests.usual = c.requests;
         }
-        Ok((config, ruleset, catalog))
+        Ok(Setup {
+            config,
+            ruleset,
+            catalog,
+        })
     };
-    let (config, ruleset, catalog) = match setup() {
-        Ok(s) => s,
-        Err(e) => {
-            print_config_error(&e, stderr);
-            return EXIT_FAILURE;
-        }
-    };
-    if args.statistics && !matches!(args.format, Format::Human | Format::Concise | Format::Json) {
-        let _ = writeln!(
-            stderr,
-            "error: --statistics prints text or JSON: use it with --format human, concise or json"
-        );
-        return EXIT_FAILURE;
-    }
-    // A path that does not exist is a mistake in the arguments: no report, not even an empty one.
+    load().map_err(|e| {
+        print_config_error(&e, stderr);
+        EXIT_FAILURE
+    })
+}
+
+/// The documents of a run, with the errors met finding them and (for --verbose) the files a
+/// walk skipped.
+pub(crate) struct Gathered {
+    pub inputs: Vec<input::Input>,
+    pub errors: Vec<RunError>,
+    pub walk_skipped: Vec<input::Skipped>,
+}
+
+/// The inputs a run reads from its paths. A path that does not exist is a mistake in the
+/// arguments: the exit code, no report.
+pub(crate) fn path_inputs(args: &CheckArgs, stderr: &mut dyn Write) -> Result<Gathered, u8> {
     let missing: Vec<RunError> = args
         .paths
         .iter()
@@ -234,15 +252,12 @@ fn check(args: &CheckArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8
         .collect();
     if !missing.is_empty() {
         print_run_errors(&missing, stderr);
-        return EXIT_FAILURE;
+        return Err(EXIT_FAILURE);
     }
     let mut errors = Vec::new();
     let mut walk_skipped = Vec::new();
     let mut inputs = if args.live {
-        match live::inputs(&args.live_args, None, args.quiet, stderr) {
-            Ok(i) => i,
-            Err(code) => return code,
-        }
+        live::inputs(&args.live_args, None, args.quiet, stderr)?
     } else {
         input::discover_with(
             &args.paths,
@@ -253,16 +268,74 @@ fn check(args: &CheckArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8
     if args.skip_unknown {
         inputs.iter_mut().for_each(|i| i.explicit = false);
     }
+    Ok(Gathered {
+        inputs,
+        errors,
+        walk_skipped,
+    })
+}
+
+fn check(args: &CheckArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
+    let mut setup = match setup(args, stderr) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    // Requests are not policy settings: `pim-lint requests` checks them.
+    setup
+        .ruleset
+        .retain_categories(|c| c != crate::rules::Category::Requests);
+    if let Err(code) = statistics_format(args, stderr) {
+        return code;
+    }
+    let gathered = match path_inputs(args, stderr) {
+        Ok(g) => g,
+        Err(code) => return code,
+    };
+    lint_and_report(args, &setup, gathered, stdout, stderr)
+}
+
+/// `--statistics` prints text or JSON.
+pub(crate) fn statistics_format(args: &CheckArgs, stderr: &mut dyn Write) -> Result<(), u8> {
+    if args.statistics && !matches!(args.format, Format::Human | Format::Concise | Format::Json) {
+        let _ = writeln!(
+            stderr,
+            "error: --statistics prints text or JSON: use it with --format human, concise or json"
+        );
+        return Err(EXIT_FAILURE);
+    }
+    Ok(())
+}
+
+/// Lints the inputs with the run's rules, applies the config's suppressions, writes every
+/// output the options ask for and decides the exit code: shared by `check` and `requests`.
+pub(crate) fn lint_and_report(
+    args: &CheckArgs,
+    setup: &Setup,
+    gathered: Gathered,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> u8 {
+    let Gathered {
+        inputs,
+        mut errors,
+        walk_skipped,
+    } = gathered;
+    let Setup {
+        config,
+        ruleset,
+        catalog,
+    } = setup;
+    let (config, ruleset, catalog) = (config.as_ref(), ruleset, catalog);
     let opts = engine::Options {
         keep_policies: false,
         keep_sources: args.format == Format::Human && !args.statistics,
         threads: 0,
         keep_context: false,
     };
-    let mut outcome = engine::lint_with(&inputs, &ruleset, &catalog, opts);
-    if let Some(c) = &config {
+    let mut outcome = engine::lint_with(&inputs, ruleset, catalog, opts);
+    if let Some(c) = config {
         let complete = args.live || walks_folders_only(&args.paths);
-        suppress::apply(&mut outcome, c, &ruleset, Date::today(), complete);
+        suppress::apply(&mut outcome, c, ruleset, Date::today(), complete);
     }
     errors.append(&mut outcome.errors);
     let fail = threshold(args.fail_on);
@@ -270,7 +343,7 @@ fn check(args: &CheckArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8
     if args.verbose {
         // File names come from the command line or the walk: escaped like any input.
         let t = report::escape::terminal;
-        if let Some(c) = &config {
+        if let Some(c) = config {
             let _ = writeln!(stderr, "config: {}", t(&c.source.name));
         }
         for s in &walk_skipped {
@@ -297,7 +370,7 @@ fn check(args: &CheckArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8
             // Streamed to stdout below: a large estate's report is never held as one string.
             Format::Json if args.output_file.is_none() => String::new(),
             Format::Json => report::json::render(&outcome),
-            Format::Sarif => report::sarif::render(&outcome, &ruleset),
+            Format::Sarif => report::sarif::render(&outcome, ruleset),
             Format::Github => report::github::render(&outcome),
             Format::Markdown => report::markdown::render(&outcome),
             Format::Concise => {
@@ -321,7 +394,7 @@ fn check(args: &CheckArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8
     };
     write_errors.extend(main.err());
     if let Some(path) = &args.sarif_file {
-        let sarif = report::sarif::render(&outcome, &ruleset);
+        let sarif = report::sarif::render(&outcome, ruleset);
         write_errors.extend(output::write_file(path, &sarif).err());
     }
     if let Some(path) = &args.markdown_file {
@@ -333,7 +406,7 @@ fn check(args: &CheckArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8
     // that fails on its findings already says so). `--skip-unknown` (pre-commit passes only the
     // changed files) implies `--allow-empty`.
     let fails = fail.is_some_and(|t| outcome.findings.iter().any(|f| f.severity >= t));
-    if !fails && read_nothing(&outcome) && !args.allow_empty && !args.skip_unknown {
+    if !fails && read_nothing(&outcome, ruleset) && !args.allow_empty && !args.skip_unknown {
         errors.push(RunError::fatal(None, empty_run_message(&outcome)));
     }
     print_run_errors(&errors, stderr);
@@ -346,9 +419,16 @@ fn check(args: &CheckArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8
     }
 }
 
-/// The run read no policy and no directory record: nothing was checked.
-pub(crate) fn read_nothing(out: &Outcome) -> bool {
-    out.policy_count == 0 && out.directory.is_empty()
+/// The run read no policy and no directory record (and, for a run of the request rules, no
+/// request): nothing was checked.
+pub(crate) fn read_nothing(out: &Outcome, ruleset: &RuleSet) -> bool {
+    let judges_requests = ruleset
+        .entries
+        .iter()
+        .any(|e| e.rule.category == crate::rules::Category::Requests);
+    out.policy_count == 0
+        && out.directory.is_empty()
+        && !(judges_requests && out.directory.has_requests())
 }
 
 fn empty_run_message(out: &Outcome) -> String {

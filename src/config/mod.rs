@@ -36,6 +36,7 @@ pub static CONFIG: Kind = Kind::new(
         "ignore",
         "account_mapping",
         "emergency_access",
+        "requests",
     ],
     true,
 );
@@ -98,6 +99,9 @@ pub struct Config {
     pub account_mapping_span: Option<Range<usize>>,
     /// Emergency access accounts (object ids or UPNs, as written), each with its span.
     pub emergency_access: Vec<(String, Range<usize>)>,
+    /// The `requests:` section: usual hours and activations per day for tier0 roles (PIM706,
+    /// PIM707); default when absent (those checks do not run).
+    pub requests: crate::model::UsualActivity,
 }
 
 #[derive(Deserialize)]
@@ -109,6 +113,15 @@ struct ConfigFile {
     ignore: Option<Vec<Option<IgnoreFile>>>,
     account_mapping: Option<String>,
     emergency_access: Option<Vec<String>>,
+    requests: Option<RequestsFile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RequestsFile {
+    usual_hours: Option<String>,
+    timezone: Option<String>,
+    max_activations_per_day: Option<u64>,
 }
 
 #[derive(Deserialize)]
@@ -152,6 +165,7 @@ pub fn parse(name: String, bytes: &[u8], dir: PathBuf) -> Result<Config, ConfigE
         account_mapping: None,
         account_mapping_span: None,
         emergency_access: Vec::new(),
+        requests: crate::model::UsualActivity::default(),
     };
     let Some(raw) = raw else {
         return file.finish(cfg);
@@ -227,7 +241,44 @@ pub fn parse(name: String, bytes: &[u8], dir: PathBuf) -> Result<Config, ConfigE
         }
         cfg.emergency_access.push((account, file.span(&at)));
     }
+    if let Some(r) = raw.requests {
+        cfg.requests = requests(&mut file, r);
+    }
     file.finish(cfg)
+}
+
+/// The `requests:` section, each value checked where it is written.
+fn requests(file: &mut DataFile, r: RequestsFile) -> crate::model::UsualActivity {
+    use crate::model::directory::{parse_clock, parse_offset};
+    let mut usual = crate::model::UsualActivity {
+        max_per_day: r.max_activations_per_day,
+        ..Default::default()
+    };
+    if let Some(text) = r.usual_hours {
+        let hours = text
+            .split_once('-')
+            .and_then(|(a, b)| Some((parse_clock(a)?, parse_clock(b)?)))
+            .filter(|(a, b)| a != b);
+        match hours {
+            Some(h) => usual.hours = Some(h),
+            None => file.error(
+                "/requests/usual_hours",
+                format!("`{text}` is not a range of hours"),
+                Some("Write the usual hours as \"HH:MM-HH:MM\" with different ends, e.g. \"07:00-19:00\" (\"22:00-06:00\" spans midnight).".into()),
+            ),
+        }
+    }
+    if let Some(text) = r.timezone {
+        match parse_offset(&text) {
+            Some(o) => usual.offset_minutes = o,
+            None => file.error(
+                "/requests/timezone",
+                format!("`{text}` is not an offset from UTC"),
+                Some("Write the offset from UTC, e.g. \"UTC\", \"+01:00\" or \"-05:00\" (zone names are not read: daylight saving time would move the hours).".into()),
+            ),
+        }
+    }
+    usual
 }
 
 /// A rule reference: built-in rules resolve now; an unknown `PIM…` code is an error now (no

@@ -237,3 +237,37 @@ fn an_ignore_may_select_a_principal_alone() {
         Some("alex@contoso.example")
     );
 }
+
+#[test]
+fn the_requests_section_is_read_and_each_bad_value_reported_where_written() {
+    let c = config(
+        "requests:\n  usual_hours: \"22:00-06:00\"\n  timezone: \"+01:00\"\n  max_activations_per_day: 3\n",
+    )
+    .unwrap();
+    assert_eq!(c.requests.hours, Some((22 * 60, 6 * 60)));
+    assert_eq!(c.requests.offset_minutes, 60);
+    assert_eq!(c.requests.max_per_day, Some(3));
+    assert_eq!(
+        config("extends: baseline\n").unwrap().requests,
+        Default::default()
+    );
+
+    let e = config("requests:\n  usual_hours: \"07:00-07:00\"\n  timezone: Europe/Paris\n")
+        .unwrap_err();
+    let m = messages(&e);
+    assert_eq!(m.len(), 2, "{m:?}");
+    assert_eq!(
+        (m[0].0, m[0].2.as_str()),
+        (2, "`07:00-07:00` is not a range of hours")
+    );
+    assert_eq!(
+        (m[1].0, m[1].2.as_str()),
+        (3, "`Europe/Paris` is not an offset from UTC")
+    );
+    let e = config("requests:\n  usual_hour: \"07:00-19:00\"\n").unwrap_err();
+    assert!(
+        messages(&e)[0].2.contains("usual_hour"),
+        "{:?}",
+        messages(&e)
+    );
+}

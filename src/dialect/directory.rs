@@ -6,7 +6,7 @@
 use super::Reader;
 use super::read::{Field, Obj, normalise_date};
 use crate::model::directory::{
-    At, Directory, Grant, Group, GroupMember, PrincipalKind, Schedule, Target, User,
+    At, Directory, Grant, Group, GroupMember, PrincipalKind, Request, Schedule, Target, User,
 };
 use crate::model::{Loc, Problem};
 
@@ -163,6 +163,23 @@ fn classify(file: usize, f: &Field<'_>, dir: &mut Directory, out: &mut Vec<Probl
         return false;
     }
 
+    // Schedule requests (directory roles and PIM for Groups): an `action` and a `status` tell
+    // them from the schedules they create. They are read for `pim-lint requests`, never as
+    // schedules.
+    if o.has("action")
+        && o.has("status")
+        && o.has("principalId")
+        && (o.has("roleDefinitionId") || (o.has("groupId") && o.has("accessId")))
+    {
+        return match request(&o, at, problems) {
+            Some(r) => {
+                dir.requests.push(r);
+                true
+            }
+            None => false,
+        };
+    }
+
     // Directory role schedules (eligibility schedules, assignment schedule instances).
     if let (Some(principal), Some(role)) = (o.str("principalId"), o.str("roleDefinitionId"))
         && (o.has("directoryScopeId") || o.has("scheduleInfo") || o.has("assignmentType"))
@@ -286,5 +303,120 @@ fn schedule(o: &Obj<'_>, at: At, target: Target, principal: String) -> Schedule 
         assignment_type: o.str("assignmentType"),
         condition,
         at,
+    }
+}
+
+/// A schedule request; `None` when it lacks what names it (action, status, principal, role).
+fn request(o: &Obj<'_>, at: At, problems: &mut Vec<Problem>) -> Option<Request> {
+    let action = o.string("action", problems)?;
+    let status = o.string("status", problems)?;
+    let principal_id = o.string("principalId", problems)?;
+    let target = match o.str("roleDefinitionId") {
+        Some(role) => Target::DirectoryRole(role),
+        None => Target::Group {
+            group: o.str("groupId")?,
+            access: o.str("accessId")?,
+        },
+    };
+    let info = o.value("scheduleInfo").map(Obj::new);
+    let expiration = info
+        .as_ref()
+        .and_then(|i| i.value("expiration"))
+        .map(Obj::new);
+    let ticket = o.value("ticketInfo").map(Obj::new);
+    let principal = o.value("principal").map(Obj::new);
+    let text = |v: Option<Loc<String>>| v.filter(|l| !l.value.trim().is_empty());
+    Some(Request {
+        id: o.str("id"),
+        action,
+        status,
+        target,
+        principal_name: principal.as_ref().and_then(|p| {
+            match (p.str("displayName"), p.str("userPrincipalName")) {
+                (Some(n), Some(u)) => Some(format!("{n} <{u}>")),
+                (n, u) => n.or(u),
+            }
+        }),
+        principal_id,
+        justification: text(o.string("justification", problems)),
+        ticket_number: text(
+            ticket
+                .as_ref()
+                .and_then(|t| t.string("ticketNumber", problems)),
+        ),
+        ticket_pointer: ticket
+            .as_ref()
+            .map_or_else(|| at.pointer.clone(), |t| t.this.at()),
+        created: o
+            .string("createdDateTime", problems)
+            .map(|l| Loc::new(normalise_date(&l.value), l.pointer)),
+        start: info
+            .as_ref()
+            .and_then(|i| i.string("startDateTime", problems))
+            .map(|l| Loc::new(normalise_date(&l.value), l.pointer)),
+        duration: text(
+            expiration
+                .as_ref()
+                .and_then(|e| e.string("duration", problems)),
+        ),
+        end: expiration
+            .as_ref()
+            .and_then(|e| e.string("endDateTime", problems))
+            .map(|l| Loc::new(normalise_date(&l.value), l.pointer)),
+        expiration_pointer: expiration
+            .as_ref()
+            .map(|e| e.this.at())
+            .or_else(|| info.as_ref().map(|i| i.this.at()))
+            .unwrap_or_else(|| at.pointer.clone()),
+        at,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::source::{Syntax, parse_text};
+
+    fn directory(text: &str) -> crate::model::directory::Directory {
+        let root = parse_text(text, Syntax::Json).expect("parses");
+        crate::dialect::normalise(0, &root).directory
+    }
+
+    #[test]
+    fn a_request_is_a_request_never_a_schedule() {
+        let d = directory(
+            r#"{"value": [
+              {"id": "r1", "action": "selfActivate", "status": "PendingApproval",
+               "principalId": "u1", "roleDefinitionId": "62e90394-69f5-4237-9190-012177145e10",
+               "directoryScopeId": "/", "justification": "  ", "createdDateTime": "2026-03-10T11:00:00Z",
+               "scheduleInfo": {"startDateTime": "2026-03-10T11:00:00Z",
+                                "expiration": {"type": "afterDuration", "duration": "PT2H"}},
+               "ticketInfo": {"ticketNumber": "INC-1"}},
+              {"id": "r2", "action": "selfActivate", "status": "Provisioned", "principalId": "u1",
+               "groupId": "g1", "accessId": "member"}
+            ]}"#,
+        );
+        assert!(d.schedules.is_empty());
+        assert!(d.is_empty(), "requests are no context for check");
+        assert_eq!(d.requests.len(), 2);
+        let r = &d.requests[0];
+        assert!(r.is_pending() && r.is_activation());
+        assert!(r.justification.is_none(), "blank is missing");
+        assert_eq!(
+            r.ticket_number.as_ref().map(|t| t.value.as_str()),
+            Some("INC-1")
+        );
+        assert_eq!(
+            r.duration.as_ref().map(|t| t.pointer.path.as_str()),
+            Some("/value/0/scheduleInfo/expiration/duration")
+        );
+        assert!(matches!(
+            &d.requests[1].target,
+            crate::model::directory::Target::Group { access, .. } if access == "member"
+        ));
+        // A schedule (no action or status) is still a schedule.
+        let d = directory(
+            r#"{"principalId": "u1", "roleDefinitionId": "r", "directoryScopeId": "/", "status": "Provisioned"}"#,
+        );
+        assert_eq!((d.schedules.len(), d.requests.len()), (1, 0));
     }
 }

@@ -132,7 +132,10 @@ pub struct Document {
 impl Document {
     /// The document holds something pim-lint understands.
     pub fn recognised(&self) -> bool {
-        !self.policies.is_empty() || !self.links.is_empty() || !self.directory.is_empty()
+        !self.policies.is_empty()
+            || !self.links.is_empty()
+            || !self.directory.is_empty()
+            || self.directory.has_requests()
     }
 }
 

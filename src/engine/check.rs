@@ -229,6 +229,7 @@ fn with_context(
             policies,
             accounts: &ruleset.accounts,
             emergency: &ruleset.emergency,
+            request: None,
         };
         for hit in (rule.check)(p, &ctx) {
             out.push(subject.finding(rule.code, rule.name, severity, &entry.control, hit));
@@ -252,6 +253,135 @@ pub(crate) fn run_level(
         policies,
         Needs::Run,
     )
+}
+
+/// The request rules (`Needs::Request`) on each request the run checks, with the policy of its
+/// role: pending requests, and with `--since` the activations made within the window. A request
+/// whose role has no policy in the run gets one PIM708 note and is judged on what needs only its
+/// role. Findings are born in the request's file, at the value the rule names.
+pub(crate) fn requests(
+    directory: &Directory,
+    kept: &[Policy],
+    ruleset: &RuleSet,
+    catalog: &crate::model::RoleCatalog,
+    scope: &crate::model::directory::Scope,
+) -> Vec<Finding> {
+    use rules::requests::request_without_policy as pim708;
+    let request_rules: Vec<&'static rules::RuleDef> = rules::registry()
+        .iter()
+        .copied()
+        .filter(|r| r.needs == Needs::Request && ruleset.entry(r.code).is_some())
+        .collect();
+    if request_rules.is_empty() && ruleset.entry(pim708::RULE.code).is_none() {
+        return Vec::new();
+    }
+    // Each request the run checks, with its role's policy (or a stand-in) and that role's tier.
+    let mut stubs: Vec<Policy> = Vec::new();
+    let mut judged: Vec<(usize, Option<usize>)> = Vec::new();
+    let mut tiers: Vec<Option<Tier>> = vec![None; directory.requests.len()];
+    let found: Vec<Option<&Policy>> = directory
+        .requests
+        .iter()
+        .map(|r| {
+            r.in_scope(scope)
+                .then(|| super::resolve::policy_of_request(r, kept))
+                .flatten()
+        })
+        .collect();
+    for (i, r) in directory.requests.iter().enumerate() {
+        if !r.in_scope(scope) {
+            continue;
+        }
+        match found.get(i).copied().flatten() {
+            Some(p) => {
+                tiers[i] = p.tier();
+                judged.push((i, None));
+            }
+            None => {
+                let stub = super::resolve::request_stub(r, directory, catalog);
+                tiers[i] = stub.tier();
+                judged.push((i, Some(stubs.len())));
+                stubs.push(stub);
+            }
+        }
+    }
+    let mut by_principal: HashMap<String, Vec<usize>> = HashMap::new();
+    for &(i, _) in &judged {
+        if let Some(r) = directory.requests.get(i) {
+            by_principal
+                .entry(r.principal_id.value.trim().to_ascii_lowercase())
+                .or_default()
+                .push(i);
+        }
+    }
+    let mut out = Vec::new();
+    for (i, stub) in judged {
+        let Some(r) = directory.requests.get(i) else {
+            continue;
+        };
+        let policy = match stub {
+            Some(s) => stubs.get(s),
+            None => found.get(i).copied().flatten(),
+        };
+        let Some(p) = policy else { continue };
+        let subject = Subject::new(p);
+        let label = intern(&format!(
+            "{} for {}",
+            rules::requests::label(r),
+            rules::subject(p)
+        ));
+        let key =
+            r.id.clone()
+                .unwrap_or_else(|| format!("{}#{}", r.at.file, r.at.pointer.path));
+        if stub.is_some()
+            && let Some(mut f) = file_finding(
+                pim708::RULE.code,
+                ruleset,
+                r.at.file,
+                r.at.pointer.span.clone(),
+                pim708::MESSAGE.into(),
+                pim708::HELP,
+                pim708::LABEL,
+            )
+        {
+            f.pointer = Some(intern(&r.at.pointer.path));
+            f.fingerprint = Fingerprint::of(&format!("PIM708|request|{key}"));
+            f.subject = Some(label.clone());
+            f.role = subject.role.clone();
+            f.about = Some(intern(&r.at.pointer.path));
+            out.push(f);
+        }
+        let tier = p.tier();
+        for rule in &request_rules {
+            let Some((entry, severity)) = entry_for(ruleset, rule.code, p) else {
+                continue;
+            };
+            let ctx = Ctx {
+                tier,
+                params: &entry.params,
+                directory: Some(directory),
+                policies: kept,
+                accounts: &ruleset.accounts,
+                emergency: &ruleset.emergency,
+                request: Some(rules::RequestCtx {
+                    request: r,
+                    index: i,
+                    scope,
+                    tiers: &tiers,
+                    by_principal: &by_principal,
+                }),
+            };
+            for hit in (rule.check)(p, &ctx) {
+                let at = hit.pointer.path.clone();
+                let mut f = subject.finding(rule.code, rule.name, severity, &entry.control, hit);
+                f.file = r.at.file;
+                f.fingerprint = Fingerprint::of(&format!("{}|request|{key}|{at}", rule.code));
+                f.subject = Some(label.clone());
+                out.push(f);
+            }
+        }
+    }
+    out
 }
 
 /// A finding about a whole file (or a place in it) from a file-level rule, when a pack enables it.

@@ -91,7 +91,7 @@ fn first_is_context(index: usize, text: &str) -> Option<bool> {
     } else {
         dialect::normalise_item(index, &item, &ptr)
     };
-    Some(!doc.directory.is_empty())
+    Some(!doc.directory.is_empty() || doc.directory.has_requests())
 }
 
 /// The decoded head of a UTF-8 file (cut at a character boundary); `None` for other encodings.
@@ -165,7 +165,7 @@ fn read_context(index: usize, input: &Input) -> Option<Read> {
         }),
     };
     // A file that does not parse, or holds no context after all, is the lint pass's to report.
-    if parsed.is_err() || directory.is_empty() {
+    if parsed.is_err() || (directory.is_empty() && !directory.has_requests()) {
         return None;
     }
     // Keys repeated in a file of context only (the lint pass reports those of other files).

@@ -251,7 +251,8 @@ fn absorb(index: usize, doc: dialect::Document, r: &mut FileResult, run: &Run) {
             }),
         );
     }
-    if !doc.directory.is_empty() && !run.is_context_file(index) && !r.late_context {
+    let has_records = !doc.directory.is_empty() || doc.directory.has_requests();
+    if has_records && !run.is_context_file(index) && !r.late_context {
         // Directory context is read in its own pass, from files whose first item is context.
         r.late_context = true;
         if let Some(at) = doc.directory.first_at() {

@@ -51,6 +51,8 @@ pub(crate) struct Run<'a> {
     /// The run's directory context, when it has any.
     directory: Option<&'a Directory>,
     context_files: Vec<bool>,
+    /// The run has requests and request rules: it keeps the policies they are judged against.
+    for_requests: bool,
 }
 
 impl Run<'_> {
@@ -75,7 +77,7 @@ impl Run<'_> {
     fn check(&self, p: &Policy, may_note: bool) -> (Vec<Finding>, Vec<Policy>, bool) {
         let mut findings = check::policy(p, self.ruleset, self.directory);
         let mut kept: Vec<Policy> = Vec::new();
-        if self.opts.keep_context || self.directory.is_some() {
+        if self.opts.keep_context || self.directory.is_some() || self.for_requests {
             for q in check::readings(p) {
                 if !resolve::wants_context(&q) {
                     continue;
@@ -198,6 +200,11 @@ pub fn lint_with(
         opts,
         directory: (!directory.is_empty()).then_some(&directory),
         context_files: ctx.files.iter().map(Option::is_some).collect(),
+        for_requests: directory.has_requests()
+            && ruleset
+                .entries
+                .iter()
+                .any(|e| e.rule.category == crate::rules::Category::Requests),
     };
     let mut out = Outcome::default();
     let mut late: Vec<Finding> = ctx.findings;
@@ -304,6 +311,12 @@ pub fn lint_with(
         }
     }
     run.directory = None;
+
+    // The requests of the run, each judged against the policy of its role.
+    if run.for_requests {
+        let scope = ruleset.requests.scope(now());
+        late.extend(check::requests(&directory, &kept, ruleset, catalog, &scope));
+    }
 
     // Locate the late findings in their files, then release what was kept.
     let mut by_file: Vec<Vec<Finding>> = (0..out.files.len()).map(|_| Vec::new()).collect();
@@ -431,6 +444,22 @@ fn emergency_accounts(dir: &Directory, ruleset: &RuleSet) -> Vec<Finding> {
         }
     }
     out
+}
+
+/// The run's current time, in seconds since the epoch: the one place the request rules get
+/// "now" from. `PIM_LINT_NOW` (an RFC 3339 instant) overrides the clock — for tests only, so
+/// that a fixture's "pending for 30 hours" stays so; a run also takes a fixed instant from
+/// [`crate::model::RequestSettings::now`].
+pub fn now() -> i64 {
+    if let Some(t) = std::env::var("PIM_LINT_NOW")
+        .ok()
+        .and_then(|v| crate::model::directory::parse_instant(&v))
+    {
+        return t;
+    }
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
 
 /// A run error for a file, for callers outside the engine.

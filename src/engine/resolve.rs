@@ -252,6 +252,75 @@ pub(crate) fn slim(p: &Policy) -> Policy {
     }
 }
 
+/// The policy of a request's role among the policies the run kept: a directory role by its id
+/// or template id, a PIM-for-Groups request by group and access (`member`, `owner`).
+pub(crate) fn policy_of_request<'p>(
+    r: &crate::model::directory::Request,
+    kept: &'p [Policy],
+) -> Option<&'p Policy> {
+    let same = |a: &str, b: &str| RoleCatalog::normalise_id(a) == RoleCatalog::normalise_id(b);
+    kept.iter().find(|p| {
+        let Some(role) = &p.role else { return false };
+        let ids = || role.id.iter().chain(role.template_id.iter());
+        match &r.target {
+            Target::DirectoryRole(id) => {
+                p.kind == PolicyKind::DirectoryRole && ids().any(|x| same(x, id))
+            }
+            Target::Group { group, access } => {
+                p.kind == PolicyKind::Group
+                    && p.scope.as_deref().is_some_and(|s| same(s, group))
+                    && ids().any(|x| x.eq_ignore_ascii_case(access))
+            }
+            Target::AzureRole { .. } => false,
+        }
+    })
+}
+
+/// A policy-shaped record for a request whose role has no policy in the run: the role and its
+/// tier from the catalogue (and the directory's role names), no rules — so the request rules that
+/// need only the role (PIM704, PIM706, PIM707) still run.
+pub(crate) fn request_stub(
+    r: &crate::model::directory::Request,
+    directory: &Directory,
+    catalog: &RoleCatalog,
+) -> Policy {
+    let (kind, id, scope) = match &r.target {
+        Target::DirectoryRole(id) => (PolicyKind::DirectoryRole, id.clone(), "/".to_owned()),
+        Target::Group { group, access } => (PolicyKind::Group, access.clone(), group.clone()),
+        Target::AzureRole { role, scope } => {
+            (PolicyKind::AzureResource, role.clone(), scope.clone())
+        }
+    };
+    let name = directory
+        .role_names
+        .get(&RoleCatalog::normalise_id(&id))
+        .cloned();
+    let mut p = Policy {
+        file: r.at.file,
+        pointer: r.at.pointer.clone(),
+        dialect: crate::dialect::GRAPH,
+        kind,
+        id: None,
+        display_name: None,
+        scope: Some(scope),
+        role: Some(RoleRef {
+            id: Some(id),
+            name,
+            ..RoleRef::default()
+        }),
+        rules_pointer: r.at.pointer.clone(),
+        rules_expanded: true,
+        partial: true,
+        last_modified: None,
+        problems: Vec::new(),
+        assignments: None,
+        holders: None,
+        rules: Vec::new(),
+    };
+    classify(&mut p, catalog);
+    p
+}
+
 /// The directory's role schedules as policy-shaped records, one per (role, file), so the
 /// assignment-data rules (PIM310–PIM315) read them like ScubaGear's `Assignments`.
 pub(crate) fn schedule_policies(directory: &Directory) -> Vec<Policy> {

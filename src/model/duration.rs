@@ -31,6 +31,11 @@ impl IsoDuration {
         millis: i64::MAX as u64 / 10_000,
     };
 
+    /// `s` seconds (at most [`IsoDuration::MAX`]).
+    pub fn from_seconds(s: u64) -> IsoDuration {
+        IsoDuration::from_millis_capped(s.saturating_mul(1_000))
+    }
+
     /// `m` minutes (at most [`IsoDuration::MAX`]).
     pub fn from_minutes(m: u64) -> IsoDuration {
         IsoDuration::from_millis_capped(m.saturating_mul(60_000))

@@ -12,6 +12,7 @@ pub(crate) mod role;
 pub(crate) mod rule_id;
 pub mod view;
 
+pub use directory::{RequestSettings, Usual as UsualActivity};
 pub use duration::IsoDuration;
 pub use location::{Loc, Ptr, Strings};
 pub use role::{RoleCatalog, Tier};

@@ -45,6 +45,7 @@ pub(crate) mod assignment;
 pub(crate) mod context;
 pub(crate) mod notification;
 pub mod params;
+pub(crate) mod requests;
 pub(crate) mod util;
 pub(crate) mod validity;
 
@@ -95,6 +96,9 @@ pub enum Category {
     Activation,
     Assignment,
     Notification,
+    /// Pending requests and past activations (`pim-lint requests`), not policy settings:
+    /// `check` leaves them out.
+    Requests,
 }
 
 impl Category {
@@ -105,6 +109,7 @@ impl Category {
             Category::Activation => "activation",
             Category::Assignment => "assignment",
             Category::Notification => "notification",
+            Category::Requests => "requests",
         }
     }
 }
@@ -147,6 +152,9 @@ pub enum Needs {
     /// Runs once every policy of the run is read, with the directory and the policies the run
     /// kept for comparison (PIM501).
     Run,
+    /// Runs once per request of a `requests` run (PIM701–PIM707), with the request
+    /// ([`Ctx::request`]) and the policy of its role.
+    Request,
 }
 
 /// A rule: metadata, documentation and its check.
@@ -184,6 +192,22 @@ pub struct Ctx<'a> {
     /// Emergency access (break-glass) accounts: user ids or UPNs, lower case (config
     /// `emergency_access`).
     pub emergency: &'a std::collections::HashSet<String>,
+    /// The request a `Needs::Request` rule judges, with the run's "now" and settings.
+    pub request: Option<RequestCtx<'a>>,
+}
+
+/// What a request rule gets besides the policy of the request's role.
+#[derive(Debug, Clone, Copy)]
+pub struct RequestCtx<'a> {
+    pub request: &'a crate::model::directory::Request,
+    /// Its index in the directory's `requests`.
+    pub index: usize,
+    pub scope: &'a crate::model::directory::Scope,
+    /// Per request of the directory: the tier of its role when the run checks it, else `None`.
+    pub tiers: &'a [Option<Tier>],
+    /// The requests the run checks by requester (lower-case principal id): indices into the
+    /// directory's `requests`, in the order read.
+    pub by_principal: &'a std::collections::HashMap<String, Vec<usize>>,
 }
 
 static NO_ACCOUNTS: std::sync::LazyLock<std::collections::HashMap<String, String>> =
@@ -201,6 +225,7 @@ impl<'a> Ctx<'a> {
             policies: &[],
             accounts: &NO_ACCOUNTS,
             emergency: &NO_EMERGENCY,
+            request: None,
         }
     }
 }
@@ -345,6 +370,7 @@ static REGISTRY: std::sync::LazyLock<Vec<&'static RuleDef>> = std::sync::LazyLoc
         assignment::RULES,
         notification::RULES,
         context::RULES,
+        requests::RULES,
     ]
     .concat();
     all.sort_by_key(|r| r.code);

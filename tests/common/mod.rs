@@ -17,10 +17,24 @@ pub fn baseline() -> RuleSet {
         .expect("baseline loads")])
 }
 
+/// The instant request fixtures are judged at: 2026-03-10T12:00:00Z.
+pub const FIXTURE_NOW: i64 = 1_773_144_000;
+
 /// The baseline plus every rule it leaves off (at warning, all tiers, default parameters), so
-/// each rule's fixtures exercise it whatever the packs say.
+/// each rule's fixtures exercise it whatever the packs say. Request rules judge at
+/// [`FIXTURE_NOW`], with the past 30 days in scope, usual hours 07:00–19:00 UTC and at most two
+/// tier0 activations a day.
 pub fn every_rule() -> RuleSet {
     let mut set = baseline();
+    set.requests = pim_lint::model::RequestSettings {
+        now: Some(FIXTURE_NOW),
+        since: Some(30 * 86_400),
+        usual: pim_lint::model::UsualActivity {
+            hours: Some((7 * 60, 19 * 60)),
+            offset_minutes: 0,
+            max_per_day: Some(2),
+        },
+    };
     for r in rules::registry() {
         if set.entry(r.code).is_none() {
             set.entries.push(Entry::new(

@@ -127,12 +127,21 @@ pub struct Schedule {
     pub at: At,
 }
 
+mod request;
+pub use request::{
+    Request, Scope, Settings as RequestSettings, Usual, format_instant, parse_clock, parse_instant,
+    parse_offset, parse_window,
+};
+
 /// Everything the run read of the directory.
 #[derive(Debug, Clone, Default)]
 pub struct Directory {
     pub users: HashMap<String, User>,
     pub groups: HashMap<String, Group>,
     pub schedules: Vec<Schedule>,
+    /// Schedule requests (pending and past activations), which the `requests` command checks.
+    /// They are no context for `check`: a directory with only requests [`Directory::is_empty`].
+    pub requests: Vec<Request>,
     /// Role definition id/template id (lower case) → display name.
     pub role_names: HashMap<String, String>,
     /// Which kinds of context files were read: `users`, `groups`, `schedules`, `roleDefinitions`.
@@ -263,14 +272,22 @@ impl Holders {
 }
 
 impl Directory {
+    /// No context record (users, groups, role definitions, schedules). Requests are not
+    /// context: see [`Directory::has_requests`].
     pub fn is_empty(&self) -> bool {
         self.kinds.is_empty()
+    }
+
+    /// Whether any schedule request was read.
+    pub fn has_requests(&self) -> bool {
+        !self.requests.is_empty()
     }
 
     pub fn merge(&mut self, other: Directory) {
         self.users.extend(other.users);
         self.groups.extend(other.groups);
         self.schedules.extend(other.schedules);
+        self.requests.extend(other.requests);
         self.role_names.extend(other.role_names);
         self.kinds.extend(other.kinds);
         self.index = Index::default();
@@ -335,13 +352,14 @@ impl Directory {
         roles
     }
 
-    /// Where the first record is (users, then groups, then schedules).
+    /// Where the first record is (users, groups, schedules or requests).
     pub fn first_at(&self) -> Option<&At> {
         self.users
             .values()
             .map(|u| &u.at)
             .chain(self.groups.values().map(|g| &g.at))
             .chain(self.schedules.iter().map(|s| &s.at))
+            .chain(self.requests.iter().map(|r| &r.at))
             .min_by_key(|at| at.pointer.span.start)
     }
 

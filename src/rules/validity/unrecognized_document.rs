@@ -25,7 +25,7 @@ pub const TERRAFORM_HELP: &str =
 pub const TERRAFORM_LABEL: &str = "HCL";
 
 /// Directory records that follow other documents in one file (context is read before the lint).
-pub const LATE_CONTEXT_MESSAGE: &str = "The file mixes directory records (users, groups, role schedules) with policies after its first item; they were not used";
+pub const LATE_CONTEXT_MESSAGE: &str = "The file mixes directory records (users, groups, role schedules, requests) with policies after its first item; they were not used";
 pub const LATE_CONTEXT_HELP: &str = "Export directory context in files of its own (one Graph list response per file), so it is read before the policies are checked.";
 pub const LATE_CONTEXT_LABEL: &str = "directory records here";
 
