@@ -197,6 +197,7 @@ pub(crate) fn policy(file: usize, f: Field<'_>, hint: Dialect, role: Option<Role
         problems,
         assignments: None,
         holders: None,
+        unknown: Vec::new(),
     }
 }
 

@@ -307,6 +307,7 @@ impl Reader for SingleRule {
                 problems,
                 assignments: None,
                 holders: None,
+                unknown: Vec::new(),
             };
             doc.policies.push(p);
             return true;

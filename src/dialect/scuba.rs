@@ -143,6 +143,7 @@ fn holder_record(file: usize, at: &Ptr, id: Option<&str>, name: &str) -> Policy 
         problems: Vec::new(),
         assignments: None,
         holders: None,
+        unknown: Vec::new(),
     }
 }
 
@@ -414,6 +415,7 @@ fn split_group_sources(p: &mut Policy, role: &RoleRef) -> Vec<Policy> {
                 problems: Vec::new(),
                 assignments: None,
                 holders: None,
+                unknown: Vec::new(),
             }
         })
         .collect()

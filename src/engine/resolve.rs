@@ -235,6 +235,7 @@ pub(crate) fn slim(p: &Policy) -> Policy {
         problems: Vec::new(),
         assignments: None,
         holders: None,
+        unknown: Vec::new(),
         rules: p
             .rules
             .iter()
@@ -315,6 +316,7 @@ pub(crate) fn request_stub(
         problems: Vec::new(),
         assignments: None,
         holders: None,
+        unknown: Vec::new(),
         rules: Vec::new(),
     };
     classify(&mut p, catalog);
@@ -465,6 +467,7 @@ pub(crate) fn schedule_policies(directory: &Directory) -> Vec<Policy> {
                 problems: Vec::new(),
                 assignments: Some(Loc::new(assignments, first)),
                 holders,
+                unknown: Vec::new(),
             }
         })
         .collect()

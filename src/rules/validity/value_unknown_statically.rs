@@ -1,0 +1,93 @@
+use crate::model::Policy;
+use crate::rules::{Ctx, Hit};
+
+declare_rule! {
+    code: "PIM017",
+    name: "value-unknown-statically",
+    category: Validity,
+    needs: Policy,
+    summary: "A setting is decided only at deployment (a variable without a default, a resource attribute): it was not judged",
+}
+
+/// How many expressions the message names before it counts the rest.
+const NAMED: usize = 4;
+
+fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
+    let Some(first) = p.unknown.first() else {
+        return Vec::new();
+    };
+    let mut names: Vec<&str> = p.unknown.iter().map(|u| u.value.as_str()).collect();
+    names.dedup();
+    let shown = names
+        .iter()
+        .take(NAMED)
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let more = names.len().saturating_sub(NAMED);
+    let rest = if more > 0 {
+        format!(" and {more} more")
+    } else {
+        String::new()
+    };
+    let what = if p.unknown.len() == 1 {
+        "A setting depends on a value"
+    } else {
+        "Settings depend on values"
+    };
+    vec![
+        Hit::new(
+            &first.pointer,
+            format!(
+                "{what} known only at deployment ({shown}{rest}): the settings they feed were not judged"
+            ),
+            "Give the variable a default or a literal in the file, or lint what is deployed: a \
+             `terraform show -json` plan, a `bicep build` template with its parameters, or the \
+             tenant itself (`pim-lint check --live`).",
+        )
+        .label("known only at deployment"),
+    ]
+}
+
+const DOC: &str = r##"## What it does
+Authoring formats leave some values to deployment: a Terraform `variable` without a default, a
+reference to another resource's attribute, a Bicep parameter without a default value, a function
+of any of them. pim-lint never guesses such a value. The reader leaves the settings it feeds out
+of the policy (as in a partial document: they are neither passed nor failed) and this note says,
+once per policy, which expressions were not judged, pointing at the first.
+
+Values that *can* be known in the file are resolved: literals, `variable` defaults and `locals`
+in the same module (Terraform), parameter defaults and variables (Bicep), and roles named the way
+the providers' examples name them.
+
+## Why it matters
+A linter that treats an unknown value as absent reports false errors (approval "off" because it
+comes from a variable), and one that treats it as fine reports a false pass. Saying what was not
+judged keeps both out, and tells the reader where to look.
+
+## Example that fails
+```hcl
+activation_rules {
+  maximum_duration = var.activation_duration   # variable without a default
+}
+```
+
+## Example that passes
+```hcl
+variable "activation_duration" { default = "PT4H" }
+activation_rules { maximum_duration = var.activation_duration }
+```
+
+## How to fix
+Nothing is wrong with the file: give the variable a default to have it judged, or lint the plan
+(`terraform show -json plan.out > plan.json`), the built template, or the live tenant.
+
+## Severity
+Note: the policy may well be right; the note only says which settings this run could not see.
+
+## References
+- Terraform, *Input Variables* (values assigned at plan time):
+  https://developer.hashicorp.com/terraform/language/values/variables
+- Microsoft Learn, *Parameters in Bicep* (values supplied at deployment):
+  https://learn.microsoft.com/azure/azure-resource-manager/bicep/parameters
+"##;
