@@ -657,3 +657,23 @@ fn requests_live_reads_pending_and_recent_requests() {
         0
     );
 }
+
+#[test]
+fn pim_for_groups_findings_name_their_group() {
+    let s = server(Spec::default(), Faults::none());
+    let out = run(&s, &["check", "--live", "--format", "concise"]);
+    let text = text(&out.stdout);
+    let groups: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.split(" of group ").nth(1))
+        .map(|rest| rest.split(':').next().unwrap_or(rest))
+        .collect();
+    assert!(!groups.is_empty(), "{text}");
+    // The fetched groups list has every group: findings name it, not its object id.
+    for g in groups {
+        assert!(
+            !(g.len() == 36 && g.chars().filter(|c| *c == '-').count() == 4),
+            "a group named by id: {g}\n{text}"
+        );
+    }
+}

@@ -170,9 +170,13 @@ pub(crate) fn raise_group_tier(p: &mut Policy, directory: &Directory, catalog: &
     {
         return;
     }
-    let Some(group) = p.scope.as_deref() else {
+    let Some(group) = p.scope.clone() else {
         return;
     };
+    let group = group.as_str();
+    if let (Some(r), Some(g)) = (p.role.as_mut(), directory.group(group)) {
+        r.group_name.clone_from(&g.display_name);
+    }
     let strongest = directory
         .roles_held_by(group)
         .iter()

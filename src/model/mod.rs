@@ -92,6 +92,10 @@ pub struct RoleRef {
     /// the role the group grants. The policy takes that role's tier, and role selectors match it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub grants: Option<Box<RoleRef>>,
+    /// For a PIM-for-Groups policy: the group's display name, when the run's directory context
+    /// has the group (messages then name the group rather than its id).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group_name: Option<String>,
 }
 
 /// How the role catalogue recognised a role.

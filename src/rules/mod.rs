@@ -357,7 +357,12 @@ pub fn subject(p: &Policy) -> String {
         Some(scope) if p.kind == PolicyKind::AzureResource => format!("{s} at {scope}"),
         // A ScubaGear group source is named "group <name> (grants <role>)" already.
         Some(_) if p.role.as_ref().is_some_and(|r| r.grants.is_some()) => s,
-        Some(scope) if p.kind == PolicyKind::Group => format!("{s} of group {scope}"),
+        Some(scope) if p.kind == PolicyKind::Group => {
+            match p.role.as_ref().and_then(|r| r.group_name.as_deref()) {
+                Some(name) => format!("{s} of group {name}"),
+                None => format!("{s} of group {scope}"),
+            }
+        }
         _ => s,
     }
 }

@@ -155,26 +155,32 @@ pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-/// Seconds since the epoch as an RFC 3339 UTC instant (`2026-12-02T11:30:00Z`), the inverse of
-/// [`days_from_civil`] (Howard Hinnant's `civil_from_days`).
+/// Seconds since the epoch as an RFC 3339 UTC instant (`2026-12-02T11:30:00Z`).
 pub fn format_instant(t: i64) -> String {
-    let days = t.div_euclid(86_400);
+    let (y, m, d) = crate::model::civil_from_days(t.div_euclid(86_400));
     let secs = t.rem_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
     format!(
         "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
         secs / 3600,
         secs % 3600 / 60,
         secs % 60
     )
+}
+
+#[cfg(test)]
+#[test]
+fn instants_format_as_they_parse() {
+    for text in [
+        "1970-01-01T00:00:00Z",
+        "2026-02-28T23:59:59Z",
+        "2024-02-29T12:00:00Z",
+        "2000-03-01T00:00:01Z",
+    ] {
+        assert_eq!(
+            parse_instant(text).map(format_instant).as_deref(),
+            Some(text)
+        );
+    }
 }
 
 /// An RFC 3339 / ISO 8601 instant (`2025-01-15T10:00:00Z`, with fractional seconds or an
