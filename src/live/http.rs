@@ -102,6 +102,9 @@ impl Http {
             .user_agent(concat!("pim-lint/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| LiveError::new("HTTP client", e.to_string()))?;
+        for (name, url) in [("--graph-url", graph), ("--arm-url", arm)] {
+            check_base(name, url)?;
+        }
         let secrets = tokens.static_texts();
         Ok(Http {
             client,
@@ -627,6 +630,27 @@ pub(crate) fn redact_url(url: &str) -> String {
     }
 }
 
+/// A base URL the token may be sent to: HTTPS, or plain HTTP to this machine only (a local
+/// test server); never a bearer token in clear text over a network.
+fn check_base(name: &str, url: &str) -> Result<(), LiveError> {
+    let parsed = reqwest::Url::parse(url)
+        .map_err(|e| LiveError::new(name, format!("`{url}` is not a URL ({e})")))?;
+    let host = parsed.host_str().unwrap_or("");
+    let loopback = host.eq_ignore_ascii_case("localhost")
+        || host
+            .trim_matches(['[', ']'])
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    match parsed.scheme() {
+        "https" => Ok(()),
+        "http" if loopback => Ok(()),
+        _ => Err(LiveError::new(
+            name,
+            format!("`{url}`: tokens are sent over HTTPS only (plain HTTP only to this machine)"),
+        )),
+    }
+}
+
 /// Whether `url` is on the same scheme, host and port as `base`.
 fn same_origin(url: &str, base: &str) -> bool {
     match (reqwest::Url::parse(url), reqwest::Url::parse(base)) {
@@ -655,6 +679,16 @@ mod tests {
             "https://graph.microsoft.com"
         ));
         assert!(!same_origin("http://127.0.0.1:81/x", "http://127.0.0.1:80"));
+    }
+
+    #[test]
+    fn tokens_go_over_https_or_to_this_machine() {
+        assert!(check_base("g", "https://graph.microsoft.us").is_ok());
+        assert!(check_base("g", "http://127.0.0.1:8080").is_ok());
+        assert!(check_base("g", "http://localhost:1").is_ok());
+        assert!(check_base("g", "http://graph.example.com").is_err());
+        assert!(check_base("g", "ftp://127.0.0.1").is_err());
+        assert!(check_base("g", "not a url").is_err());
     }
 
     #[test]
