@@ -29,7 +29,8 @@ fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
     let has_group = list.value.iter().any(|a| a.kind == ApproverKind::Group);
     if let Some(dir) = cx.directory.filter(|d| has_group && d.has_groups()) {
         let (people, unknown) = super::people(&list.value, dir);
-        if unknown > 0 || people >= min {
+        // Nobody at all is PIM107's finding (an empty approver group: nobody can approve).
+        if unknown > 0 || people >= min || people == 0 {
             return Vec::new();
         }
         let s = if people == 1 { "" } else { "s" };
@@ -67,7 +68,8 @@ counts as the distinct people it reaches — nested groups expanded, each user o
 groups or direct entries name them — so a group of one person is one approver. Without the
 groups export, or for a group whose members were not exported, a group counts as "at least one"
 person of unknown number, and the policy is not reported. The rule does not run when no
-approver is named (PIM102 does).
+approver is named (PIM102 does), nor when the named groups reach nobody (PIM107 reports the
+empty group).
 
 ## Why it matters
 With one approver, activation waits when that person is away (people then ask for permanent
