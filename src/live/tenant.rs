@@ -72,6 +72,10 @@ const SUBSCRIPTIONS: Endpoint = Endpoint {
     what: "ARM: subscriptions",
     permission: "Reader on the subscriptions to lint (or name them with --scope)",
 };
+const MANAGEMENT_GROUPS: Endpoint = Endpoint {
+    what: "ARM: management groups",
+    permission: "Reader on the management groups to lint (or name the scopes with --scope)",
+};
 const ARM_POLICIES: Endpoint = Endpoint {
     what: "ARM: role management policy assignments",
     permission: "Reader (Microsoft.Authorization/roleManagementPolicyAssignments/read) on the scope",
@@ -429,20 +433,30 @@ async fn arm(http: &Http, opts: &Options) -> Result<Arm, LiveError> {
         return Ok(arm);
     }
     let scopes: Vec<String> = if opts.scopes.is_empty() {
-        let subs = http
-            .list(
+        // Every subscription and management group the caller can see (an empty list is a
+        // caller with no Azure access: nothing to read, not an error).
+        let (subs, groups) = tokio::try_join!(
+            http.list(
                 Api::Arm,
                 http.arm_url("/subscriptions?api-version=2020-01-01"),
                 SUBSCRIPTIONS,
-            )
-            .await?;
+            ),
+            http.list(
+                Api::Arm,
+                http.arm_url(
+                    "/providers/Microsoft.Management/managementGroups?api-version=2020-05-01"
+                ),
+                MANAGEMENT_GROUPS,
+            ),
+        )?;
         let mut ids: Vec<String> = subs
             .iter()
+            .chain(groups.iter())
             .filter_map(|s| s.get("id").and_then(Value::as_str))
             .map(str::to_owned)
             .collect();
-        ids.sort();
-        ids.dedup();
+        ids.sort_by_key(|a| a.to_ascii_lowercase());
+        ids.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
         ids
     } else {
         opts.scopes.clone()

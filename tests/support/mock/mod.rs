@@ -96,6 +96,7 @@ pub enum EndpointKind {
     GroupAssignmentScheduleInstances,
     GroupAssignmentScheduleRequests,
     ArmSubscriptions,
+    ArmManagementGroups,
     ArmPolicies,
     ArmPolicyAssignments,
     ArmEligibilitySchedules,

@@ -110,6 +110,9 @@ pub(crate) fn classify(method: &str, path: &str) -> EndpointKind {
     if p == "/subscriptions" {
         return ArmSubscriptions;
     }
+    if p == "/providers/microsoft.management/managementgroups" {
+        return ArmManagementGroups;
+    }
     match p.rsplit_once("/providers/microsoft.authorization/") {
         Some((_, "rolemanagementpolicies")) => ArmPolicies,
         Some((_, "rolemanagementpolicyassignments")) => ArmPolicyAssignments,
@@ -653,6 +656,7 @@ fn route(
             q.graph(items, name, &Value::clone)
         }
         ArmSubscriptions
+        | ArmManagementGroups
         | ArmPolicies
         | ArmPolicyAssignments
         | ArmEligibilitySchedules
@@ -859,7 +863,10 @@ fn arm(q: &Paging<'_>, kind: EndpointKind) -> Response {
             "The api-version query parameter (?api-version=) is required for all requests.",
         );
     };
-    let minimum = if kind == EndpointKind::ArmSubscriptions {
+    let minimum = if matches!(
+        kind,
+        EndpointKind::ArmSubscriptions | EndpointKind::ArmManagementGroups
+    ) {
         "2016-06-01"
     } else {
         "2020-10-01"
@@ -873,6 +880,9 @@ fn arm(q: &Paging<'_>, kind: EndpointKind) -> Response {
     }
     if kind == EndpointKind::ArmSubscriptions {
         return q.arm(t.subscriptions.iter().collect());
+    }
+    if kind == EndpointKind::ArmManagementGroups {
+        return q.arm(t.management_groups.iter().collect());
     }
     let lower = q.path.to_ascii_lowercase();
     let scope = lower

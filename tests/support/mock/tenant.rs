@@ -72,6 +72,8 @@ pub struct MockTenant {
     pub group_assignment_schedule_requests: BTreeMap<String, Vec<Value>>,
     /// `GET /subscriptions` items.
     pub subscriptions: Vec<Value>,
+    /// `GET /providers/Microsoft.Management/managementGroups` items.
+    pub management_groups: Vec<Value>,
     /// By lower-cased scope id.
     pub arm: BTreeMap<String, ArmScope>,
     /// Role definition id (directory) or `{scope}|{role guid}` (ARM) → the weakness its
@@ -848,6 +850,18 @@ impl MockTenant {
                 "tenantId": t.tenant_id, "displayName": format!("Mock Subscription {}", n + 1),
                 "state": "Enabled",
             }));
+        }
+        for scope in &spec.arm_scopes {
+            if let Some(name) = scope
+                .to_ascii_lowercase()
+                .strip_prefix("/providers/microsoft.management/managementgroups/")
+                .map(|_| scope.rsplit('/').next().unwrap_or(scope).to_string())
+            {
+                t.management_groups.push(json!({
+                    "id": scope, "type": "Microsoft.Management/managementGroups", "name": name,
+                    "properties": {"tenantId": t.tenant_id, "displayName": name},
+                }));
+            }
         }
         for (si, scope) in spec.arm_scopes.iter().enumerate() {
             let mut a = ArmScope {
