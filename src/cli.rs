@@ -199,7 +199,7 @@ pub struct CheckArgs {
 #[command(next_help_heading = "Live access")]
 pub struct LiveArgs {
     /// Azure scope to read Azure resource policies at (a subscription, resource group or
-    /// management group id); repeatable. Default: every subscription the caller can list.
+    /// management group id); repeatable. Default: every subscription and management group the caller can list.
     #[arg(long = "scope", value_name = "SCOPE")]
     pub scopes: Vec<String>,
     /// Read only Entra roles and PIM for Groups, no Azure resource policies.
