@@ -596,16 +596,16 @@ fn read_setting(file: usize, f: &Field<'_>) -> Policy {
     }
     let mut rules = Vec::new();
 
-    if let Some(v) = b.all(&["ActivationMaxDuration"]) {
-        if let Some(max) = v.first().and_then(|m| b.text(m, "ActivationMaxDuration")) {
-            let at = max.pointer.clone();
-            rules.push(authored::expiration(
-                RuleId::ExpirationEndUserAssignment,
-                &at,
-                None,
-                Some(max),
-            ));
-        }
+    if let Some(v) = b.all(&["ActivationMaxDuration"])
+        && let Some(max) = v.first().and_then(|m| b.text(m, "ActivationMaxDuration"))
+    {
+        let at = max.pointer.clone();
+        rules.push(authored::expiration(
+            RuleId::ExpirationEndUserAssignment,
+            &at,
+            None,
+            Some(max),
+        ));
     }
     for (id, keys) in [
         (
