@@ -383,6 +383,10 @@ impl<'a> Parser<'a> {
         if depth > 0 {
             return Err(self.err(start, "a bracket in this value is never closed"));
         }
+        if end == start {
+            // Nothing a value can start with (a closing bracket where a value belongs).
+            return Err(self.err(start, "expected a value"));
+        }
         Ok(self.unknown(start..end))
     }
 
@@ -813,10 +817,25 @@ mod tests {
             ("AADRoleSetting x { Displayname = 'open\n}", "never closed"),
             ("AADRoleSetting x { Displayname 'x' }", "expected `=`"),
             ("AADRoleSetting x { Displayname = 'x'\n", "never closed"),
-            ("AADRoleSetting x { A = @(1, 2 }", "never closed"),
+            ("AADRoleSetting x { A = @(1, 2 }", "expected a value"),
+            ("AADRoleSetting x { A = }", "expected a value"),
         ] {
             let e = parse(text).err().map(|e| e.message).unwrap_or_default();
             assert!(e.contains(says), "{text}: {e}");
+        }
+    }
+
+    #[test]
+    fn any_bracket_or_quote_anywhere_ends_without_a_hang() {
+        let text = "AADRoleSetting 'x'\n{\n A = @('a', $b.c, 1)\n B = $true; C = \"PT1H\"\n}\n";
+        for i in 0..text.len() {
+            for piece in ["}", ")", "@(", "'", "\"", "$", "#", "<#", "=", ";", ","] {
+                let mut t = text.to_owned();
+                if t.is_char_boundary(i) {
+                    t.insert_str(i, piece);
+                    let _ = parse(&t);
+                }
+            }
         }
     }
 
