@@ -300,6 +300,20 @@ fn candidate(path: &Path) -> Result<(), &'static str> {
         .as_deref()
     {
         Some("json" | "yaml" | "yml") => Ok(()),
+        Some("ps1") if mentions_aad_role_setting(path) => Ok(()),
+        Some("ps1") => Err("a PowerShell file without a Microsoft365DSC AADRoleSetting resource"),
         _ => Err("not a .json, .yaml or .yml file"),
+    }
+}
+
+/// A `.ps1` file is linted when it mentions the Microsoft365DSC `AADRoleSetting` resource
+/// (compared without regard to case); an unreadable one is taken, to be reported when read.
+fn mentions_aad_role_setting(path: &Path) -> bool {
+    match read_file(path) {
+        Ok(bytes) => {
+            let lower = bytes.to_ascii_lowercase();
+            memchr::memmem::find(&lower, b"aadrolesetting").is_some()
+        }
+        Err(_) => true,
     }
 }

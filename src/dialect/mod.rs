@@ -7,7 +7,10 @@
 //! the objects to offer them.
 
 mod assignment;
+mod authored;
 mod directory;
+pub mod easypim;
+pub mod m365dsc;
 mod own;
 mod policy;
 mod read;
@@ -44,6 +47,8 @@ pub(crate) trait Reader: Sync {
 /// Every reader, in the order they are offered an object: the first that recognises it reads
 /// it. A new dialect is a module with a [`Reader`] and one line here.
 static READERS: &[&dyn Reader] = &[
+    &easypim::EasyPim,
+    &m365dsc::AadRoleSetting,
     &scuba::ScubaGear,
     &assignment::GraphAssignment,
     &assignment::ArmAssignment,
@@ -127,6 +132,9 @@ pub struct Document {
     /// A ScubaGear export's `service_plans` without Microsoft Entra ID P2: the list's place
     /// (PIM016, once for the file).
     pub no_p2: Option<crate::model::Ptr>,
+    /// The document is of a format pim-lint reads, with nothing in it to lint (an EasyPIM
+    /// config that only assigns roles): recognised, not reported as unknown.
+    pub known_format: bool,
 }
 
 impl Document {
@@ -136,6 +144,7 @@ impl Document {
             || !self.links.is_empty()
             || !self.directory.is_empty()
             || self.directory.has_requests()
+            || self.known_format
     }
 }
 

@@ -77,6 +77,7 @@ pub(crate) fn process(index: usize, input: &Input, run: &Run) -> FileResult {
     };
     let syntax = Syntax::from_path(input.syntax_path());
     let is_terraform = name.ends_with(".tf");
+    let is_ps1 = name.to_ascii_lowercase().ends_with(".ps1");
     let (text, encoding, decode_error) = match decode(&bytes) {
         Ok((t, e)) => (t, e, None),
         Err(e) => (e.lossy_text, e.encoding, Some(e.error)),
@@ -92,9 +93,12 @@ pub(crate) fn process(index: usize, input: &Input, run: &Run) -> FileResult {
     ));
     let mut recognised = false;
     let mut duplicates = Vec::new();
+    let decoded = decode_error.is_none();
     // JSON lists are streamed item by item: only one item's tree exists at a time.
     let parsed = match (decode_error, syntax) {
         (Some(e), _) => Err(e),
+        // Microsoft365DSC configurations: the `AADRoleSetting` blocks, as a tree.
+        (None, _) if is_ps1 => dialect::m365dsc::parse(&text),
         (None, Syntax::Json) => json::parse_streaming(
             &text,
             &mut |ptr, item| {
@@ -106,6 +110,26 @@ pub(crate) fn process(index: usize, input: &Input, run: &Run) -> FileResult {
         ),
         (None, Syntax::Yaml) => yaml::parse_reporting(&text, &mut duplicates),
     };
+    // JSON with comments is read only when it is an EasyPIM config (its orchestrator strips
+    // them); any other JSON stays strict. Comments become spaces, so spans stay right.
+    let blanked = match (&parsed, syntax) {
+        (Err(_), Syntax::Json) if !is_ps1 && decoded => crate::source::jsonc::blank_comments(&text),
+        _ => None,
+    };
+    let parsed = match blanked.as_deref().map(json::parse) {
+        Some(Ok(root)) if dialect::easypim::is_config_root(&root) => {
+            // What the strict pass streamed before it stopped is read again from the tree.
+            let src = std::mem::replace(
+                &mut r.src,
+                SourceFile::from_text(String::new(), Arc::from(""), encoding, syntax, None),
+            );
+            r = FileResult::new(src);
+            recognised = false;
+            duplicates.clear();
+            Ok(root)
+        }
+        _ => parsed,
+    };
     match &parsed {
         Err(e) => {
             // A file that does not parse is one finding: what its first items said is dropped.
@@ -115,8 +139,15 @@ pub(crate) fn process(index: usize, input: &Input, run: &Run) -> FileResult {
             );
             r = FileResult::new(src);
             r.src.root = Err(e.clone());
-            r.findings
-                .extend(syntax_finding(index, &text, e, syntax, is_terraform, run));
+            r.findings.extend(syntax_finding(
+                index,
+                &text,
+                e,
+                syntax,
+                is_terraform,
+                is_ps1,
+                run,
+            ));
         }
         Ok(root) => {
             for (key, span) in duplicates {
@@ -184,6 +215,7 @@ fn syntax_finding(
     e: &SyntaxError,
     syntax: Syntax,
     is_terraform: bool,
+    is_ps1: bool,
     run: &Run,
 ) -> Option<Finding> {
     if is_terraform {
@@ -205,7 +237,9 @@ fn syntax_finding(
     } else {
         (e.offset..e.offset, parse_error::LABEL)
     };
-    let what = if syntax == Syntax::Yaml {
+    let what = if is_ps1 {
+        "PowerShell DSC configuration"
+    } else if syntax == Syntax::Yaml {
         "YAML"
     } else {
         "JSON"

@@ -2,6 +2,7 @@
 
 mod decode;
 pub(crate) mod json;
+pub(crate) mod jsonc;
 mod lines;
 mod node;
 pub(crate) mod yaml;

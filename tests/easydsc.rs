@@ -1,0 +1,188 @@
+//! EasyPIM orchestrator configs (JSON with comments) and Microsoft365DSC `AADRoleSetting`
+//! blocks in `.ps1` configurations: read as policies where the team wrote them
+//! (fixtures/easypim, fixtures/m365dsc), findings snapshotted `LINE:COL CODE message`.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may stop at the first surprise
+
+mod common;
+
+use pim_lint::dialect::{easypim::EASYPIM, m365dsc::M365DSC};
+use pim_lint::finding::Outcome;
+use pim_lint::model::{PolicyKind, RuleId, Setting};
+use std::path::{Path, PathBuf};
+
+fn lint(path: &str) -> Outcome {
+    common::lint_one(&common::repo().join(path), &common::baseline())
+}
+
+fn lines(out: &Outcome) -> String {
+    out.findings
+        .iter()
+        .map(|f| {
+            format!(
+                "{}:{} {} {}",
+                f.position.line, f.position.column, f.code, f.message
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn codes(out: &Outcome) -> Vec<&'static str> {
+    out.findings.iter().map(|f| f.code).collect()
+}
+
+#[test]
+fn easypim_config_with_comments_is_read_with_templates_and_overrides() {
+    let out = lint("fixtures/easypim/orchestrator-config.json");
+    assert!(!codes(&out).contains(&"PIM001"), "{}", lines(&out));
+    let roles: Vec<(String, PolicyKind, Option<String>)> = out
+        .policies
+        .iter()
+        .map(|p| {
+            assert_eq!(p.dialect, EASYPIM);
+            assert!(p.partial);
+            let r = p.role.clone().unwrap_or_default();
+            (r.name.or(r.id).unwrap_or_default(), p.kind, p.scope.clone())
+        })
+        .collect();
+    assert_eq!(roles.len(), 5, "{roles:?}");
+    assert_eq!(roles[0].0, "Global Administrator");
+    assert_eq!(
+        roles[4],
+        (
+            "Group membership".into(),
+            PolicyKind::Group,
+            Some("8737e307-5069-43e9-9545-931f1ca4957f".into())
+        )
+    );
+    // The template's values point at the template; the override's at the override.
+    let text =
+        std::fs::read_to_string(common::repo().join("fixtures/easypim/orchestrator-config.json"))
+            .unwrap();
+    let max = |i: usize| {
+        let (_, _, max) = out.policies[i]
+            .expiration(RuleId::ExpirationEndUserAssignment)
+            .unwrap();
+        let m = max.unwrap();
+        (m.value.clone(), text[m.pointer.span.clone()].to_owned())
+    };
+    assert_eq!(max(0), ("PT2H".into(), "\"PT2H\"".into()));
+    assert_eq!(max(1), ("PT12H".into(), "\"PT12H\"".into()));
+    assert!(
+        out.policies[0]
+            .expiration(RuleId::ExpirationEndUserAssignment)
+            .unwrap()
+            .2
+            .unwrap()
+            .pointer
+            .path
+            .starts_with("/PolicyTemplates/Tier0")
+    );
+    // `MaximumEligibilityDuration` without `AllowPermanentEligibility`: permanent not allowed.
+    let (_, required, _) = out.policies[0]
+        .expiration(RuleId::ExpirationAdminEligibility)
+        .unwrap();
+    assert_eq!(required.map(|r| r.value), Some(true));
+    // `MFA` is MultiFactorAuthentication; for an Entra role with an authentication context
+    // EasyPIM drops it, for a group it does not (PIM007 then reports the conflict).
+    let enabled = |i: usize| match &out.policies[i]
+        .rule(RuleId::EnablementEndUserAssignment)
+        .unwrap()
+        .setting
+    {
+        Setting::Enablement { enabled_rules } => enabled_rules.clone().unwrap().value,
+        _ => Vec::new(),
+    };
+    assert_eq!(enabled(0), ["MultiFactorAuthentication", "Justification"]);
+    assert!(codes(&out).contains(&"PIM007"));
+    insta::assert_snapshot!("easypim_orchestrator_config", lines(&out));
+}
+
+#[test]
+fn easypim_config_of_assignments_only_is_recognised_not_a_parse_error() {
+    let out = lint("fixtures/easypim/assignments-only.json");
+    assert!(out.findings.is_empty(), "{}", lines(&out));
+    assert!(out.policies.is_empty());
+}
+
+#[test]
+fn comments_stay_an_error_in_other_json() {
+    let out = lint("fixtures/easypim/graph-with-comment.json");
+    assert_eq!(codes(&out), ["PIM001"]);
+    assert!(out.findings[0].message.contains("Not valid JSON"));
+}
+
+#[test]
+fn m365dsc_role_settings_are_read_as_the_resource_applies_them() {
+    let out = lint("fixtures/m365dsc/role-settings.ps1");
+    assert_eq!(out.policies.len(), 2);
+    let ga = &out.policies[0];
+    assert_eq!(ga.dialect, M365DSC);
+    assert_eq!(
+        ga.role.as_ref().and_then(|r| r.name.as_deref()),
+        Some("Global Administrator")
+    );
+    let (_, approval) = ga.approval().unwrap();
+    let approvers = &approval.stages.as_ref().unwrap().value[0]
+        .primary_approvers
+        .value;
+    assert_eq!(approvers.len(), 2);
+    // Security Reader: its duration is a compile-time value (PIM017), and `ActivationReqMFA`
+    // alone does not make the resource write the enablement rule.
+    let sr = &out.policies[1];
+    assert!(sr.rules.is_empty(), "{:?}", sr.rules);
+    assert_eq!(sr.unknown.len(), 1);
+    assert_eq!(
+        sr.unknown[0].value,
+        "$ConfigurationData.NonNodeData.MaxDuration"
+    );
+    assert!(codes(&out).contains(&"PIM017"));
+    insta::assert_snapshot!("m365dsc_role_settings", lines(&out));
+}
+
+#[test]
+fn unreadable_ps1_says_so_plainly() {
+    let out = lint("fixtures/m365dsc/unreadable.ps1");
+    assert_eq!(codes(&out), ["PIM001"]);
+    let m = &out.findings[0].message;
+    assert!(
+        m.contains("PowerShell DSC configuration") && !m.contains("JSON"),
+        "{m}"
+    );
+}
+
+#[test]
+fn a_walk_reads_ps1_files_with_role_settings_and_skips_the_others() {
+    let mut errors = Vec::new();
+    let mut skipped = Vec::new();
+    let found = pim_lint::input::discover_with(
+        &[PathBuf::from("fixtures/m365dsc")],
+        &mut errors,
+        Some(&mut skipped),
+    );
+    let names: Vec<String> = found.iter().map(|i| i.name()).collect();
+    assert!(
+        names.iter().any(|n| n.ends_with("role-settings.ps1")),
+        "{names:?}"
+    );
+    assert!(
+        !names.iter().any(|n| n.ends_with("no-role-setting.ps1")),
+        "{names:?}"
+    );
+    assert!(
+        skipped
+            .iter()
+            .any(|s| s.path.ends_with("no-role-setting.ps1") && s.why.contains("AADRoleSetting"))
+    );
+}
+
+#[test]
+fn any_cut_of_a_ps1_configuration_reads_without_a_panic() {
+    let path: &Path = Path::new("fixtures/m365dsc/role-settings.ps1");
+    let text = std::fs::read(common::repo().join(path)).unwrap();
+    let set = common::baseline();
+    for cut in (0..text.len()).step_by(7) {
+        let input = pim_lint::input::Input::memory("cut.ps1", text[..cut].to_vec());
+        let _ = pim_lint::engine::lint(&[input], &set, &common::catalog());
+    }
+}
