@@ -159,7 +159,7 @@ pub struct Skipped {
     pub why: &'static str,
 }
 
-/// Finds the `.json`, `.yaml` and `.yml` files under `paths`, honouring `.gitignore`. A named
+/// Finds the `.json`, `.yaml`, `.yml` and `.tf` files under `paths`, honouring `.gitignore`. A named
 /// file is taken whatever its extension; `-` is standard input. Results are sorted per path for
 /// stable output.
 pub fn discover(paths: &[PathBuf], errors: &mut Vec<RunError>) -> Vec<Input> {
@@ -299,7 +299,7 @@ fn candidate(path: &Path) -> Result<(), &'static str> {
         .map(str::to_ascii_lowercase)
         .as_deref()
     {
-        Some("json" | "yaml" | "yml") => Ok(()),
-        _ => Err("not a .json, .yaml or .yml file"),
+        Some("json" | "yaml" | "yml" | "tf") => Ok(()),
+        _ => Err("not a .json, .yaml, .yml or .tf file"),
     }
 }

@@ -13,6 +13,7 @@ mod policy;
 mod read;
 mod rule;
 mod scuba;
+pub mod terraform;
 
 pub use assignment::{ARM_ASSIGNMENT, GRAPH_ASSIGNMENT};
 pub use own::own_file;
@@ -50,6 +51,7 @@ static READERS: &[&dyn Reader] = &[
     &policy::Policies,
     &rule::SingleRule,
     &directory::DirectoryRecords,
+    &terraform::TerraformFiles,
 ];
 
 /// Whether `text` may hold a directory record: false only when none of the keys every record
