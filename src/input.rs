@@ -159,7 +159,7 @@ pub struct Skipped {
     pub why: &'static str,
 }
 
-/// Finds the `.json`, `.yaml` and `.yml` files under `paths`, honouring `.gitignore`. A named
+/// Finds the `.json`, `.yaml`, `.yml` and `.tf` files under `paths`, honouring `.gitignore`. A named
 /// file is taken whatever its extension; `-` is standard input. Results are sorted per path for
 /// stable output.
 pub fn discover(paths: &[PathBuf], errors: &mut Vec<RunError>) -> Vec<Input> {
@@ -187,6 +187,17 @@ pub fn discover_with(
             match read_file(p) {
                 Ok(bytes) => out.push(Input::memory(display_name(p), bytes)),
                 Err(e) => errors.push(RunError::fatal(Some(display_name(p)), e)),
+            }
+            continue;
+        }
+        // A rule pack's test case is `pim-lint test`'s input, even when named (pre-commit passes
+        // every changed file): its findings are expected ones.
+        if p.is_file() && is_pack_case(p) {
+            if let Some(s) = skipped.as_deref_mut() {
+                s.push(Skipped {
+                    path: display_name(p),
+                    why: PACK_CASE,
+                });
             }
             continue;
         }
@@ -285,6 +296,25 @@ fn ignored_files(
 }
 
 /// Whether a walked file is linted, or why not.
+const PACK_CASE: &str =
+    "a rule pack's test case (its expected findings are beside it; `pim-lint test` runs it)";
+
+/// A pack test case: a document with its expectations beside it, `<stem>.expected.yaml` (see
+/// `packtest`), e.g. `rules/cases/baseline/tier0-without-approval.json`.
+fn is_pack_case(path: &Path) -> bool {
+    let (Some(stem), Some(ext)) = (
+        path.file_stem().and_then(|s| s.to_str()),
+        path.extension().and_then(|e| e.to_str()),
+    ) else {
+        return false;
+    };
+    !stem.ends_with(".expected")
+        && matches!(ext.to_ascii_lowercase().as_str(), "json" | "yaml" | "yml")
+        && path
+            .with_file_name(format!("{stem}.expected.yaml"))
+            .is_file()
+}
+
 fn candidate(path: &Path) -> Result<(), &'static str> {
     let name = path
         .file_name()
@@ -293,16 +323,19 @@ fn candidate(path: &Path) -> Result<(), &'static str> {
     if name.starts_with(".pim-lint") {
         return Err("the pim-lint config itself");
     }
+    if is_pack_case(path) {
+        return Err(PACK_CASE);
+    }
     match path
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase)
         .as_deref()
     {
-        Some("json" | "yaml" | "yml") => Ok(()),
+        Some("json" | "yaml" | "yml" | "tf") => Ok(()),
         Some("ps1") if mentions_aad_role_setting(path) => Ok(()),
         Some("ps1") => Err("a PowerShell file without a Microsoft365DSC AADRoleSetting resource"),
-        _ => Err("not a .json, .yaml or .yml file"),
+        _ => Err("not a .json, .yaml, .yml, .tf or .ps1 file"),
     }
 }
 

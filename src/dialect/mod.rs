@@ -16,6 +16,7 @@ mod policy;
 mod read;
 mod rule;
 mod scuba;
+pub mod terraform;
 
 pub use assignment::{ARM_ASSIGNMENT, GRAPH_ASSIGNMENT};
 pub use own::own_file;
@@ -55,6 +56,7 @@ static READERS: &[&dyn Reader] = &[
     &policy::Policies,
     &rule::SingleRule,
     &directory::DirectoryRecords,
+    &terraform::TerraformFiles,
 ];
 
 /// Whether `text` may hold a directory record: false only when none of the keys every record

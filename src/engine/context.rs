@@ -105,6 +105,10 @@ fn utf8_head(bytes: &[u8]) -> Option<&str> {
 }
 
 fn read_context(index: usize, input: &Input) -> Option<Read> {
+    // Terraform holds no directory records.
+    if dialect::terraform::is_terraform(&input.name()) {
+        return None;
+    }
     let syntax = Syntax::from_path(input.syntax_path());
     if syntax == Syntax::Json {
         // Only as far as the first item, to tell what the file is.

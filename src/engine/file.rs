@@ -76,7 +76,7 @@ pub(crate) fn process(index: usize, input: &Input, run: &Run) -> FileResult {
         Err(message) => return unreadable(name, message),
     };
     let syntax = Syntax::from_path(input.syntax_path());
-    let is_terraform = name.ends_with(".tf");
+    let is_terraform = dialect::terraform::is_terraform(&name);
     let is_ps1 = name.to_ascii_lowercase().ends_with(".ps1");
     let (text, encoding, decode_error) = match decode(&bytes) {
         Ok((t, e)) => (t, e, None),
@@ -91,6 +91,15 @@ pub(crate) fn process(index: usize, input: &Input, run: &Run) -> FileResult {
         syntax,
         None,
     ));
+    if is_terraform && decode_error.is_none() {
+        terraform(index, input, &text, &mut r, run);
+        drop(text);
+        locate(&r.src, &mut r.findings);
+        if !r.waiting() {
+            finish(&mut r.src, !r.findings.is_empty() && run.opts.keep_sources);
+        }
+        return r;
+    }
     let mut recognised = false;
     let mut duplicates = Vec::new();
     let decoded = decode_error.is_none();
@@ -208,7 +217,39 @@ pub(crate) fn process(index: usize, input: &Input, run: &Run) -> FileResult {
     r
 }
 
-/// PIM001 at the error (or PIM002 for a Terraform file named explicitly).
+/// A `.tf` file: its resources through the Terraform reader; an HCL error is PIM001 at its
+/// place, a file without PIM resources PIM002 when named (passed over in a walk).
+fn terraform(index: usize, input: &Input, text: &str, r: &mut FileResult, run: &Run) {
+    match dialect::terraform::read(index, text) {
+        Ok(doc) => {
+            let recognised = doc.recognised();
+            absorb(index, doc, r, run);
+            if recognised {
+                return;
+            }
+            if input.explicit {
+                r.findings.extend(check::file_finding(
+                    pim002::RULE.code,
+                    run.ruleset,
+                    index,
+                    0..0,
+                    pim002::TERRAFORM_MESSAGE.into(),
+                    pim002::TERRAFORM_HELP,
+                    pim002::TERRAFORM_LABEL,
+                ));
+            } else {
+                r.skipped = Some("no role management policy or PIM assignment resource");
+            }
+        }
+        Err(e) => {
+            r.src.root = Err(e.clone());
+            r.findings
+                .extend(syntax_finding(index, text, &e, r.src.syntax, true, false, run));
+        }
+    }
+}
+
+/// PIM001 at the error (HCL for a Terraform file).
 fn syntax_finding(
     index: usize,
     text: &str,
@@ -218,17 +259,6 @@ fn syntax_finding(
     is_ps1: bool,
     run: &Run,
 ) -> Option<Finding> {
-    if is_terraform {
-        return check::file_finding(
-            pim002::RULE.code,
-            run.ruleset,
-            index,
-            0..0,
-            pim002::TERRAFORM_MESSAGE.into(),
-            pim002::TERRAFORM_HELP,
-            pim002::TERRAFORM_LABEL,
-        );
-    }
     // At the end of the file, point at the last character there is, not past it.
     let end = text.trim_end().len();
     let (span, label) = if e.offset >= end && end > 0 {
@@ -237,7 +267,9 @@ fn syntax_finding(
     } else {
         (e.offset..e.offset, parse_error::LABEL)
     };
-    let what = if is_ps1 {
+    let what = if is_terraform {
+        "HCL"
+    } else if is_ps1 {
         "PowerShell DSC configuration"
     } else if syntax == Syntax::Yaml {
         "YAML"

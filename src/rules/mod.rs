@@ -353,6 +353,15 @@ pub fn subject(p: &Policy) -> String {
             (None, None) => "this document".into(),
         };
     }
+    // An authoring format names the resource the settings are written in.
+    if p.dialect.name().starts_with("terraform")
+        && let Some(address) = &p.display_name
+    {
+        s = match &p.role {
+            Some(_) => format!("{s} in {address}"),
+            None => address.clone(),
+        };
+    }
     match p.scope.as_deref() {
         Some(scope) if p.kind == PolicyKind::AzureResource => format!("{s} at {scope}"),
         // A ScubaGear group source is named "group <name> (grants <role>)" already.

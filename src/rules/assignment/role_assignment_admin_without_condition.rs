@@ -31,7 +31,9 @@ fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
     let role = p
         .role
         .as_ref()
-        .and_then(|r| r.id.as_deref())
+        // The id, or the catalogue's id for a role known by name (Terraform's
+        // `data "azurerm_role_definition"` with `name = "Owner"`).
+        .and_then(|r| r.id.as_deref().or(r.template_id.as_deref()))
         .map(|id| id.rsplit('/').next().unwrap_or(id).to_ascii_lowercase());
     if !ESCALATING
         .iter()

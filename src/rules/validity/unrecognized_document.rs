@@ -19,10 +19,9 @@ pub const HELP: &str = "Export policies with `$expand=rules` or policy assignmen
 pub const LABEL: &str = "unrecognised document";
 
 /// A Terraform file named explicitly.
-pub const TERRAFORM_MESSAGE: &str = "Terraform HCL is not read directly";
-pub const TERRAFORM_HELP: &str =
-    "Lint the plan instead: `terraform show -json plan.out > plan.json` and pass plan.json.";
-pub const TERRAFORM_LABEL: &str = "HCL";
+pub const TERRAFORM_MESSAGE: &str = "No role management policy or PIM assignment resource in this Terraform file";
+pub const TERRAFORM_HELP: &str = "pim-lint reads `azurerm_role_management_policy`, `azuread_group_role_management_policy` and the PIM assignment resources (`azurerm_pim_*_role_assignment`, `azuread_directory_role_eligibility_schedule_request`, `azuread_privileged_access_group_*_schedule`); other resources are not PIM settings.";
+pub const TERRAFORM_LABEL: &str = "no PIM resource";
 
 /// Directory records that follow other documents in one file (context is read before the lint).
 pub const LATE_CONTEXT_MESSAGE: &str = "The file mixes directory records (users, groups, role schedules, requests) with policies after its first item; they were not used";

@@ -1,0 +1,868 @@
+//! Terraform, read where teams author it: `.tf` files (parsed with `hcl-edit`, which keeps every
+//! span, so a finding points into the `.tf`) and `terraform show -json` plans ([`plan`]).
+//!
+//! What is read, by resource type (facts from the providers' documentation and source):
+//!
+//! | resource | becomes |
+//! |---|---|
+//! | `azurerm_role_management_policy` | an Azure resource role policy at `scope` for `role_definition_id` |
+//! | `azuread_group_role_management_policy` | a PIM for Groups policy (`object_id`/`group_id`, `assignment_type`/`role_id`) |
+//! | `azurerm_pim_eligible_role_assignment`, `azurerm_pim_active_role_assignment` | an eligible / active assignment (PIM313–PIM315) |
+//! | `azuread_directory_role_eligibility_schedule_request` | an eligibility without an end (the provider asks for `noExpiration`) |
+//! | `azuread_directory_role_assignment` | an active assignment made outside PIM (no schedule) |
+//! | `azuread_privileged_access_group_eligibility_schedule`, `…_assignment_schedule` | a PIM for Groups eligibility / assignment |
+//!
+//! The providers PATCH a policy: a block or argument left out keeps the tenant's value, so every
+//! policy read from Terraform is partial (what it does not write is not "missing"). A value is
+//! resolved when it is a literal, a `variable` default, a `local`, or a role named the way the
+//! providers' examples name it (`data "azurerm_role_definition"` with a literal `name` or
+//! `role_definition_id`; `data`/`resource "azuread_directory_role"` with a literal
+//! `display_name` or `template_id`). Anything else is known only after apply: the settings it
+//! feeds are left out and the expression is named in `Policy::unknown` (PIM017).
+
+mod eval;
+
+use super::{DialectInfo, Document};
+use crate::model::directory::{Grant, PrincipalKind};
+use crate::model::{
+    Approval, ApprovalStage, Approver, ApproverKind, Dialect, Loc, Notification, Policy,
+    PolicyKind, PolicyRule, Problem, Ptr, RoleAssignment, RoleRef, RuleId, Setting, Strings,
+    Target,
+};
+use crate::source::SyntaxError;
+use eval::{Module, Val};
+use hcl_edit::Span;
+use hcl_edit::expr::Expression;
+use hcl_edit::structure::{Block, Body};
+use std::ops::Range;
+
+pub const TERRAFORM: Dialect = Dialect("terraform");
+
+pub(crate) const DIALECTS: &[DialectInfo] = &[DialectInfo {
+    dialect: TERRAFORM,
+    describe: "Terraform resource (.tf)",
+}];
+
+/// Lists the Terraform dialects (pack selectors accept them); `.tf` files are read by [`read`],
+/// not offered JSON objects.
+pub(crate) struct TerraformFiles;
+
+impl super::Reader for TerraformFiles {
+    fn dialects(&self) -> &'static [DialectInfo] {
+        DIALECTS
+    }
+
+    fn read(&self, _: usize, _: &super::read::Field<'_>, _: &mut Document) -> bool {
+        false
+    }
+}
+
+/// Whether a file name is a Terraform configuration file.
+pub fn is_terraform(name: &str) -> bool {
+    name.to_ascii_lowercase().ends_with(".tf")
+}
+
+/// Reads a `.tf` file: its policies and assignments, or the HCL syntax error at its offset.
+pub fn read(file: usize, text: &str) -> Result<Document, SyntaxError> {
+    let body = hcl_edit::parser::parse_body(text).map_err(|e| SyntaxError {
+        offset: e.location().offset().min(text.len()),
+        message: e.message().to_owned(),
+    })?;
+    let module = Module::new(&body, text);
+    let mut doc = Document::default();
+    for block in body.blocks() {
+        if block.ident.as_str() != "resource" {
+            continue;
+        }
+        let (Some(rtype), Some(name)) = (block.labels.first(), block.labels.get(1)) else {
+            continue;
+        };
+        let r = Resource {
+            file,
+            module: &module,
+            rtype: rtype.as_str(),
+            name: name.as_str(),
+            block,
+        };
+        match r.rtype {
+            "azurerm_role_management_policy" => doc.policies.push(r.policy(false)),
+            "azuread_group_role_management_policy" => doc.policies.push(r.policy(true)),
+            "azurerm_pim_eligible_role_assignment" => {
+                doc.policies.push(r.arm_assignment(Grant::Eligible))
+            }
+            "azurerm_pim_active_role_assignment" => {
+                doc.policies.push(r.arm_assignment(Grant::Active))
+            }
+            "azuread_directory_role_eligibility_schedule_request" => {
+                doc.policies.push(r.directory_assignment(Grant::Eligible));
+            }
+            "azuread_directory_role_assignment" => {
+                doc.policies.push(r.directory_assignment(Grant::Active));
+            }
+            "azuread_privileged_access_group_eligibility_schedule" => {
+                doc.policies.push(r.group_assignment(Grant::Eligible));
+            }
+            "azuread_privileged_access_group_assignment_schedule" => {
+                doc.policies.push(r.group_assignment(Grant::Active));
+            }
+            _ => {}
+        }
+    }
+    Ok(doc)
+}
+
+/// The span of anything hcl-edit parsed (always set for parsed input).
+fn span_of(s: &impl Span) -> Range<usize> {
+    s.span().unwrap_or(0..0)
+}
+
+/// A resource block being read, and what a finding about it names.
+struct Resource<'a> {
+    file: usize,
+    module: &'a Module<'a>,
+    rtype: &'a str,
+    name: &'a str,
+    block: &'a Block,
+}
+
+/// What a policy or assignment collects while it is read.
+#[derive(Default)]
+struct Acc {
+    unknown: Vec<Loc<String>>,
+    problems: Vec<Problem>,
+}
+
+/// A value read from an argument: known, or known only at deployment (already recorded).
+struct Arg<'a> {
+    val: Val,
+    ptr: Ptr,
+    expr: &'a Expression,
+}
+
+impl<'a> Resource<'a> {
+    fn address(&self) -> String {
+        format!("{}.{}", self.rtype, self.name)
+    }
+
+    fn base(&self) -> String {
+        format!("/resource/{}/{}", self.rtype, self.name)
+    }
+
+    /// The resource's header (`resource "type" "name"`), where findings about it as a whole go.
+    fn head(&self) -> Ptr {
+        let start = span_of(&self.block.ident).start;
+        let end = self
+            .block
+            .labels
+            .last()
+            .map_or_else(|| span_of(&self.block.ident).end, |l| span_of(l).end);
+        Ptr::new(self.base(), start..end)
+    }
+
+    /// An argument of `body` (at `path`), evaluated; an unknown value is recorded in `acc`.
+    fn arg(&self, body: &'a Body, path: &str, key: &str, acc: &mut Acc) -> Option<Arg<'a>> {
+        let attr = body.get_attribute(key)?;
+        let ptr = Ptr::new(format!("{path}/{key}"), span_of(&attr.value));
+        let val = self.module.eval(&attr.value);
+        if matches!(val, Val::Unknown) {
+            acc.unknown
+                .push(Loc::new(self.module.text_of(&attr.value), ptr.clone()));
+        }
+        Some(Arg {
+            val,
+            ptr,
+            expr: &attr.value,
+        })
+    }
+
+    fn string(&self, body: &'a Body, path: &str, key: &str, acc: &mut Acc) -> Option<Loc<String>> {
+        let a = self.arg(body, path, key, acc)?;
+        match a.val {
+            Val::Str(s) => Some(Loc::new(s, a.ptr)),
+            Val::Num(n) => Some(Loc::new(n, a.ptr)),
+            Val::Unknown | Val::Null => None,
+            other => {
+                acc.problems.push(Problem::new(
+                    a.ptr,
+                    format!("`{key}` must be a string, found {}", other.type_name()),
+                ));
+                None
+            }
+        }
+    }
+
+    fn bool(&self, body: &'a Body, path: &str, key: &str, acc: &mut Acc) -> Option<Loc<bool>> {
+        let a = self.arg(body, path, key, acc)?;
+        match a.val {
+            Val::Bool(b) => Some(Loc::new(b, a.ptr)),
+            // Terraform converts the strings "true" and "false" to a bool argument.
+            Val::Str(s) if s == "true" || s == "false" => Some(Loc::new(s == "true", a.ptr)),
+            Val::Unknown | Val::Null => None,
+            other => {
+                acc.problems.push(Problem::new(
+                    a.ptr,
+                    format!("`{key}` must be a boolean, found {}", other.type_name()),
+                ));
+                None
+            }
+        }
+    }
+
+    /// The first block `ident` of `body` with its path.
+    fn block(&self, body: &'a Body, path: &str, ident: &str) -> Option<(&'a Block, String)> {
+        body.blocks()
+            .find(|b| b.ident.as_str() == ident)
+            .map(|b| (b, format!("{path}/{ident}")))
+    }
+
+    fn block_ptr(&self, b: &Block, path: &str) -> Ptr {
+        let s = span_of(&b.ident);
+        Ptr::new(path, s)
+    }
+
+    /// The role an expression names (a role id, a role definition id, a template id, or a
+    /// role named by a data source), or `None` with the expression recorded as unknown.
+    fn role(&self, body: &'a Body, key: &str, acc: &mut Acc) -> Option<(RoleRef, Ptr)> {
+        let a = self.arg(body, &self.base(), key, acc)?;
+        match a.val {
+            Val::Str(id) if !id.is_empty() => Some((
+                RoleRef {
+                    id: Some(id),
+                    ..Default::default()
+                },
+                a.ptr,
+            )),
+            Val::Role { id, name } => Some((
+                RoleRef {
+                    id,
+                    name,
+                    ..Default::default()
+                },
+                a.ptr,
+            )),
+            Val::Unknown => None,
+            other => {
+                acc.problems.push(Problem::new(
+                    a.ptr,
+                    format!("`{key}` must be a string, found {}", other.type_name()),
+                ));
+                None
+            }
+        }
+    }
+
+    fn finish(&self, mut p: Policy, acc: Acc) -> Policy {
+        p.unknown = acc.unknown;
+        p.problems = acc.problems;
+        p
+    }
+
+    fn empty_policy(&self, kind: PolicyKind) -> Policy {
+        let head = self.head();
+        Policy {
+            file: self.file,
+            pointer: head.clone(),
+            dialect: TERRAFORM,
+            kind,
+            id: None,
+            display_name: Some(self.address()),
+            scope: None,
+            role: None,
+            rules_pointer: head,
+            rules_expanded: true,
+            partial: true,
+            last_modified: None,
+            rules: Vec::new(),
+            problems: Vec::new(),
+            assignments: None,
+            holders: None,
+            unknown: Vec::new(),
+        }
+    }
+
+    /// `azurerm_role_management_policy` (`group` false) or `azuread_group_role_management_policy`.
+    fn policy(&self, group: bool) -> Policy {
+        let mut acc = Acc::default();
+        let body = &self.block.body;
+        let base = self.base();
+        let mut p = self.empty_policy(if group {
+            PolicyKind::Group
+        } else {
+            PolicyKind::AzureResource
+        });
+        if group {
+            let group_key = if body.has_attribute("object_id") {
+                "object_id"
+            } else {
+                "group_id"
+            };
+            p.scope = self
+                .string(body, &base, group_key, &mut Acc::default())
+                .map(|l| l.value);
+            let access_key = if body.has_attribute("assignment_type") {
+                "assignment_type"
+            } else {
+                "role_id"
+            };
+            if let Some(access) = self.string(body, &base, access_key, &mut acc) {
+                p.role = Some(RoleRef {
+                    id: Some(access.value.to_ascii_lowercase()),
+                    ..Default::default()
+                });
+            }
+        } else {
+            // The scope names where the policy applies; it feeds no setting.
+            p.scope = self
+                .string(body, &base, "scope", &mut Acc::default())
+                .map(|l| l.value);
+            p.role = self.role(body, "role_definition_id", &mut acc).map(|r| r.0);
+        }
+        let mut rules = Vec::new();
+        if let Some((b, path)) = self.block(body, &base, "activation_rules") {
+            self.activation(b, &path, &mut rules, &mut acc);
+        }
+        if let Some((b, path)) = self.block(body, &base, "active_assignment_rules") {
+            self.expiration(
+                b,
+                &path,
+                RuleId::ExpirationAdminAssignment,
+                &mut rules,
+                &mut acc,
+            );
+            let flags: &[(&str, &str)] = if group {
+                &[
+                    (
+                        "require_multifactor_authentication",
+                        "MultiFactorAuthentication",
+                    ),
+                    ("require_justification", "Justification"),
+                ]
+            } else {
+                &[
+                    (
+                        "require_multifactor_authentication",
+                        "MultiFactorAuthentication",
+                    ),
+                    ("require_justification", "Justification"),
+                    ("require_ticket_info", "Ticketing"),
+                ]
+            };
+            self.enablement(
+                b,
+                &path,
+                RuleId::EnablementAdminAssignment,
+                flags,
+                &[],
+                &mut rules,
+                &mut acc,
+            );
+        }
+        if let Some((b, path)) = self.block(body, &base, "eligible_assignment_rules") {
+            self.expiration(
+                b,
+                &path,
+                RuleId::ExpirationAdminEligibility,
+                &mut rules,
+                &mut acc,
+            );
+        }
+        if let Some((b, path)) = self.block(body, &base, "notification_rules") {
+            self.notifications(b, &path, &mut rules, &mut acc);
+        }
+        p.rules = rules;
+        self.finish(p, acc)
+    }
+
+    fn rule(&self, id: RuleId, at: Ptr, setting: Setting) -> PolicyRule {
+        PolicyRule {
+            pointer: at.clone(),
+            id: Loc::new(id.as_str().to_owned(), at),
+            known: Some(id),
+            discriminator: None,
+            target: Target::default(),
+            setting,
+            source: None,
+        }
+    }
+
+    fn activation(&self, b: &'a Block, path: &str, rules: &mut Vec<PolicyRule>, acc: &mut Acc) {
+        let body = &b.body;
+        let at = self.block_ptr(b, path);
+        if let Some(d) = self.string(body, path, "maximum_duration", acc) {
+            rules.push(self.rule(
+                RuleId::ExpirationEndUserAssignment,
+                d.pointer.clone(),
+                Setting::Expiration {
+                    is_expiration_required: None,
+                    maximum_duration: Some(d),
+                },
+            ));
+        }
+        // Approval: `require_approval` and the stage (azurerm `approval_stage.primary_approver`
+        // `{object_id, type}`; azuread `approval_stages.primary_approvers` `{object_id, object_type}`).
+        let required = self.bool(body, path, "require_approval", acc);
+        let stage_block = self
+            .block(body, path, "approval_stage")
+            .or_else(|| self.block(body, path, "approval_stages"));
+        let stages = match stage_block {
+            Some((sb, spath)) => match self.stage(sb, &spath, acc) {
+                Some(s) => Some(s),
+                // An approver known only at deployment: the approval rule is not judged.
+                None => return self.activation_rest(b, path, rules, acc),
+            },
+            None => None,
+        };
+        if required.is_some() || stages.is_some() {
+            let setting_pointer = required
+                .as_ref()
+                .map_or_else(|| at.clone(), |r| r.pointer.clone());
+            rules.push(self.rule(
+                RuleId::ApprovalEndUserAssignment,
+                setting_pointer.clone(),
+                Setting::Approval(Approval {
+                    setting_pointer,
+                    is_approval_required: required,
+                    is_approval_required_for_extension: None,
+                    is_requestor_justification_required: None,
+                    approval_mode: None,
+                    stages,
+                }),
+            ));
+        }
+        self.activation_rest(b, path, rules, acc);
+    }
+
+    /// Activation's authentication context and enablement rules.
+    fn activation_rest(
+        &self,
+        b: &'a Block,
+        path: &str,
+        rules: &mut Vec<PolicyRule>,
+        acc: &mut Acc,
+    ) {
+        let body = &b.body;
+        // Authentication context: set means enabled with that claim value.
+        let context = self.string(
+            body,
+            path,
+            "required_conditional_access_authentication_context",
+            acc,
+        );
+        if let Some(c) = &context {
+            rules.push(self.rule(
+                RuleId::AuthenticationContextEndUserAssignment,
+                c.pointer.clone(),
+                Setting::AuthenticationContext {
+                    is_enabled: Some(Loc::new(true, c.pointer.clone())),
+                    claim_value: Some(Loc::new(Some(c.value.clone()), c.pointer.clone())),
+                },
+            ));
+        }
+        let flags: &[(&str, &str)] = &[
+            (
+                "require_multifactor_authentication",
+                "MultiFactorAuthentication",
+            ),
+            ("require_justification", "Justification"),
+            ("require_ticket_info", "Ticketing"),
+        ];
+        // MFA conflicts with an authentication context: with one, MFA is not enabled.
+        let implied_off: &[&str] = if context.is_some() {
+            &["require_multifactor_authentication"]
+        } else {
+            &[]
+        };
+        self.enablement(
+            b,
+            path,
+            RuleId::EnablementEndUserAssignment,
+            flags,
+            implied_off,
+            rules,
+            acc,
+        );
+    }
+
+    /// The approval stage, or `None` when an approver is known only at deployment.
+    fn stage(&self, sb: &'a Block, spath: &str, acc: &mut Acc) -> Option<Loc<Vec<ApprovalStage>>> {
+        let stage_ptr = self.block_ptr(sb, spath);
+        let mut approvers = Vec::new();
+        let mut first_ptr: Option<Ptr> = None;
+        let mut complete = true;
+        let blocks: Vec<&Block> = sb
+            .body
+            .blocks()
+            .filter(|b| matches!(b.ident.as_str(), "primary_approver" | "primary_approvers"))
+            .collect();
+        for (i, ab) in blocks.iter().enumerate() {
+            let ident = ab.ident.as_str();
+            let apath = format!("{spath}/{ident}/{i}");
+            let aptr = self.block_ptr(ab, &apath);
+            first_ptr.get_or_insert_with(|| aptr.clone());
+            let id = self.string(&ab.body, &apath, "object_id", acc);
+            let kind_text = self
+                .string(&ab.body, &apath, "type", acc)
+                .or_else(|| self.string(&ab.body, &apath, "object_type", acc));
+            if id.is_none() {
+                complete = false;
+                continue;
+            }
+            let kind = match kind_text.as_ref().map(|k| k.value.to_ascii_lowercase()) {
+                Some(k) if k == "user" || k == "singleuser" => ApproverKind::User,
+                Some(k) if k == "group" || k == "groupmembers" => ApproverKind::Group,
+                _ => ApproverKind::Other,
+            };
+            approvers.push(Approver {
+                pointer: aptr,
+                kind,
+                id: id.map(|i| i.value),
+                description: self
+                    .string(&ab.body, &apath, "description", &mut Acc::default())
+                    .map(|d| d.value),
+                is_backup: false,
+            });
+        }
+        if !complete {
+            return None;
+        }
+        let list_ptr = first_ptr.unwrap_or_else(|| stage_ptr.clone());
+        let none = Loc::new(Vec::new(), stage_ptr.clone());
+        Some(Loc::new(
+            vec![ApprovalStage {
+                pointer: stage_ptr,
+                is_approver_justification_required: None,
+                is_escalation_enabled: None,
+                escalation_time_in_minutes: None,
+                primary_approvers: Loc::new(approvers, list_ptr),
+                escalation_approvers: none,
+            }],
+            self.block_ptr(sb, spath),
+        ))
+    }
+
+    fn expiration(
+        &self,
+        b: &'a Block,
+        path: &str,
+        id: RuleId,
+        rules: &mut Vec<PolicyRule>,
+        acc: &mut Acc,
+    ) {
+        // `expiration_required` left out keeps the tenant's value (the argument is computed):
+        // without it the rule is not known, and `expire_after` alone is not judged.
+        let required = self.bool(&b.body, path, "expiration_required", acc);
+        let after = self.string(&b.body, path, "expire_after", acc);
+        if required.is_none() {
+            return;
+        }
+        let at = required
+            .as_ref()
+            .map(|r| r.pointer.clone())
+            .or_else(|| after.as_ref().map(|a| a.pointer.clone()))
+            .unwrap_or_else(|| self.block_ptr(b, path));
+        rules.push(self.rule(
+            id,
+            at,
+            Setting::Expiration {
+                is_expiration_required: required,
+                maximum_duration: after,
+            },
+        ));
+    }
+
+    /// An enablement rule from boolean arguments. The provider keeps the tenant's value of a
+    /// flag the file leaves out, so the list is known only when every flag is written (or
+    /// implied off): otherwise the rule is left out, as in a partial document.
+    #[allow(clippy::too_many_arguments)]
+    fn enablement(
+        &self,
+        b: &'a Block,
+        path: &str,
+        id: RuleId,
+        flags: &[(&str, &str)],
+        implied_off: &[&str],
+        rules: &mut Vec<PolicyRule>,
+        acc: &mut Acc,
+    ) {
+        let mut enabled = Vec::new();
+        let mut items = Vec::new();
+        let mut first: Option<Ptr> = None;
+        let mut complete = true;
+        for (key, rule) in flags {
+            if implied_off.contains(key) && !b.body.has_attribute(key) {
+                continue;
+            }
+            match self.bool(&b.body, path, key, acc) {
+                Some(v) => {
+                    first.get_or_insert_with(|| v.pointer.clone());
+                    if v.value {
+                        enabled.push((*rule).to_owned());
+                        items.push(v.pointer.span.clone());
+                    }
+                }
+                None => complete = false,
+            }
+        }
+        let Some(first) = first.filter(|_| complete) else {
+            return;
+        };
+        let list_ptr = Ptr::new(format!("{path}/enabledRules"), self.block_ptr(b, path).span);
+        rules.push(self.rule(
+            id,
+            first,
+            Setting::Enablement {
+                enabled_rules: Some(Strings {
+                    value: enabled,
+                    pointer: list_ptr,
+                    items,
+                }),
+            },
+        ));
+    }
+
+    /// `notification_rules`: azurerm nests event → recipient (`eligible_assignments {
+    /// approver_notifications {…} }`), azuread recipient → event; both are read.
+    fn notifications(&self, b: &'a Block, path: &str, rules: &mut Vec<PolicyRule>, acc: &mut Acc) {
+        for outer in b.body.blocks() {
+            let opath = format!("{path}/{}", outer.ident.as_str());
+            for inner in outer.body.blocks() {
+                let ipath = format!("{opath}/{}", inner.ident.as_str());
+                let (o, i) = (outer.ident.as_str(), inner.ident.as_str());
+                let pair = recipient(o)
+                    .zip(event(i))
+                    .or_else(|| recipient(i).zip(event(o)));
+                let Some((recipient, event)) = pair else {
+                    continue;
+                };
+                let Some(id) = RuleId::parse(&format!("Notification_{recipient}_{event}")) else {
+                    continue;
+                };
+                let at = self.block_ptr(inner, &ipath);
+                let body = &inner.body;
+                let recipients = self
+                    .arg(body, &ipath, "additional_recipients", acc)
+                    .and_then(|a| match a.val {
+                        Val::List(items) => {
+                            let spans = list_spans(a.expr);
+                            let mut value = Vec::new();
+                            for it in items {
+                                match it {
+                                    Val::Str(s) => value.push(s),
+                                    _ => return None,
+                                }
+                            }
+                            Some(Strings {
+                                value,
+                                pointer: a.ptr,
+                                items: spans,
+                            })
+                        }
+                        _ => None,
+                    });
+                rules.push(self.rule(
+                    id,
+                    at.clone(),
+                    Setting::Notification(Notification {
+                        notification_type: Some(Loc::new("Email".to_owned(), at.clone())),
+                        recipient_type: Some(Loc::new(recipient.to_owned(), at.clone())),
+                        notification_level: self.string(body, &ipath, "notification_level", acc),
+                        is_default_recipients_enabled: self.bool(
+                            body,
+                            &ipath,
+                            "default_recipients",
+                            acc,
+                        ),
+                        notification_recipients: recipients,
+                    }),
+                ));
+            }
+        }
+    }
+
+    /// A policy-shaped record holding one assignment (PIM310–PIM315 read `assignments`).
+    fn assignment_policy(
+        &self,
+        kind: PolicyKind,
+        role: Option<RoleRef>,
+        scope: Option<String>,
+        a: RoleAssignment,
+        acc: Acc,
+    ) -> Policy {
+        let mut p = self.empty_policy(kind);
+        p.rules_expanded = false;
+        p.role = role;
+        p.scope = scope;
+        p.assignments = Some(Loc::new(vec![a], self.head()));
+        self.finish(p, acc)
+    }
+
+    fn principal(&self, acc: &mut Acc) -> (Option<String>, Option<PrincipalKind>) {
+        let body = &self.block.body;
+        let Some(attr) = body.get_attribute("principal_id") else {
+            return (None, None);
+        };
+        match self.module.eval(&attr.value) {
+            Val::Str(s) => (Some(s), None),
+            _ => {
+                // Who it is is known only after apply, but what it is often shows in the
+                // reference: `azuread_service_principal.app.object_id`.
+                let text = self.module.text_of(&attr.value);
+                let kind = eval::principal_kind(&attr.value);
+                let _ = acc;
+                (Some(text), kind)
+            }
+        }
+    }
+
+    fn assignment(
+        &self,
+        grant: Grant,
+        principal: (Option<String>, Option<PrincipalKind>),
+        start: Option<Loc<String>>,
+        end: Option<Loc<String>>,
+        end_pointer: Ptr,
+        condition: Option<Loc<String>>,
+    ) -> RoleAssignment {
+        let head = self.head();
+        RoleAssignment {
+            pointer: head.clone(),
+            principal_id: principal.0,
+            start_pointer: start
+                .as_ref()
+                .map_or_else(|| head.clone(), |s| s.pointer.clone()),
+            start,
+            end,
+            end_pointer,
+            assignment_type: Some("Assigned".into()),
+            scuba_excluded: None,
+            grant,
+            principal_kind: principal.1,
+            condition,
+            principal_name: None,
+            principal_upn: None,
+        }
+    }
+
+    /// `azurerm_pim_eligible_role_assignment` / `azurerm_pim_active_role_assignment`.
+    fn arm_assignment(&self, grant: Grant) -> Policy {
+        let mut acc = Acc::default();
+        let body = &self.block.body;
+        let base = self.base();
+        let scope = self
+            .string(body, &base, "scope", &mut Acc::default())
+            .map(|l| l.value);
+        let role = self.role(body, "role_definition_id", &mut acc).map(|r| r.0);
+        let principal = self.principal(&mut acc);
+        let head = self.head();
+        let mut start = Some(Loc::new("when applied".to_owned(), head.clone()));
+        let mut end = None;
+        let mut end_pointer = head.clone();
+        if let Some((sb, spath)) = self.block(body, &base, "schedule") {
+            end_pointer = self.block_ptr(sb, &spath);
+            if let Some(s) = self.string(&sb.body, &spath, "start_date_time", &mut acc) {
+                start = Some(s);
+            }
+            if let Some((eb, epath)) = self.block(&sb.body, &spath, "expiration") {
+                end_pointer = self.block_ptr(eb, &epath);
+                let before = acc.unknown.len();
+                end = self
+                    .string(&eb.body, &epath, "end_date_time", &mut acc)
+                    .or_else(|| {
+                        self.string(&eb.body, &epath, "duration_days", &mut acc)
+                            .map(|d| Loc::new(format!("P{}D", d.value), d.pointer))
+                    })
+                    .or_else(|| {
+                        self.string(&eb.body, &epath, "duration_hours", &mut acc)
+                            .map(|d| Loc::new(format!("PT{}H", d.value), d.pointer))
+                    });
+                if end.is_none() && acc.unknown.len() > before {
+                    // The end is known only at deployment: not judged as permanent.
+                    end = acc
+                        .unknown
+                        .last()
+                        .map(|u| Loc::new(u.value.clone(), u.pointer.clone()));
+                }
+            }
+        }
+        let condition = self.string(body, &base, "condition", &mut acc);
+        let a = self.assignment(grant, principal, start, end, end_pointer, condition);
+        self.assignment_policy(PolicyKind::AzureResource, role, scope, a, acc)
+    }
+
+    /// `azuread_directory_role_eligibility_schedule_request` (the provider requests
+    /// `noExpiration`) and `azuread_directory_role_assignment` (a role assignment outside PIM).
+    fn directory_assignment(&self, grant: Grant) -> Policy {
+        let mut acc = Acc::default();
+        let body = &self.block.body;
+        let role = self.role(body, "role_definition_id", &mut acc).map(|r| r.0);
+        let principal = self.principal(&mut acc);
+        let head = self.head();
+        let start =
+            (grant == Grant::Eligible).then(|| Loc::new("when applied".to_owned(), head.clone()));
+        let a = self.assignment(grant, principal, start, None, head, None);
+        self.assignment_policy(PolicyKind::DirectoryRole, role, Some("/".into()), a, acc)
+    }
+
+    /// `azuread_privileged_access_group_eligibility_schedule` / `…_assignment_schedule`.
+    fn group_assignment(&self, grant: Grant) -> Policy {
+        let mut acc = Acc::default();
+        let body = &self.block.body;
+        let base = self.base();
+        let scope = self
+            .string(body, &base, "group_id", &mut Acc::default())
+            .map(|l| l.value);
+        let role = self
+            .string(body, &base, "assignment_type", &mut acc)
+            .map(|a| RoleRef {
+                id: Some(a.value.to_ascii_lowercase()),
+                ..Default::default()
+            });
+        let principal = self.principal(&mut acc);
+        let head = self.head();
+        let start = self
+            .string(body, &base, "start_date", &mut acc)
+            .or_else(|| Some(Loc::new("when applied".to_owned(), head.clone())));
+        let before = acc.unknown.len();
+        let permanent = self.bool(body, &base, "permanent_assignment", &mut acc);
+        let mut end = self
+            .string(body, &base, "expiration_date", &mut acc)
+            .or_else(|| self.string(body, &base, "duration", &mut acc));
+        let end_pointer = permanent
+            .as_ref()
+            .map_or_else(|| head.clone(), |p| p.pointer.clone());
+        if end.is_none() && acc.unknown.len() > before {
+            end = acc
+                .unknown
+                .last()
+                .map(|u| Loc::new(u.value.clone(), u.pointer.clone()));
+        }
+        let a = self.assignment(grant, principal, start, end, end_pointer, None);
+        self.assignment_policy(PolicyKind::Group, role, scope, a, acc)
+    }
+}
+
+fn recipient(ident: &str) -> Option<&'static str> {
+    Some(match ident {
+        "admin_notifications" => "Admin",
+        "approver_notifications" => "Approver",
+        "assignee_notifications" => "Requestor",
+        _ => return None,
+    })
+}
+
+fn event(ident: &str) -> Option<&'static str> {
+    Some(match ident {
+        "eligible_assignments" => "Admin_Eligibility",
+        "active_assignments" => "Admin_Assignment",
+        "eligible_activations" | "activations" => "EndUser_Assignment",
+        _ => return None,
+    })
+}
+
+/// The span of each item of a list literal.
+fn list_spans(e: &Expression) -> Vec<Range<usize>> {
+    match e {
+        Expression::Array(a) => a.iter().map(span_of).collect(),
+        _ => Vec::new(),
+    }
+}
