@@ -299,7 +299,7 @@ fn candidate(path: &Path) -> Result<(), &'static str> {
         .map(str::to_ascii_lowercase)
         .as_deref()
     {
-        Some("json" | "yaml" | "yml") => Ok(()),
-        _ => Err("not a .json, .yaml or .yml file"),
+        Some("json" | "yaml" | "yml" | "bicep") => Ok(()),
+        _ => Err("not a .json, .yaml, .yml or .bicep file"),
     }
 }

@@ -13,11 +13,13 @@ mod policy;
 mod read;
 mod rule;
 mod scuba;
+mod template;
 
 pub use assignment::{ARM_ASSIGNMENT, GRAPH_ASSIGNMENT};
 pub use own::own_file;
 pub use policy::{ARM, GRAPH, POWERSHELL};
 pub use scuba::SCUBAGEAR;
+pub use template::{ARM_TEMPLATE, BICEP, read_bicep};
 
 use crate::model::{Dialect, Policy, PolicyKind, Problem};
 use crate::source::Node;
@@ -44,6 +46,7 @@ pub(crate) trait Reader: Sync {
 /// Every reader, in the order they are offered an object: the first that recognises it reads
 /// it. A new dialect is a module with a [`Reader`] and one line here.
 static READERS: &[&dyn Reader] = &[
+    &template::Templates,
     &scuba::ScubaGear,
     &assignment::GraphAssignment,
     &assignment::ArmAssignment,

@@ -105,6 +105,15 @@ pub(crate) fn process(index: usize, input: &Input, run: &Run) -> FileResult {
             &mut duplicates,
         ),
         (None, Syntax::Yaml) => yaml::parse_reporting(&text, &mut duplicates),
+        // A Bicep file is read whole by its reader; its root is no JSON tree.
+        (None, Syntax::Bicep) => dialect::read_bicep(index, &text).map(|doc| {
+            recognised |= doc.recognised();
+            absorb(index, doc, &mut r, run);
+            crate::source::Node {
+                span: 0..0,
+                value: crate::source::Value::Null,
+            }
+        }),
     };
     match &parsed {
         Err(e) => {
@@ -205,10 +214,10 @@ fn syntax_finding(
     } else {
         (e.offset..e.offset, parse_error::LABEL)
     };
-    let what = if syntax == Syntax::Yaml {
-        "YAML"
-    } else {
-        "JSON"
+    let what = match syntax {
+        Syntax::Yaml => "YAML",
+        Syntax::Bicep => "Bicep",
+        Syntax::Json => "JSON",
     };
     check::file_finding(
         parse_error::RULE.code,

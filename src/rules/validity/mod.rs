@@ -15,7 +15,5 @@ category![
     unknown_role,
     unrecognized_document,
     unused_ignore,
+    value_unknown_statically,
 ];
-
-// PIM017 (value_unknown_statically.rs) joins the list with the first reader that leaves values
-// to deployment (Terraform, Bicep): its fixtures come with it.
