@@ -149,7 +149,10 @@ impl<'a, 'b> Cx<'a, 'b> {
                     p.pos == p.s.len()
                 } =>
             {
-                match e.v {
+                match &e.v {
+                    // A parameter a nested deployment was given, unknown there: named as the
+                    // outer template wrote it, where it wrote it.
+                    V::Unknown(t) if t.starts_with('[') => e,
                     // What an expression cannot know is named by the whole expression.
                     V::Unknown(_) => E::unknown(span, whole),
                     _ => e,
@@ -160,19 +163,25 @@ impl<'a, 'b> Cx<'a, 'b> {
     }
 
     fn parameter(&self, name: &str, span: &Range<usize>, depth: usize) -> E {
-        match self.params.get(&name.to_ascii_lowercase()) {
-            Some(Param::Given(e)) => e.clone(),
-            Some(Param::Default(d)) => self.eval(d, depth + 1),
-            _ => E::unknown(span.clone(), &format!("parameters('{name}')")),
-        }
-    }
-
-    fn variable(&self, name: &str, span: &Range<usize>, depth: usize) -> E {
-        let key = name.to_ascii_lowercase();
+        let key = format!("parameters:{}", name.to_ascii_lowercase());
         if let Some(e) = self.memo.borrow().get(&key) {
             return e.clone();
         }
-        let e = match self.vars.get(&key) {
+        let e = match self.params.get(&name.to_ascii_lowercase()) {
+            Some(Param::Given(e)) => e.clone(),
+            Some(Param::Default(d)) => self.eval(d, depth + 1),
+            _ => E::unknown(span.clone(), &format!("parameters('{name}')")),
+        };
+        self.memo.borrow_mut().insert(key, e.clone());
+        e
+    }
+
+    fn variable(&self, name: &str, span: &Range<usize>, depth: usize) -> E {
+        let key = format!("variables:{}", name.to_ascii_lowercase());
+        if let Some(e) = self.memo.borrow().get(&key) {
+            return e.clone();
+        }
+        let e = match self.vars.get(&name.to_ascii_lowercase()) {
             Some(node) => self.eval(node, depth + 1),
             None => E::unknown(span.clone(), &format!("variables('{name}')")),
         };

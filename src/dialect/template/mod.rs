@@ -11,7 +11,7 @@ pub(crate) mod bicep;
 
 use super::read::{Field, child, index};
 use super::{DialectInfo, Document, Reader};
-use crate::model::{Dialect, Loc, PolicyKind, Ptr};
+use crate::model::{Dialect, Loc, Policy, PolicyKind, Ptr, RoleRef};
 use crate::source::{Member, Node, Value};
 use std::borrow::Cow;
 use std::ops::Range;
@@ -256,7 +256,7 @@ pub(crate) fn emit(file: usize, resources: &[Resource], dialect: Dialect, doc: &
                     super::assignment::ArmAssignment.read(file, &field, doc);
                 }
             }
-            Kind::Request => request(file, r, &node, gaps, doc),
+            Kind::Request => request(file, r, dialect, &node, gaps, doc),
         }
     }
 }
@@ -288,6 +288,10 @@ fn policy(
             .or_else(|| r.name.as_str().map(str::to_owned));
     }
     let rules_path = child(&child(&r.ptr, "properties"), "rules");
+    // Only the rules are settings (not `scope` or a description).
+    let gaps = gaps.into_iter().filter(|g| {
+        under_path(&g.path, &rules_path) || g.path == child(&r.ptr, "properties") || g.path == r.ptr
+    });
     for g in gaps {
         let under = |base: &str| g.path == base || g.path.starts_with(&format!("{base}/"));
         if under(&rules_path) || under(&child(&r.ptr, "properties")) || g.path == r.ptr {
@@ -324,21 +328,74 @@ const DEPLOYMENT_SCOPE: &str = "the deployment's scope";
 
 /// A schedule request: read as the ARM REST request it deploys. A value that a rule about
 /// assignments reads (the schedule, the condition, the principal's type, the role) known only
-/// at deployment leaves the request out; an unknown principal is named by its expression.
-fn request(file: usize, r: &Resource, node: &Node<'static>, gaps: Vec<Gap>, doc: &mut Document) {
+/// at deployment leaves the request unjudged (PIM017 names the values); an unknown principal
+/// is named by its expression.
+fn request(
+    file: usize,
+    r: &Resource,
+    dialect: Dialect,
+    node: &Node<'static>,
+    gaps: Vec<Gap>,
+    doc: &mut Document,
+) {
     let props = child(&r.ptr, "properties");
     let principal = child(&props, "principalId");
     let mut node = node.clone();
-    for g in &gaps {
-        if g.path == principal {
-            if let Some(m) = node_member_mut(&mut node, "properties")
-                .and_then(|p| node_member_mut(p, "principalId"))
-            {
-                m.value = Value::String(Cow::Owned(format!("{} (set at deployment)", g.text)));
-            }
-        } else if g.path.starts_with(&format!("{props}/")) || g.path == props {
-            return;
+    // Only what the assignment rules read is a setting (not `justification`, `ticketInfo`, …).
+    let read = [
+        "roleDefinitionId",
+        "scheduleInfo",
+        "condition",
+        "principalType",
+    ]
+    .map(|k| child(&props, k));
+    let gaps = gaps.into_iter().filter(|g| {
+        g.path == principal || g.path == props || read.iter().any(|k| under_path(&g.path, k))
+    });
+    let (named, rest): (Vec<Gap>, Vec<Gap>) = gaps.partition(|g| g.path == principal);
+    for g in &named {
+        if let Some(m) =
+            node_member_mut(&mut node, "properties").and_then(|p| node_member_mut(p, "principalId"))
+        {
+            m.value = Value::String(Cow::Owned(format!("{} (set at deployment)", g.text)));
         }
+    }
+    if !rest.is_empty() {
+        // Not judged: a policy-shaped record of the request names what was not known (PIM017),
+        // with the role when the file names it.
+        let role = r
+            .properties
+            .as_ref()
+            .and_then(|p| p.get("roleDefinitionId"))
+            .and_then(E::as_str)
+            .map(|id| RoleRef {
+                id: Some(id.to_owned()),
+                ..RoleRef::default()
+            });
+        let at = Ptr::new(r.ptr.clone(), r.span.clone());
+        doc.policies.push(Policy {
+            file,
+            pointer: at.clone(),
+            dialect,
+            kind: PolicyKind::AzureResource,
+            id: None,
+            display_name: r.symbol.clone(),
+            scope: None,
+            role,
+            rules_pointer: at,
+            rules_expanded: true,
+            partial: true,
+            last_modified: None,
+            rules: Vec::new(),
+            problems: Vec::new(),
+            assignments: None,
+            holders: None,
+            unknown: rest
+                .into_iter()
+                .map(|g| Loc::new(g.text, Ptr::new(g.path, g.span)))
+                .collect(),
+        });
+        return;
     }
     // The deployment's scope, which the file does not name: said in words, never a guess.
     if let Some(Value::Object(members)) =
