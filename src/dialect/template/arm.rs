@@ -602,3 +602,88 @@ fn nested<'a>(
     let inner_cx = Cx::new(&template.value, given, cx.budget);
     collect(&inner_cx, &template.value, &tptr, out, depth + 1);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Cx, V};
+    use crate::source::{Syntax, parse_text};
+    use std::cell::Cell;
+    use std::collections::HashMap;
+
+    /// Evaluates `expr` (a JSON string) in a template with parameter `p` (default `'PT2H'`),
+    /// parameter `q` (no default) and variable `v` (`[parameters('p')]`).
+    fn eval(expr: &str) -> V {
+        let text = format!(
+            r#"{{"$schema": "deploymentTemplate.json#",
+                "parameters": {{"p": {{"defaultValue": "PT2H"}}, "q": {{"type": "string"}}}},
+                "variables": {{"v": "[parameters('p')]"}},
+                "x": {expr}}}"#
+        );
+        let root = parse_text(&text, Syntax::Json).expect("parses");
+        let budget = Cell::new(10_000);
+        let cx = Cx::new(&root, HashMap::new(), &budget);
+        let x = root.get("x").expect("x");
+        cx.eval(x, 0).v
+    }
+
+    fn text(expr: &str) -> Option<String> {
+        match eval(expr) {
+            V::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn expressions_the_template_knows() {
+        assert_eq!(text(r#""[variables('v')]""#).as_deref(), Some("PT2H"));
+        assert_eq!(
+            text(r#""[concat('a', parameters('p'), 'b')]""#).as_deref(),
+            Some("aPT2Hb")
+        );
+        assert_eq!(
+            text(r#""[format('{0}_{1}', 'x', variables('v'))]""#).as_deref(),
+            Some("x_PT2H")
+        );
+        assert_eq!(
+            text(r#""[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'r1')]""#)
+                .as_deref(),
+            Some("/providers/Microsoft.Authorization/roleDefinitions/r1")
+        );
+        assert_eq!(
+            text(r#""[resourceId('sub', 'rg', 'Microsoft.Authorization/roleManagementPolicies', 'p1')]""#)
+                .as_deref(),
+            Some("/providers/Microsoft.Authorization/roleManagementPolicies/p1")
+        );
+        assert_eq!(
+            text(r#""[[not an expression]""#).as_deref(),
+            Some("[not an expression]")
+        );
+        assert_eq!(
+            text(r#""[if(equals(parameters('p'), 'PT2H'), 'yes', 'no')]""#).as_deref(),
+            Some("yes")
+        );
+        assert_eq!(
+            text(r#""[createObject('k', 'v')]""#),
+            None,
+            "a function pim-lint does not evaluate is unknown"
+        );
+    }
+
+    #[test]
+    fn expressions_known_only_at_deployment() {
+        for e in [
+            r#""[parameters('q')]""#,
+            r#""[concat(parameters('q'), 'b')]""#,
+            r#""[subscription().id]""#,
+            r#""[guid(resourceGroup().id)]""#,
+            r#""[parameters('missing')]""#,
+            r#""[concat('unclosed']""#,
+        ] {
+            assert!(matches!(eval(e), V::Unknown(_)), "{e}");
+        }
+        match eval(r#""[concat(parameters('q'), 'b')]""#) {
+            V::Unknown(t) => assert_eq!(t, "[concat(parameters('q'), 'b')]"),
+            other => panic!("{other:?}"),
+        }
+    }
+}
