@@ -238,3 +238,29 @@ fn hostile_templates_end_quickly_and_guess_nothing() {
     assert_eq!(p.unknown.len(), 2);
     assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
 }
+
+#[test]
+fn an_assignment_whose_role_is_known_at_deployment_is_said_on_its_policy() {
+    let out = lint_text(
+        "role_later.bicep",
+        "param roleId string\n\
+         resource p 'Microsoft.Authorization/roleManagementPolicies@2020-10-01' = {\n\
+           name: 'f0000000-0000-4000-8000-000000000001'\n\
+           properties: { rules: [] }\n\
+         }\n\
+         resource a 'Microsoft.Authorization/roleManagementPolicyAssignments@2020-10-01' = {\n\
+           name: 'a'\n\
+           properties: { policyId: p.id, roleDefinitionId: roleId }\n\
+         }\n",
+    );
+    let p = out.policies.first().expect("the policy is read");
+    assert!(p.role.is_none());
+    assert_eq!(
+        p.unknown
+            .iter()
+            .map(|u| u.value.as_str())
+            .collect::<Vec<_>>(),
+        ["roleId"]
+    );
+    assert!(codes(&out).contains(&"PIM017"), "{:?}", lines(&out));
+}

@@ -210,7 +210,8 @@ pub(crate) fn resource_id(ty: &str, names: &[String]) -> String {
 
 /// Reads the PIM resources of an evaluated template into `doc`.
 pub(crate) fn emit(file: usize, resources: &[Resource], dialect: Dialect, doc: &mut Document) {
-    // Unknown values of assignments, by the policy they name (the role is not judged).
+    // Unknown roles of assignments, by the policy they name (the role is not judged).
+    let mut role_gaps: Vec<(String, Gap)> = Vec::new();
     for r in resources {
         let Some(kind) = kind_of(&r.ty) else { continue };
         let mut members = vec![M {
@@ -254,9 +255,32 @@ pub(crate) fn emit(file: usize, resources: &[Resource], dialect: Dialect, doc: &
                 let policy_ref = child(&child(&r.ptr, "properties"), "policyId");
                 if !gaps.iter().any(|g| g.path == role || g.path == policy_ref) {
                     super::assignment::ArmAssignment.read(file, &field, doc);
+                } else if let Some(id) = r
+                    .properties
+                    .as_ref()
+                    .and_then(|p| p.get("policyId"))
+                    .and_then(E::as_str)
+                {
+                    // The role is known only at deployment: said on the policy it names.
+                    role_gaps.extend(
+                        gaps.into_iter()
+                            .filter(|g| g.path == role)
+                            .map(|g| (id.to_ascii_lowercase(), g)),
+                    );
                 }
             }
             Kind::Request => request(file, r, dialect, &node, gaps, doc),
+        }
+    }
+    for (id, g) in role_gaps {
+        for p in doc.policies.iter_mut().filter(|p| {
+            p.id.as_deref()
+                .is_some_and(|pid| pid.eq_ignore_ascii_case(&id))
+        }) {
+            p.unknown.push(Loc::new(
+                g.text.clone(),
+                Ptr::new(g.path.clone(), g.span.clone()),
+            ));
         }
     }
 }
