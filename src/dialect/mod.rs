@@ -17,11 +17,13 @@ mod read;
 mod rule;
 mod scuba;
 pub mod terraform;
+mod template;
 
 pub use assignment::{ARM_ASSIGNMENT, GRAPH_ASSIGNMENT};
 pub use own::own_file;
 pub use policy::{ARM, GRAPH, POWERSHELL};
 pub use scuba::SCUBAGEAR;
+pub use template::{ARM_TEMPLATE, BICEP, read_bicep};
 
 use crate::model::{Dialect, Policy, PolicyKind, Problem};
 use crate::source::Node;
@@ -48,6 +50,7 @@ pub(crate) trait Reader: Sync {
 /// Every reader, in the order they are offered an object: the first that recognises it reads
 /// it. A new dialect is a module with a [`Reader`] and one line here.
 static READERS: &[&dyn Reader] = &[
+    &template::Templates,
     &easypim::EasyPim,
     &m365dsc::AadRoleSetting,
     &scuba::ScubaGear,

@@ -161,6 +161,11 @@ fn read_context(index: usize, input: &Input) -> Option<Read> {
             directory.merge(doc.directory);
             problems.extend(doc.problems);
         }),
+        Syntax::Bicep => dialect::read_bicep(index, &text).map(|doc| {
+            mixed |= !doc.policies.is_empty() || !doc.links.is_empty();
+            directory.merge(doc.directory);
+            problems.extend(doc.problems);
+        }),
         Syntax::Yaml => yaml::parse_reporting(&text, &mut duplicates).map(|root| {
             let doc = dialect::normalise(index, &root);
             mixed |= !doc.policies.is_empty() || !doc.links.is_empty();

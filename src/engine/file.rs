@@ -118,6 +118,15 @@ pub(crate) fn process(index: usize, input: &Input, run: &Run) -> FileResult {
             &mut duplicates,
         ),
         (None, Syntax::Yaml) => yaml::parse_reporting(&text, &mut duplicates),
+        // A Bicep file is read whole by its reader; its root is no JSON tree.
+        (None, Syntax::Bicep) => dialect::read_bicep(index, &text).map(|doc| {
+            recognised |= doc.recognised();
+            absorb(index, doc, &mut r, run);
+            crate::source::Node {
+                span: 0..0,
+                value: crate::source::Value::Null,
+            }
+        }),
     };
     // JSON with comments is read only when it is an EasyPIM config (its orchestrator strips
     // them); any other JSON stays strict. Comments become spaces, so spans stay right.
@@ -271,10 +280,12 @@ fn syntax_finding(
         "HCL"
     } else if is_ps1 {
         "PowerShell DSC configuration"
-    } else if syntax == Syntax::Yaml {
-        "YAML"
     } else {
-        "JSON"
+        match syntax {
+            Syntax::Yaml => "YAML",
+            Syntax::Bicep => "Bicep",
+            Syntax::Json => "JSON",
+        }
     };
     check::file_finding(
         parse_error::RULE.code,

@@ -1,5 +1,6 @@
 //! Bytes → [`SourceFile`]: decoding, a span-keeping tree, a line index and pointer → span resolution.
 
+pub(crate) mod bicep;
 mod decode;
 pub(crate) mod json;
 pub(crate) mod jsonc;
@@ -26,10 +27,13 @@ pub struct SyntaxError {
 pub enum Syntax {
     Json,
     Yaml,
+    /// `.bicep`: parsed with the tree-sitter Bicep grammar (no JSON tree).
+    Bicep,
 }
 
 impl Syntax {
-    /// Chooses the syntax from a file name: `.yaml`/`.yml` are YAML, everything else JSON.
+    /// Chooses the syntax from a file name: `.yaml`/`.yml` are YAML, `.bicep` Bicep, everything
+    /// else JSON.
     pub fn from_path(path: &std::path::Path) -> Syntax {
         match path
             .extension()
@@ -37,6 +41,7 @@ impl Syntax {
             .map(str::to_ascii_lowercase)
         {
             Some(e) if e == "yaml" || e == "yml" => Syntax::Yaml,
+            Some(e) if e == "bicep" => Syntax::Bicep,
             _ => Syntax::Json,
         }
     }
@@ -47,6 +52,11 @@ pub fn parse_text(text: &str, syntax: Syntax) -> Result<Node<'_>, SyntaxError> {
     match syntax {
         Syntax::Json => json::parse(text),
         Syntax::Yaml => yaml::parse(text),
+        // A Bicep file has no JSON tree: its root is null once it parses.
+        Syntax::Bicep => bicep::check(text).map(|()| Node {
+            span: 0..0,
+            value: Value::Null,
+        }),
     }
 }
 

@@ -1,0 +1,68 @@
+//! Bicep text → a tree-sitter concrete syntax tree (the `tree-sitter-bicep` grammar). The
+//! dialect stage evaluates it (`dialect::template::bicep`); this stage only parses and says
+//! where the first syntax error is.
+
+use super::SyntaxError;
+use tree_sitter::{Node as TsNode, Parser, Tree};
+
+/// Parses `text`; the first syntax error, in words, when it is not Bicep.
+pub fn parse(text: &str) -> Result<Tree, SyntaxError> {
+    let mut parser = Parser::new();
+    parser
+        .set_language(&tree_sitter_bicep::LANGUAGE.into())
+        .map_err(|e| SyntaxError {
+            offset: 0,
+            message: format!("the Bicep grammar could not be loaded: {e}"),
+        })?;
+    let tree = parser.parse(text, None).ok_or_else(|| SyntaxError {
+        offset: 0,
+        message: "the Bicep parser gave up on this file".into(),
+    })?;
+    if tree.root_node().has_error() {
+        return Err(first_error(text, tree.root_node()));
+    }
+    Ok(tree)
+}
+
+/// The first syntax error of a tree, in words: the innermost error node on the path of the
+/// first child with an error (tree-sitter wraps what it could not read in `ERROR` nodes, the
+/// outer ones often a whole declaration).
+fn first_error(text: &str, root: TsNode<'_>) -> SyntaxError {
+    let mut n = root;
+    for _ in 0..10_000 {
+        if n.is_missing() {
+            return SyntaxError {
+                offset: n.start_byte(),
+                message: format!("expected `{}`", n.kind()),
+            };
+        }
+        let mut cursor = n.walk();
+        let next = n
+            .children(&mut cursor)
+            .find(|c| c.is_missing() || c.is_error() || c.has_error());
+        match next {
+            Some(c) => n = c,
+            None => break,
+        }
+    }
+    let snippet: String = text
+        .get(n.byte_range())
+        .unwrap_or_default()
+        .chars()
+        .take(40)
+        .collect();
+    let snippet = snippet.split_whitespace().collect::<Vec<_>>().join(" ");
+    SyntaxError {
+        offset: n.start_byte(),
+        message: if snippet.is_empty() {
+            "this is not valid Bicep".into()
+        } else {
+            format!("Bicep cannot read `{snippet}` here")
+        },
+    }
+}
+
+/// Checks that `text` is Bicep (the source stage's parse).
+pub fn check(text: &str) -> Result<(), SyntaxError> {
+    parse(text).map(|_| ())
+}
