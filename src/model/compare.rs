@@ -176,9 +176,7 @@ fn notification_at(n: &Notification, rule: &Ptr) -> Ptr {
 /// An expiration: permanent (rank 0) < expiring, a shorter maximum stronger. Ranks: `u64::MAX
 /// - millis` for an expiring one, so shorter is larger.
 fn expiration(p: &Policy, id: RuleId, must_expire: bool) -> Option<Level> {
-    let Some((rule, required, max)) = p.expiration(id) else {
-        return None;
-    };
+    let (rule, required, max) = p.expiration(id)?;
     // Activation always ends: only its maximum is compared.
     if !must_expire && required.is_some_and(|r| !r.value) {
         return Some(Level {
