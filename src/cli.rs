@@ -184,6 +184,11 @@ pub struct CheckArgs {
     /// which passes every changed .json/.yaml file).
     #[arg(long)]
     pub skip_unknown: bool,
+    /// Also report each setting weakened since the git revision REV (PIM601): the same files
+    /// are read as they were at REV (`git show REV:path`) and policies are paired by scope and
+    /// role. A missing git or an unknown REV exits 2.
+    #[arg(long, value_name = "REV", conflicts_with = "live")]
+    pub base: Option<String>,
     /// Fetch the tenant (Graph and ARM, read-only) and lint it in memory; nothing is written.
     /// A fetch that fails or is incomplete exits 2.
     #[arg(long, conflicts_with = "paths")]

@@ -7,6 +7,8 @@
 //!
 //! A fixture directory may hold a `.pim-lint.yaml` (emergency access accounts, ignores): it is
 //! applied as `check` applies it, ignores included, on a day before any `until` in a fixture.
+//! A fixture directory may hold a `base/` folder: the policies as they were at the `--base`
+//! revision (PIM601 compares with them).
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may stop at the first surprise
 
 mod common;
@@ -108,22 +110,51 @@ fn every_rule() -> Arc<RuleSet> {
 /// The config file a fixture directory may hold.
 const CONFIG: &str = ".pim-lint.yaml";
 
+/// The files of a fixture directory (not its config, not its `base/`).
+fn fixture_files(dir: &Path) -> Vec<PathBuf> {
+    entries(dir)
+        .into_iter()
+        .filter(|p| p.is_file() && p.file_name().is_none_or(|n| n != CONFIG))
+        .collect()
+}
+
+/// Lints a fixture directory's files, compared with its `base/` when it has one.
+fn lint_dir(path: &Path, set: &RuleSet) -> Outcome {
+    let inputs = fixture_files(path);
+    let base = path.join("base");
+    if !base.is_dir() {
+        return common::lint_paths(&inputs, set);
+    }
+    let catalog = common::catalog();
+    let read = |paths: &[PathBuf]| -> Vec<pim_lint::input::Input> {
+        paths
+            .iter()
+            .map(|p| pim_lint::input::Input::path(p.clone(), true))
+            .collect()
+    };
+    let before = pim_lint::engine::lint(&read(&fixture_files(&base)), set, &catalog);
+    pim_lint::engine::lint_against(
+        &read(&inputs),
+        set,
+        &catalog,
+        pim_lint::engine::Options::default(),
+        Some(&before.policies),
+    )
+}
+
 fn lint_fixture(path: &Path) -> Outcome {
     let set = every_rule();
     if path.is_dir() {
-        let inputs: Vec<PathBuf> = entries(path)
-            .into_iter()
-            .filter(|p| p.file_name().is_none_or(|n| n != CONFIG))
-            .collect();
         let config = path.join(CONFIG);
         if !config.exists() {
-            return common::lint_paths(&inputs, &set);
+            return lint_dir(path, &set);
         }
         let config = pim_lint::config::load(&config, config.display().to_string())
             .expect("the fixture's config loads");
         let mut set = (*set).clone();
         set.emergency = config.emergency();
-        let mut out = common::lint_paths(&inputs, &set);
+        set.files = config.files.clone();
+        let mut out = lint_dir(path, &set);
         let day = pim_lint::config::Date::parse("2026-12-01").expect("a date");
         pim_lint::suppress::apply(&mut out, &config, &set, day, true);
         out

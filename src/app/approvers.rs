@@ -36,6 +36,7 @@ pub(super) fn approvers(
         config,
         no_config,
         skip_unknown: true,
+        base: None,
         live: live.is_some(),
         live_args: live.cloned().unwrap_or_else(super::live::default_args),
     };
@@ -48,6 +49,7 @@ pub(super) fn approvers(
             c.apply_roles(&mut catalog);
             ruleset.accounts = c.accounts()?;
             ruleset.emergency = c.emergency();
+            ruleset.files = c.files.clone();
         }
         Ok((ruleset, catalog))
     };

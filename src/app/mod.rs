@@ -1,6 +1,7 @@
 //! Runs a parsed command line: loads packs and roles, lints, renders, decides the exit code.
 
 mod approvers;
+mod base;
 mod init;
 mod listing;
 mod live;
@@ -219,6 +220,7 @@ pub(crate) fn setup(args: &CheckArgs, stderr: &mut dyn Write) -> Result<Setup, u
             c.apply_roles(&mut catalog);
             ruleset.accounts = c.accounts()?;
             ruleset.emergency = c.emergency();
+            ruleset.files = c.files.clone();
             ruleset.requests.usual = c.requests;
         }
         Ok(Setup {
@@ -332,7 +334,27 @@ pub(crate) fn lint_and_report(
         threads: 0,
         keep_context: false,
     };
-    let mut outcome = engine::lint_with(&inputs, ruleset, catalog, opts);
+    // --base: the same files at REV, read first; their policies are what PIM601 compares with.
+    let base = match &args.base {
+        Some(rev) => match base::inputs(rev, &inputs) {
+            Ok(base_inputs) => {
+                let base_opts = engine::Options {
+                    keep_policies: true,
+                    keep_sources: false,
+                    threads: 0,
+                    keep_context: false,
+                };
+                Some(engine::lint_with(&base_inputs, ruleset, catalog, base_opts).policies)
+            }
+            Err(e) => {
+                print_run_errors(&[RunError::fatal(None, e)], stderr);
+                return EXIT_FAILURE;
+            }
+        },
+        None => None,
+    };
+    let mut outcome = engine::lint_against(&inputs, ruleset, catalog, opts, base.as_deref());
+    drop(base);
     if let Some(c) = config {
         let complete = args.live || walks_folders_only(&args.paths);
         suppress::apply(&mut outcome, c, ruleset, Date::today(), complete);

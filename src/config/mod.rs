@@ -36,6 +36,7 @@ pub static CONFIG: Kind = Kind::new(
         "ignore",
         "account_mapping",
         "emergency_access",
+        "files",
         "requests",
     ],
     true,
@@ -102,6 +103,8 @@ pub struct Config {
     /// The `requests:` section: usual hours and activations per day for tier0 roles (PIM706,
     /// PIM707); default when absent (those checks do not run).
     pub requests: crate::model::UsualActivity,
+    /// Change files mapped to their role (`files:`), globs relative to `dir`.
+    pub files: Vec<crate::pack::FileRole>,
 }
 
 #[derive(Deserialize)]
@@ -113,7 +116,16 @@ struct ConfigFile {
     ignore: Option<Vec<Option<IgnoreFile>>>,
     account_mapping: Option<String>,
     emergency_access: Option<Vec<String>>,
+    files: Option<Vec<FileEntry>>,
     requests: Option<RequestsFile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileEntry {
+    path: String,
+    role: String,
+    scope: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -166,6 +178,7 @@ pub fn parse(name: String, bytes: &[u8], dir: PathBuf) -> Result<Config, ConfigE
         account_mapping_span: None,
         emergency_access: Vec::new(),
         requests: crate::model::UsualActivity::default(),
+        files: Vec::new(),
     };
     let Some(raw) = raw else {
         return file.finish(cfg);
@@ -243,6 +256,23 @@ pub fn parse(name: String, bytes: &[u8], dir: PathBuf) -> Result<Config, ConfigE
     }
     if let Some(r) = raw.requests {
         cfg.requests = requests(&mut file, r);
+    }
+    let base = std::fs::canonicalize(&cfg.dir).unwrap_or_else(|_| cfg.dir.clone());
+    for (i, f) in raw.files.unwrap_or_default().into_iter().enumerate() {
+        let at = format!("/files/{i}/path");
+        match globset::GlobBuilder::new(f.path.trim_start_matches("./"))
+            .literal_separator(true)
+            .build()
+        {
+            Ok(glob) => cfg.files.push(crate::pack::FileRole {
+                glob: f.path,
+                matcher: glob.compile_matcher(),
+                dir: base.clone(),
+                role: f.role.trim().to_owned(),
+                scope: f.scope.map(|s| s.trim().to_owned()),
+            }),
+            Err(e) => file.error(&at, format!("invalid file glob: {e}"), None),
+        }
     }
     file.finish(cfg)
 }

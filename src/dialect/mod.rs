@@ -186,7 +186,12 @@ fn walk(file: usize, f: Field<'_>, depth: usize, doc: &mut Document) {
     if f.node.as_object().is_none() {
         return;
     }
+    let before = doc.policies.len();
+    let named = own_role(&f);
     if READERS.iter().any(|r| r.read(file, &f, doc)) {
+        if let Some((role, scope)) = named {
+            name_roles(doc, before, &role, scope.as_deref());
+        }
         return;
     }
     // A wrapper: look inside (Graph `value`, ScubaGear `privileged_roles`, ARM examples'
@@ -208,6 +213,31 @@ fn walk(file: usize, f: Field<'_>, depth: usize, doc: &mut Document) {
                     doc,
                 );
             }
+        }
+    }
+    if let Some((role, scope)) = named {
+        name_roles(doc, before, &role, scope.as_deref());
+    }
+}
+
+/// The field a change file may carry to say which role it is for:
+/// `"x-pim-lint": {"role": "Global Administrator", "scope": "/"}` (role by template id, role
+/// definition id, display name, or `member`/`owner`; scope `/` by default).
+pub const OWN_ROLE_FIELD: &str = "x-pim-lint";
+
+fn own_role(f: &Field<'_>) -> Option<(String, Option<String>)> {
+    let o = read::Obj::new(f.clone()).value(OWN_ROLE_FIELD)?;
+    let o = read::Obj::new(o);
+    let role = o.str("role").filter(|r| !r.trim().is_empty())?;
+    Some((role, o.str("scope")))
+}
+
+/// Gives the policies read from an object carrying [`OWN_ROLE_FIELD`] (those from `from` on)
+/// that do not say which role they are for the role it names.
+fn name_roles(doc: &mut Document, from: usize, role: &str, scope: Option<&str>) {
+    for p in doc.policies.iter_mut().skip(from) {
+        if p.role.is_none() {
+            p.name_role(role, scope);
         }
     }
 }

@@ -183,7 +183,7 @@ fn reading(p: &Policy, ruleset: &RuleSet, directory: Option<&Directory>) -> Vec<
         out.extend(with_context(
             &subject,
             ruleset,
-            directory,
+            Some(directory),
             &[],
             Needs::Directory,
         ));
@@ -212,7 +212,7 @@ fn reading(p: &Policy, ruleset: &RuleSet, directory: Option<&Directory>) -> Vec<
 fn with_context(
     subject: &Subject<'_>,
     ruleset: &RuleSet,
-    directory: &Directory,
+    directory: Option<&Directory>,
     policies: &[Policy],
     level: Needs,
 ) -> Vec<Finding> {
@@ -225,7 +225,7 @@ fn with_context(
         let ctx = Ctx {
             tier: p.tier(),
             params: &entry.params,
-            directory: Some(directory),
+            directory,
             policies,
             accounts: &ruleset.accounts,
             emergency: &ruleset.emergency,
@@ -238,13 +238,14 @@ fn with_context(
     out
 }
 
-/// The run-level rules (PIM501 compares a group's policy with the roles it grants) on one
-/// subject, comparing with the policies the run kept.
+/// The run-level rules (PIM501 compares a group's policy with the roles it grants, PIM502 an
+/// Azure role's policy with the same role's at a parent scope) on one subject, comparing with
+/// the policies the run kept.
 pub(crate) fn run_level(
     subject: &Policy,
     policies: &[Policy],
     ruleset: &RuleSet,
-    directory: &Directory,
+    directory: Option<&Directory>,
 ) -> Vec<Finding> {
     with_context(
         &Subject::new(subject),
@@ -252,6 +253,22 @@ pub(crate) fn run_level(
         directory,
         policies,
         Needs::Run,
+    )
+}
+
+/// The rules that compare a policy with the policies read at the `--base` revision (PIM601).
+pub(crate) fn against_base(
+    subject: &Policy,
+    base: &[Policy],
+    ruleset: &RuleSet,
+    directory: Option<&Directory>,
+) -> Vec<Finding> {
+    with_context(
+        &Subject::new(subject),
+        ruleset,
+        directory,
+        base,
+        Needs::Base,
     )
 }
 

@@ -365,6 +365,12 @@ fn absorb(index: usize, doc: dialect::Document, r: &mut FileResult, run: &Run) {
     }
     r.policy_count += doc.policies.len();
     for mut p in doc.policies {
+        // A change file the config maps to its role (`files:`).
+        if p.role.is_none()
+            && let Some(m) = run.ruleset.file_role(&r.src.name)
+        {
+            p.name_role(&m.role, m.scope.as_deref());
+        }
         if p.role.is_none() && p.id.is_some() {
             r.deferred.push(p);
             continue;

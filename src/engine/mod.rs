@@ -53,6 +53,8 @@ pub(crate) struct Run<'a> {
     context_files: Vec<bool>,
     /// The run has requests and request rules: it keeps the policies they are judged against.
     for_requests: bool,
+    /// The policies read at the `--base` revision (PIM601 compares with them).
+    base: Option<&'a [Policy]>,
 }
 
 impl Run<'_> {
@@ -77,12 +79,15 @@ impl Run<'_> {
     fn check(&self, p: &Policy, may_note: bool) -> (Vec<Finding>, Vec<Policy>, bool) {
         let mut findings = check::policy(p, self.ruleset, self.directory);
         let mut kept: Vec<Policy> = Vec::new();
-        if self.opts.keep_context || self.directory.is_some() || self.for_requests {
+        // Azure role policies are compared across scopes (PIM502), and with a base every policy
+        // is compared with its earlier self (PIM601): those copies keep every setting compared.
+        let compared = self.base.is_some() || p.kind == crate::model::PolicyKind::AzureResource;
+        if self.opts.keep_context || self.directory.is_some() || self.for_requests || compared {
             for q in check::readings(p) {
                 if !resolve::wants_context(&q) {
                     continue;
                 }
-                let slim = resolve::slim(&q);
+                let slim = resolve::slim(&q, compared);
                 let same_rules = |k: &Policy| {
                     k.rules.len() == slim.rules.len()
                         && k.rules
@@ -192,6 +197,19 @@ pub fn lint_with(
     catalog: &RoleCatalog,
     opts: Options,
 ) -> Outcome {
+    lint_against(inputs, ruleset, catalog, opts, None)
+}
+
+/// Lints like [`lint_with`] and, given the policies read at a base revision (a run of the same
+/// files at `--base REV` with `keep_policies`), compares each policy with its earlier self
+/// (PIM601).
+pub fn lint_against(
+    inputs: &[Input],
+    ruleset: &RuleSet,
+    catalog: &RoleCatalog,
+    opts: Options,
+    base: Option<&[Policy]>,
+) -> Outcome {
     let ctx = context::gather(inputs, opts.threads, ruleset);
     let directory = ctx.directory;
     let mut run = Run {
@@ -205,6 +223,7 @@ pub fn lint_with(
                 .entries
                 .iter()
                 .any(|e| e.rule.category == crate::rules::Category::Requests),
+        base,
     };
     let mut out = Outcome::default();
     let mut late: Vec<Finding> = ctx.findings;
@@ -304,12 +323,22 @@ pub fn lint_with(
         }
     }
 
-    // Run-level rules compare the kept policies (a group's with the roles it grants).
-    if let Some(dir) = run.directory {
-        for p in &kept {
-            late.extend(check::run_level(p, &kept, ruleset, dir));
+    // Run-level rules compare the kept policies (a group's with the roles it grants, an Azure
+    // role's with its parent scope's), and with a base each policy with its earlier self. A
+    // policy kept once per reading may repeat a finding: it is reported once.
+    let mut compared: Vec<Finding> = Vec::new();
+    for p in &kept {
+        compared.extend(check::run_level(p, &kept, ruleset, run.directory));
+        if let Some(base) = run.base {
+            compared.extend(check::against_base(p, base, ruleset, run.directory));
         }
     }
+    let mut seen = std::collections::HashSet::new();
+    late.extend(
+        compared
+            .into_iter()
+            .filter(|f| seen.insert((f.code, f.file, f.span.clone(), f.message.clone()))),
+    );
     run.directory = None;
 
     // The requests of the run, each judged against the policy of its role.

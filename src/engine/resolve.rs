@@ -221,8 +221,10 @@ pub(crate) fn wants_context(p: &Policy) -> bool {
 }
 
 /// A copy with only what the run-level rules and the approver report read: approval,
-/// authentication context and the activation (end user) rules.
-pub(crate) fn slim(p: &Policy) -> Policy {
+/// authentication context and the activation (end user) rules — and, when the policy is
+/// `compared` with another (PIM502, PIM601), every rule the ordering of
+/// [`crate::model::compare`] reads.
+pub(crate) fn slim(p: &Policy, compared: bool) -> Policy {
     Policy {
         file: p.file,
         pointer: p.pointer.clone(),
@@ -245,10 +247,12 @@ pub(crate) fn slim(p: &Policy) -> Policy {
             .iter()
             .filter(|r| {
                 r.known.is_some_and(|k| {
-                    matches!(
-                        k.kind(),
-                        RuleKind::Approval | RuleKind::AuthenticationContext
-                    ) || k == RuleId::EnablementEndUserAssignment
+                    (compared && crate::model::compare::reads(k))
+                        || matches!(
+                            k.kind(),
+                            RuleKind::Approval | RuleKind::AuthenticationContext
+                        )
+                        || k == RuleId::EnablementEndUserAssignment
                         || k == RuleId::ExpirationEndUserAssignment
                 })
             })

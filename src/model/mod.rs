@@ -4,6 +4,7 @@
 //! Every value a rule may complain about is a [`Loc`]: the value plus the RFC 6901 pointer into
 //! the user's file it came from, so rules never deal with spans.
 
+pub mod compare;
 pub(crate) mod directory;
 pub(crate) mod duration;
 pub(crate) mod intern;
@@ -537,6 +538,44 @@ impl Policy {
 
     pub fn tier(&self) -> Option<Tier> {
         self.role.as_ref().and_then(|r| r.tier)
+    }
+
+    /// Names the role (and scope) of a policy that does not say which role it is for — a change
+    /// file mapped by the config's `files:`, or one carrying an `x-pim-lint` field. `role` is a
+    /// template id, a role definition id (reduced to its GUID), a display name, or
+    /// `member`/`owner`; `scope` is `/` (the default), an ARM scope or a group id, and decides
+    /// the kind of policy.
+    pub fn name_role(&mut self, role: &str, scope: Option<&str>) {
+        let role = role.trim();
+        let scope = scope
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .unwrap_or("/");
+        let lower = scope.to_ascii_lowercase();
+        let last = role.rsplit('/').next().unwrap_or(role);
+        let is_guid = last.len() == 36
+            && last.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
+            && last.matches('-').count() == 4;
+        let group_role = role.eq_ignore_ascii_case("member") || role.eq_ignore_ascii_case("owner");
+        self.role = Some(if is_guid || group_role {
+            RoleRef {
+                id: Some(last.to_ascii_lowercase()),
+                ..RoleRef::default()
+            }
+        } else {
+            RoleRef {
+                name: Some(role.to_owned()),
+                ..RoleRef::default()
+            }
+        });
+        self.kind = if lower.starts_with("/subscriptions") || lower.starts_with("/providers/") {
+            PolicyKind::AzureResource
+        } else if lower == "/" {
+            PolicyKind::DirectoryRole
+        } else {
+            PolicyKind::Group
+        };
+        self.scope = Some(scope.to_owned());
     }
 
     /// "Global Administrator (tier0)", or a fallback naming what is known.

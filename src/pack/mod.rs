@@ -12,7 +12,7 @@ pub use crate::datafile::ConfigError;
 pub use entry::{Entry, UserRule, is_user_code};
 pub use load::{PACK, load_pack};
 pub(crate) use load::{in_params, params};
-pub use ruleset::{RuleInfo, RuleSet};
+pub use ruleset::{FileRole, RuleInfo, RuleSet};
 pub use select::{Selector, SeveritySpec};
 
 use crate::datafile;

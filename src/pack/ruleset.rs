@@ -25,6 +25,37 @@ pub struct RuleSet {
     /// Rules the command left out by category ([`RuleSet::retain_categories`]): an ignore for
     /// one of them is neither used nor unused in this run (PIM013, PIM014 say nothing of it).
     pub left_out: Vec<&'static str>,
+    /// Change files mapped to their role (config `files:`).
+    pub files: Vec<FileRole>,
+}
+
+/// A change file pattern with the role (and scope) its policies govern (config `files:`): a
+/// PATCH body or partial policy that does not say which role it is for.
+#[derive(Debug, Clone)]
+pub struct FileRole {
+    /// The glob as written, relative to `dir`.
+    pub glob: String,
+    pub matcher: globset::GlobMatcher,
+    /// The config's folder (canonical when it exists).
+    pub dir: std::path::PathBuf,
+    /// A template id, role definition GUID, display name, or `member`/`owner`.
+    pub role: String,
+    /// `/`, a group id or an ARM scope; `None` is the directory.
+    pub scope: Option<String>,
+}
+
+impl FileRole {
+    /// Whether a file, as the run names it (a path as given, relative to the working
+    /// directory), is one of this pattern's: the glob is matched against the path relative to
+    /// the config's folder, and against the name itself.
+    pub fn matches(&self, name: &str) -> bool {
+        let relative = std::fs::canonicalize(name).ok().and_then(|abs| {
+            abs.strip_prefix(&self.dir)
+                .ok()
+                .map(|p| p.to_string_lossy().replace('\\', "/"))
+        });
+        relative.is_some_and(|r| self.matcher.is_match(r)) || self.matcher.is_match(name)
+    }
 }
 
 /// A rule as `explain`, `rules` and SARIF show it: built-in or user-defined alike.
@@ -67,6 +98,12 @@ impl<'a> RuleInfo<'a> {
 }
 
 impl RuleSet {
+    /// The config's role for a change file, by the name the run gives it (the first matching
+    /// `files:` entry).
+    pub fn file_role(&self, name: &str) -> Option<&FileRole> {
+        self.files.iter().find(|f| f.matches(name))
+    }
+
     /// Keeps only the rules of the categories `keep` accepts: `requests` runs the request rules
     /// and `check` everything else (the rules that are raised while reading files, such as
     /// PIM001, stay in both).

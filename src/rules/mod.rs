@@ -45,6 +45,7 @@ pub(crate) mod assignment;
 pub(crate) mod context;
 pub(crate) mod notification;
 pub mod params;
+pub(crate) mod regression;
 pub(crate) mod requests;
 pub(crate) mod util;
 pub(crate) mod validity;
@@ -152,6 +153,9 @@ pub enum Needs {
     /// Runs once every policy of the run is read, with the directory and the policies the run
     /// kept for comparison (PIM501).
     Run,
+    /// Runs once every policy of the run is read, with the policies read at the `--base`
+    /// revision (PIM601); only in a run with a base.
+    Base,
     /// Runs once per request of a `requests` run (PIM701–PIM707), with the request
     /// ([`Ctx::request`]) and the policy of its role.
     Request,
@@ -384,6 +388,7 @@ static REGISTRY: std::sync::LazyLock<Vec<&'static RuleDef>> = std::sync::LazyLoc
         assignment::RULES,
         notification::RULES,
         context::RULES,
+        regression::RULES,
         requests::RULES,
     ]
     .concat();

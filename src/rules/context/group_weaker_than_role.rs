@@ -1,5 +1,6 @@
 use crate::model::directory::{Grant, Target};
-use crate::model::{IsoDuration, Policy, PolicyKind, Ptr, RuleId, Tier};
+use crate::model::compare::{Aspect, weakenings};
+use crate::model::{Policy, PolicyKind, Ptr, Tier};
 use crate::rules::{Ctx, Hit};
 
 declare_rule! {
@@ -8,62 +9,6 @@ declare_rule! {
     category: Approval,
     needs: Run,
     summary: "A PIM-for-Groups group holds a role actively (directory or Azure), with weaker activation settings than the role's own policy",
-}
-
-/// The settings "weaker" is judged on, with where each is read: approval off is weaker than on;
-/// no MFA < MFA < an authentication context; fewer activation requirements and a longer
-/// activation are weaker.
-struct Strength {
-    approval: (bool, Ptr),
-    /// 0 none, 1 MFA, 2 authentication context.
-    auth: (u8, Ptr),
-    justification: (bool, Ptr),
-    ticket: (bool, Ptr),
-    activation: (Option<IsoDuration>, Ptr),
-}
-
-fn strength(p: &Policy) -> Strength {
-    let approval = p
-        .approval()
-        .map_or((false, p.rules_pointer.clone()), |(r, a)| {
-            a.is_approval_required
-                .as_ref()
-                .map_or((false, r.pointer.clone()), |b| (b.value, b.pointer.clone()))
-        });
-    let ctx_on = p.auth_context().is_some_and(|(_, on, claim)| {
-        on.is_some_and(|o| o.value)
-            && claim
-                .and_then(|c| c.value.as_deref())
-                .is_some_and(|c| !c.is_empty())
-    });
-    let (list, list_ptr) = match p.enabled_rules(RuleId::EnablementEndUserAssignment) {
-        Some((_, Some(l))) => (l.value.clone(), l.pointer.clone()),
-        Some((r, None)) => (Vec::new(), r.pointer.clone()),
-        None => (Vec::new(), p.rules_pointer.clone()),
-    };
-    let has = |x: &str| list.iter().any(|v| v.eq_ignore_ascii_case(x));
-    let auth = if ctx_on {
-        2
-    } else if has("MultiFactorAuthentication") {
-        1
-    } else {
-        0
-    };
-    let activation = p.expiration(RuleId::ExpirationEndUserAssignment).map_or(
-        (None, p.rules_pointer.clone()),
-        |(r, _, d)| {
-            d.map_or((None, r.pointer.clone()), |d| {
-                (IsoDuration::parse(&d.value).ok(), d.pointer.clone())
-            })
-        },
-    );
-    Strength {
-        approval,
-        auth: (auth, list_ptr.clone()),
-        justification: (has("Justification"), list_ptr.clone()),
-        ticket: (has("Ticketing"), list_ptr),
-        activation,
-    }
 }
 
 /// Whether `q` is the role's own policy for what a schedule grants: the directory role, or the
@@ -87,14 +32,6 @@ fn governs(q: &Policy, target: &Target) -> bool {
     }
 }
 
-fn auth_name(a: u8) -> &'static str {
-    match a {
-        2 => "an authentication context",
-        1 => "MFA",
-        _ => "no MFA",
-    }
-}
-
 fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
     if p.kind != PolicyKind::Group
         || p.role.as_ref().and_then(|r| r.id.as_deref()) != Some("member")
@@ -108,7 +45,6 @@ fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
     // merely eligible for a role gives its members an eligibility, which they activate under
     // the role's own policy, so the group's policy does not weaken it.
     let held = dir.grants_held_by(group);
-    let mine = strength(p);
     let mut hits = Vec::new();
     for (target, grant) in held {
         if grant != Grant::Active {
@@ -120,48 +56,27 @@ fn check(p: &Policy, cx: &Ctx) -> Vec<Hit> {
         if !matches!(rp.tier(), Some(Tier::Tier0 | Tier::Privileged)) {
             continue;
         }
-        let theirs = strength(rp);
         let role_name = match &target {
             Target::AzureRole { scope, .. } => format!("{} at {scope}", rp.role_label()),
             _ => rp.role_label(),
         };
         let mut weaker: Vec<(Ptr, String)> = Vec::new();
-        if theirs.approval.0 && !mine.approval.0 {
-            weaker.push((
-                mine.approval.1.clone(),
-                "activating group membership needs no approval; the role's own activation does"
-                    .into(),
-            ));
-        }
-        if mine.auth.0 < theirs.auth.0 {
-            weaker.push((
-                mine.auth.1.clone(),
-                format!(
+        for w in weakenings(rp, p, Aspect::ACTIVATION) {
+            let why = match w.aspect {
+                Aspect::Approval => "activating group membership needs no approval; the role's own activation does".into(),
+                Aspect::Authentication => format!(
                     "membership activation requires {}, the role requires {}",
-                    auth_name(mine.auth.0),
-                    auth_name(theirs.auth.0)
+                    w.weak.text, w.strong.text
                 ),
-            ));
-        }
-        if theirs.justification.0 && !mine.justification.0 {
-            weaker.push((
-                mine.justification.1.clone(),
-                "membership activation needs no justification; the role's does".into(),
-            ));
-        }
-        if theirs.ticket.0 && !mine.ticket.0 {
-            weaker.push((
-                mine.ticket.1.clone(),
-                "membership activation needs no ticket; the role's does".into(),
-            ));
-        }
-        if let (Some(m), Some(t)) = (mine.activation.0, theirs.activation.0)
-            && m > t
-        {
-            weaker.push((
-                mine.activation.1.clone(),
-                format!("membership lasts up to {m}, the role's activation at most {t}"),
-            ));
+                Aspect::Justification => "membership activation needs no justification; the role's does".into(),
+                Aspect::Ticket => "membership activation needs no ticket; the role's does".into(),
+                Aspect::Activation => format!(
+                    "membership lasts up to {}, the role's activation at most {}",
+                    w.weak.text, w.strong.text
+                ),
+                _ => continue,
+            };
+            weaker.push((w.weak.at, why));
         }
         for (pointer, why) in weaker {
             hits.push(

@@ -14,6 +14,12 @@ fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
         return Vec::new();
     }
     let help = match p.kind {
+        // A change file (a PATCH body, a partial policy): it can say which role it is for.
+        _ if p.partial => {
+            "Name its role: map the file in .pim-lint.yaml (`files: [{path: \"changes/ga-*.json\", role: Global Administrator, \
+             scope: /}]`), or add `\"x-pim-lint\": {\"role\": \"Global Administrator\", \"scope\": \"/\"}` to the document \
+             (role by name or template id; scope `/`, a group id or an ARM scope)."
+        }
         PolicyKind::AzureResource => {
             "Export policy assignments instead: `az rest --url \"{scope}/providers/Microsoft.Authorization/\
              roleManagementPolicyAssignments?api-version=2020-10-01\"` (they carry the role and effectiveRules)."
@@ -67,6 +73,27 @@ guessing.
 ## How to fix
 Export policy assignments with `$expand=policy($expand=rules)`, or keep the policy assignments
 list in the same run as the policies list; pim-lint joins them on `policyId`.
+
+A change file (a PATCH body of one rule, a partial policy) names its role either in
+`.pim-lint.yaml`, by a glob relative to the config's folder:
+
+```yaml
+files:
+  - {path: "changes/ga-*.json", role: Global Administrator, scope: /}
+```
+
+or in the document itself, with a top-level field pim-lint reads (one Graph and ARM do not know
+— strip it before sending the body):
+
+```json
+{ "x-pim-lint": {"role": "Global Administrator", "scope": "/"},
+  "@odata.type": "#microsoft.graph.unifiedRoleManagementPolicyExpirationRule",
+  "id": "Expiration_EndUser_Assignment", "maximumDuration": "PT24H" }
+```
+
+The role is a template id, a role definition id, a display name, or `member`/`owner` (PIM for
+Groups, with the group id as scope); the scope is `/` (the default), a group id or an ARM scope.
+The role rules then judge the change as they judge the role's policy.
 
 ## Severity
 Baseline: note. Nothing is wrong with the policy; the note says which role-specific rules did not
