@@ -668,3 +668,47 @@ fn a_run_that_reads_no_policy_says_so_and_fails() {
         String::from_utf8_lossy(&out.stdout).contains("no policy found (directory context only)")
     );
 }
+
+/// pim-lint's own packs, configs, schemas, examples and pack test cases are no policies: a run
+/// over them reports nothing (it is an empty run, hence --allow-empty).
+#[test]
+fn the_repository_own_files_get_no_finding() {
+    let out = pim()
+        .args(["check", "rules", "schemas", "examples", "--allow-empty"])
+        .args(["--format", "json", "--no-config"])
+        .output()
+        .expect("runs");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(
+        v["diagnostics"].as_array().map(Vec::len),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(out.status.code(), Some(0));
+}
+
+/// The pre-commit hook's command on every file of a committed custom pack (the pack, its cases
+/// and their expectations) passes.
+#[test]
+fn pre_commit_passes_a_committed_custom_pack() {
+    let files = [
+        "examples/packs/exchange-ticket/pack.yaml",
+        "examples/packs/exchange-ticket/cases/exchange-without-ticket.json",
+        "examples/packs/exchange-ticket/cases/exchange-without-ticket.expected.yaml",
+        "examples/packs/exchange-ticket/cases/exchange-with-ticket.json",
+        "examples/packs/exchange-ticket/cases/other-role-without-ticket.json",
+    ];
+    let out = pim()
+        .args(["check", "--skip-unknown", "--color", "never"])
+        .args(files)
+        .output()
+        .expect("runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
