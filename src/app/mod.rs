@@ -1,6 +1,7 @@
 //! Runs a parsed command line: loads packs and roles, lints, renders, decides the exit code.
 
 mod approvers;
+mod convert;
 mod init;
 mod listing;
 mod live;
@@ -95,6 +96,21 @@ fn run_command(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
             format,
             config,
             no_config,
+            stdout,
+            stderr,
+        ),
+        Command::Convert {
+            paths,
+            live,
+            live_args,
+            to: _,
+            output_file,
+            quiet,
+        } => convert::convert(
+            &paths,
+            live.then_some(&live_args),
+            output_file.as_deref(),
+            quiet,
             stdout,
             stderr,
         ),

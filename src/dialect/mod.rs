@@ -7,6 +7,7 @@
 //! the objects to offer them.
 
 mod assignment;
+pub mod desired;
 mod directory;
 mod own;
 mod policy;
@@ -15,6 +16,7 @@ mod rule;
 mod scuba;
 
 pub use assignment::{ARM_ASSIGNMENT, GRAPH_ASSIGNMENT};
+pub use desired::DESIRED_STATE;
 pub use own::own_file;
 pub use policy::{ARM, GRAPH, POWERSHELL};
 pub use scuba::SCUBAGEAR;
@@ -44,6 +46,7 @@ pub(crate) trait Reader: Sync {
 /// Every reader, in the order they are offered an object: the first that recognises it reads
 /// it. A new dialect is a module with a [`Reader`] and one line here.
 static READERS: &[&dyn Reader] = &[
+    &desired::DesiredState,
     &scuba::ScubaGear,
     &assignment::GraphAssignment,
     &assignment::ArmAssignment,
