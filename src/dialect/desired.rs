@@ -787,4 +787,4 @@ fn approvers(l: &Layers<'_>, pr: &mut Vec<Problem>) -> Option<Loc<Vec<Approver>>
 }
 
 mod write;
-pub use write::{Written, write};
+pub use write::{SCHEMA_LINE, Written, write};
