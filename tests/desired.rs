@@ -241,7 +241,9 @@ fn the_corpus_exports_round_trip() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
     eprintln!("{converted} policies converted");
-    assert!(converted >= 10, "only {converted} policies converted");
+    // Only the corpus exports that say which role a policy governs can be written by role (3
+    // today); bare policies and single rules are left out with a note, and convert says so.
+    assert!(converted >= 3, "only {converted} policies converted");
 }
 
 fn file_name(p: &Path) -> String {
