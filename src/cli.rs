@@ -34,6 +34,27 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Write the role settings of any readable source (exports, EasyPIM configs, a live fetch) as
+    /// pim-lint's desired-state YAML, which `check` reads back with the same settings.
+    Convert {
+        /// Files or directories to read.
+        #[arg(default_value = ".")]
+        paths: Vec<PathBuf>,
+        /// Read the tenant instead of files (as `check --live`).
+        #[arg(long, conflicts_with = "paths")]
+        live: bool,
+        #[command(flatten)]
+        live_args: LiveArgs,
+        /// The format to write.
+        #[arg(long, value_enum, default_value_t = ConvertTo::Yaml)]
+        to: ConvertTo,
+        /// Write to this file instead of standard output.
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output_file: Option<PathBuf>,
+        /// Print no notes about what was not written.
+        #[arg(long, short)]
+        quiet: bool,
+    },
     /// Read the tenant (Graph and ARM, read-only) and write its policies and directory context as
     /// JSON files `check` reads: stable, sorted and pretty, fit for committing.
     Fetch {
@@ -108,6 +129,13 @@ pub enum Format {
     Github,
     /// A summary table for a pull-request comment or the job summary.
     Markdown,
+}
+
+/// What `pim-lint convert` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ConvertTo {
+    /// pim-lint's desired-state YAML (`schemas/desired-state.schema.json`).
+    Yaml,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -2,6 +2,7 @@
 
 mod approvers;
 mod base;
+mod convert;
 mod init;
 mod listing;
 mod live;
@@ -96,6 +97,21 @@ fn run_command(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
             format,
             config,
             no_config,
+            stdout,
+            stderr,
+        ),
+        Command::Convert {
+            paths,
+            live,
+            live_args,
+            to: _,
+            output_file,
+            quiet,
+        } => convert::convert(
+            &paths,
+            live.then_some(&live_args),
+            output_file.as_deref(),
+            quiet,
             stdout,
             stderr,
         ),

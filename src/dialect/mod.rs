@@ -8,6 +8,7 @@
 
 mod assignment;
 mod authored;
+pub mod desired;
 mod directory;
 pub mod easypim;
 pub mod m365dsc;
@@ -16,10 +17,11 @@ mod policy;
 mod read;
 mod rule;
 mod scuba;
-pub mod terraform;
 mod template;
+pub mod terraform;
 
 pub use assignment::{ARM_ASSIGNMENT, GRAPH_ASSIGNMENT};
+pub use desired::DESIRED_STATE;
 pub use own::own_file;
 pub use policy::{ARM, GRAPH, POWERSHELL};
 pub use scuba::SCUBAGEAR;
@@ -53,6 +55,7 @@ static READERS: &[&dyn Reader] = &[
     &template::Templates,
     &easypim::EasyPim,
     &m365dsc::AadRoleSetting,
+    &desired::DesiredState,
     &scuba::ScubaGear,
     &assignment::GraphAssignment,
     &assignment::ArmAssignment,

@@ -252,8 +252,15 @@ fn terraform(index: usize, input: &Input, text: &str, r: &mut FileResult, run: &
         }
         Err(e) => {
             r.src.root = Err(e.clone());
-            r.findings
-                .extend(syntax_finding(index, text, &e, r.src.syntax, true, false, run));
+            r.findings.extend(syntax_finding(
+                index,
+                text,
+                &e,
+                r.src.syntax,
+                true,
+                false,
+                run,
+            ));
         }
     }
 }
