@@ -212,7 +212,7 @@ fn init_twice_names_the_files_it_kept() {
     assert_eq!(code, Some(0), "{err}");
     assert_eq!(
         first,
-        "wrote .pim-lint.yaml\nwrote .github/workflows/pim-lint.yml\nwrote .pre-commit-config.yaml\n"
+        "wrote .pim-lint.yaml\nwrote .github/workflows/pim-lint.yml\nwrote .pre-commit-config.yaml\nwrote pim-settings.pim.yaml\n"
     );
     fs::write(dir.path().join(".pim-lint.yaml"), "rules: {}\n").unwrap();
     let (code, second, err) = run(dir.path(), &["init"]);
@@ -221,12 +221,28 @@ fn init_twice_names_the_files_it_kept() {
         second,
         "kept .pim-lint.yaml (exists; --force to overwrite)\n\
          kept .github/workflows/pim-lint.yml (exists; --force to overwrite)\n\
-         kept .pre-commit-config.yaml (exists; --force to overwrite)\n"
+         kept .pre-commit-config.yaml (exists; --force to overwrite)\n\
+         kept pim-settings.pim.yaml (exists; --force to overwrite)\n"
     );
     assert_eq!(
         fs::read_to_string(dir.path().join(".pim-lint.yaml")).unwrap(),
         "rules: {}\n"
     );
+    // The starter desired state names its schema (editors complete it) and is read as one.
+    let starter = fs::read_to_string(dir.path().join("pim-settings.pim.yaml")).unwrap();
+    assert!(starter.starts_with("# yaml-language-server: $schema="));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pim-lint"))
+        .args(["check", "--format", "concise", "--fail-on", "warning"])
+        .arg(dir.path().join("pim-settings.pim.yaml"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("in 2 policies across 1 file"));
     let (code, forced, _) = run(dir.path(), &["init", "--force"]);
     assert_eq!(code, Some(0));
     assert_eq!(forced, first);

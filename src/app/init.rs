@@ -17,6 +17,12 @@ const INIT_FILES: &[(&str, &str)] = &[
         ".pre-commit-config.yaml",
         include_str!("../../examples/pre-commit-config.yaml"),
     ),
+    // A starter desired-state file, with the `yaml-language-server` schema line editors complete
+    // from.
+    (
+        "pim-settings.pim.yaml",
+        include_str!("starter/pim-settings.pim.yaml"),
+    ),
 ];
 
 /// Writes the starter files; existing files are left alone (and named) unless `--force`. Each

@@ -52,10 +52,11 @@ pub(crate) trait Reader: Sync {
 /// Every reader, in the order they are offered an object: the first that recognises it reads
 /// it. A new dialect is a module with a [`Reader`] and one line here.
 static READERS: &[&dyn Reader] = &[
+    // pim-lint's own desired state says what it is (`pim-lint: desired-state/v1`): first.
+    &desired::DesiredState,
     &template::Templates,
     &easypim::EasyPim,
     &m365dsc::AadRoleSetting,
-    &desired::DesiredState,
     &scuba::ScubaGear,
     &assignment::GraphAssignment,
     &assignment::ArmAssignment,
