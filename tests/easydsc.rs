@@ -14,22 +14,7 @@ fn lint(path: &str) -> Outcome {
     common::lint_one(&common::repo().join(path), &common::baseline())
 }
 
-fn lines(out: &Outcome) -> String {
-    out.findings
-        .iter()
-        .map(|f| {
-            format!(
-                "{}:{} {} {}",
-                f.position.line, f.position.column, f.code, f.message
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-fn codes(out: &Outcome) -> Vec<&'static str> {
-    out.findings.iter().map(|f| f.code).collect()
-}
+use common::{codes, lines};
 
 #[test]
 fn easypim_config_with_comments_is_read_with_templates_and_overrides() {

@@ -16,22 +16,7 @@ fn lint(name: &str) -> Outcome {
     common::lint_one(&fixture(name), &common::baseline())
 }
 
-fn lines(out: &Outcome) -> String {
-    out.findings
-        .iter()
-        .map(|f| {
-            format!(
-                "{}:{} {} {}",
-                f.position.line, f.position.column, f.code, f.message
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-fn codes(out: &Outcome) -> Vec<&'static str> {
-    out.findings.iter().map(|f| f.code).collect()
-}
+use common::{codes, lines};
 
 #[test]
 fn variable_defaults_locals_and_a_role_data_source_resolve() {

@@ -164,13 +164,7 @@ pub(crate) async fn fetch_all(http: Arc<Http>, opts: &Options) -> Result<Vec<Doc
         .chain(arm.policies.iter())
         .for_each(|p| approver_groups(p, &mut approvers));
     let mut holders = BTreeSet::new();
-    for s in eligibility.iter().chain(instances.iter()) {
-        if principal_is_group(s)
-            && let Some(id) = s.get("principalId").and_then(Value::as_str)
-        {
-            holders.insert(id.to_ascii_lowercase());
-        }
-    }
+    group_principals(eligibility.iter().chain(instances.iter()), &mut holders);
     for s in arm.schedules.iter() {
         let props = s.get("properties");
         let is_group = props
@@ -252,13 +246,10 @@ pub(crate) async fn fetch_all(http: Arc<Http>, opts: &Options) -> Result<Vec<Doc
     group_policies
         .iter()
         .for_each(|p| approver_groups(p, &mut approvers));
-    for s in group_eligibility.iter().chain(group_instances.iter()) {
-        if principal_is_group(s)
-            && let Some(id) = s.get("principalId").and_then(Value::as_str)
-        {
-            holders.insert(id.to_ascii_lowercase());
-        }
-    }
+    group_principals(
+        group_eligibility.iter().chain(group_instances.iter()),
+        &mut holders,
+    );
 
     // Round 3: members of the groups that approve or hold something, batched.
     let expand: Vec<String> = approvers
@@ -547,6 +538,17 @@ where
     })
     .await?;
     Ok(results.into_iter().flatten().collect())
+}
+
+/// The groups among the principals of Graph schedules (`principal` expanded).
+fn group_principals<'a>(schedules: impl Iterator<Item = &'a Value>, out: &mut BTreeSet<String>) {
+    for s in schedules {
+        if principal_is_group(s)
+            && let Some(id) = s.get("principalId").and_then(Value::as_str)
+        {
+            out.insert(id.to_ascii_lowercase());
+        }
+    }
 }
 
 fn principal_is_group(schedule: &Value) -> bool {

@@ -68,3 +68,22 @@ pub fn repo() -> PathBuf {
 pub fn corpus() -> PathBuf {
     repo().join("fixtures").join("corpus")
 }
+
+/// `line:column CODE message` of each finding, one per line (for assertion messages).
+pub fn lines(out: &Outcome) -> String {
+    out.findings
+        .iter()
+        .map(|f| {
+            format!(
+                "{}:{} {} {}",
+                f.position.line, f.position.column, f.code, f.message
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The codes of the findings, in report order.
+pub fn codes(out: &Outcome) -> Vec<&'static str> {
+    out.findings.iter().map(|f| f.code).collect()
+}
