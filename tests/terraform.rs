@@ -128,3 +128,137 @@ fn a_walk_picks_up_tf_files_and_passes_over_those_without_pim_resources() {
         "broken.tf says it is not valid HCL"
     );
 }
+
+// `terraform show -json`: plans and state, in `fixtures/terraform/plan/`.
+
+fn plan(name: &str) -> Outcome {
+    lint(&format!("plan/{name}"))
+}
+
+/// Each finding as code and message, in order (the place differs between `.tf` and plan).
+fn said(out: &Outcome) -> Vec<(String, String)> {
+    let mut v: Vec<_> = out
+        .findings
+        .iter()
+        .map(|f| (f.code.to_owned(), f.message.to_string()))
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn a_plan_gives_the_findings_its_tf_gives() {
+    let tf = lint("owner_policy.tf");
+    let out = plan("owner_policy.plan.json");
+    assert_eq!(said(&out), said(&tf), "{}", lines(&out));
+    let cap = out.findings.iter().find(|f| f.code == "PIM204").unwrap();
+    assert_eq!(cap.position.line, 42, "at the value in `after`");
+    let subject = cap.subject.as_deref().unwrap_or_default();
+    assert!(
+        subject.contains("Owner (tier0) in azurerm_role_management_policy.owner"),
+        "{subject}"
+    );
+    // Arguments the configuration leaves out and the provider computes (`expire_after`,
+    // the other notification blocks) are not "known only at deployment".
+    assert!(!codes(&out).contains(&"PIM017"), "{}", lines(&out));
+    insta::assert_snapshot!("plan_owner_policy", lines(&out));
+}
+
+#[test]
+fn a_plan_reads_modules_and_for_each_and_leaves_deletions_and_data_sources_out() {
+    let out = plan("modules.plan.json");
+    let subjects: Vec<&str> = out
+        .findings
+        .iter()
+        .filter_map(|f| f.subject.as_deref())
+        .collect();
+    assert!(
+        subjects.iter().any(|s| s.contains(
+            r#"Owner (tier0) in module.pim["prod"].azurerm_role_management_policy.this["owner"]"#
+        )),
+        "a module instance's for_each instance, by its address: {subjects:?}"
+    );
+    assert!(
+        !subjects.iter().any(|s| s.contains("retired")),
+        "a resource the plan deletes is not linted: {subjects:?}"
+    );
+    // The approver group is created in the same apply: its id is unknown, and named by the
+    // reference the configuration records; the approval rule is not judged.
+    let unknown: Vec<_> = out.findings.iter().filter(|f| f.code == "PIM017").collect();
+    assert_eq!(unknown.len(), 1, "{}", lines(&out));
+    assert!(
+        unknown[0]
+            .message
+            .contains("`azuread_group.approvers.object_id`"),
+        "{}",
+        unknown[0].message
+    );
+    // A computed `start_date_time` the configuration does not set is not reported; an empty
+    // authentication context (the provider's "not set") is no context.
+    assert!(!codes(&out).contains(&"PIM011"), "{}", lines(&out));
+    assert!(!codes(&out).contains(&"PIM007"), "{}", lines(&out));
+    assert!(
+        codes(&out).contains(&"PIM310"),
+        "a permanent active Owner assignment: {}",
+        lines(&out)
+    );
+    assert_eq!(out.policies.len(), 4, "two policies of the module, one group policy, one assignment");
+    assert!(
+        out.policies
+            .iter()
+            .all(|p| p.dialect.name() == "terraform-plan")
+    );
+    insta::assert_snapshot!("plan_modules", lines(&out));
+}
+
+#[test]
+fn a_plan_on_one_line_reads_the_same() {
+    let path = fixture("plan/owner_policy.plan.json");
+    let value: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let one_line = dir.path().join("tfplan.json");
+    std::fs::write(&one_line, serde_json::to_string(&value).unwrap()).unwrap();
+    let out = common::lint_one(&one_line, &common::baseline());
+    assert_eq!(said(&out), said(&plan("owner_policy.plan.json")));
+    assert!(out.findings.iter().all(|f| f.position.line == 1));
+}
+
+#[test]
+fn a_state_is_read_with_its_child_modules() {
+    let out = plan("state.json");
+    assert_eq!(out.policies.len(), 2, "{}", lines(&out));
+    assert_eq!(codes(&out), ["PIM101"], "{}", lines(&out));
+    let group = out
+        .policies
+        .iter()
+        .find(|p| p.kind == pim_lint::model::PolicyKind::Group)
+        .unwrap();
+    assert_eq!(
+        group.display_name.as_deref(),
+        Some("module.groups.azuread_group_role_management_policy.owners[0]")
+    );
+    assert!(
+        group.approval().is_some(),
+        "the approval stage of a child module's resource is read"
+    );
+}
+
+#[test]
+fn a_named_plan_without_pim_resources_says_so() {
+    let out = plan("no_pim.plan.json");
+    assert_eq!(codes(&out), ["PIM002"]);
+    assert!(out.findings[0].message.contains("Terraform"));
+}
+
+#[test]
+fn a_plan_format_pim_lint_does_not_read_is_reported_never_passed() {
+    let out = plan("future.plan.json");
+    assert_eq!(codes(&out), ["PIM003"]);
+    assert!(
+        out.findings[0].message.contains("format_version"),
+        "{}",
+        out.findings[0].message
+    );
+    assert_eq!(out.findings[0].position.line, 2);
+}

@@ -202,14 +202,24 @@ pub(crate) fn process(index: usize, input: &Input, run: &Run) -> FileResult {
             absorb(index, doc, &mut r, run);
             if !recognised {
                 if input.explicit {
+                    // `terraform show -json` output without PIM resources says so, as a `.tf` does.
+                    let (message, help, label) = if dialect::terraform::is_show_json(root) {
+                        (
+                            pim002::TERRAFORM_MESSAGE,
+                            pim002::TERRAFORM_HELP,
+                            pim002::TERRAFORM_LABEL,
+                        )
+                    } else {
+                        (pim002::MESSAGE, pim002::HELP, pim002::LABEL)
+                    };
                     r.findings.extend(check::file_finding(
                         pim002::RULE.code,
                         run.ruleset,
                         index,
                         root.span.start..root.span.start + 1,
-                        pim002::MESSAGE.to_owned(),
-                        pim002::HELP,
-                        pim002::LABEL,
+                        message.to_owned(),
+                        help,
+                        label,
                     ));
                 } else {
                     r.skipped = Some("no role management policy or assignment recognised");

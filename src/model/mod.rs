@@ -135,6 +135,9 @@ pub enum ProblemKind {
     BlankApprover,
     /// A key repeated exactly in one object (found by the parser).
     RepeatedKey,
+    /// A document format version pim-lint does not read (`terraform show -json` 2.x): nothing
+    /// in it was linted.
+    UnsupportedVersion,
 }
 
 impl Problem {

@@ -21,6 +21,9 @@
 //! feeds are left out and the expression is named in `Policy::unknown` (PIM017).
 
 mod eval;
+mod plan;
+pub use plan::is_show_json;
+mod tree;
 
 use super::{DialectInfo, Document};
 use crate::model::directory::{Grant, PrincipalKind};
@@ -32,19 +35,25 @@ use crate::model::{
 use crate::source::SyntaxError;
 use eval::{Module, Val};
 use hcl_edit::Span;
-use hcl_edit::expr::Expression;
-use hcl_edit::structure::{Block, Body};
 use std::ops::Range;
+use tree::{Attr, Block, Body};
 
 pub const TERRAFORM: Dialect = Dialect("terraform");
+pub const TERRAFORM_PLAN: Dialect = Dialect("terraform-plan");
 
-pub(crate) const DIALECTS: &[DialectInfo] = &[DialectInfo {
-    dialect: TERRAFORM,
-    describe: "Terraform resource (.tf)",
-}];
+pub(crate) const DIALECTS: &[DialectInfo] = &[
+    DialectInfo {
+        dialect: TERRAFORM,
+        describe: "Terraform resource (.tf)",
+    },
+    DialectInfo {
+        dialect: TERRAFORM_PLAN,
+        describe: "Terraform plan or state (terraform show -json)",
+    },
+];
 
-/// Lists the Terraform dialects (pack selectors accept them); `.tf` files are read by [`read`],
-/// not offered JSON objects.
+/// Reads `terraform show -json` output when offered its root; lists both Terraform dialects
+/// (pack selectors accept them). `.tf` files are read by [`read`], not offered JSON objects.
 pub(crate) struct TerraformFiles;
 
 impl super::Reader for TerraformFiles {
@@ -52,8 +61,8 @@ impl super::Reader for TerraformFiles {
         DIALECTS
     }
 
-    fn read(&self, _: usize, _: &super::read::Field<'_>, _: &mut Document) -> bool {
-        false
+    fn read(&self, file: usize, f: &super::read::Field<'_>, doc: &mut Document) -> bool {
+        plan::read(file, f, doc)
     }
 }
 
@@ -77,38 +86,46 @@ pub fn read(file: usize, text: &str) -> Result<Document, SyntaxError> {
         let (Some(rtype), Some(name)) = (block.labels.first(), block.labels.get(1)) else {
             continue;
         };
+        let (rtype, name) = (rtype.as_str(), name.as_str());
+        if !is_pim_resource(rtype) {
+            continue;
+        }
+        let path = format!("/resource/{rtype}/{name}");
+        let start = span_of(&block.ident).start;
+        let end = block
+            .labels
+            .last()
+            .map_or_else(|| span_of(&block.ident).end, |l| span_of(l).end);
+        let tree = tree::from_hcl(&block.body, path.clone(), &module);
         let r = Resource {
             file,
-            module: &module,
-            rtype: rtype.as_str(),
-            name: name.as_str(),
-            block,
+            dialect: TERRAFORM,
+            rtype,
+            address: format!("{rtype}.{name}"),
+            body: &tree,
+            head: Ptr::new(path, start..end),
         };
-        match r.rtype {
-            "azurerm_role_management_policy" => doc.policies.push(r.policy(false)),
-            "azuread_group_role_management_policy" => doc.policies.push(r.policy(true)),
-            "azurerm_pim_eligible_role_assignment" => {
-                doc.policies.push(r.arm_assignment(Grant::Eligible))
-            }
-            "azurerm_pim_active_role_assignment" => {
-                doc.policies.push(r.arm_assignment(Grant::Active))
-            }
-            "azuread_directory_role_eligibility_schedule_request" => {
-                doc.policies.push(r.directory_assignment(Grant::Eligible));
-            }
-            "azuread_directory_role_assignment" => {
-                doc.policies.push(r.directory_assignment(Grant::Active));
-            }
-            "azuread_privileged_access_group_eligibility_schedule" => {
-                doc.policies.push(r.group_assignment(Grant::Eligible));
-            }
-            "azuread_privileged_access_group_assignment_schedule" => {
-                doc.policies.push(r.group_assignment(Grant::Active));
-            }
-            _ => {}
+        if let Some(p) = r.read() {
+            doc.policies.push(p);
         }
     }
     Ok(doc)
+}
+
+/// The resource types pim-lint reads.
+const PIM_RESOURCES: &[&str] = &[
+    "azurerm_role_management_policy",
+    "azuread_group_role_management_policy",
+    "azurerm_pim_eligible_role_assignment",
+    "azurerm_pim_active_role_assignment",
+    "azuread_directory_role_eligibility_schedule_request",
+    "azuread_directory_role_assignment",
+    "azuread_privileged_access_group_eligibility_schedule",
+    "azuread_privileged_access_group_assignment_schedule",
+];
+
+fn is_pim_resource(rtype: &str) -> bool {
+    PIM_RESOURCES.contains(&rtype)
 }
 
 /// The span of anything hcl-edit parsed (always set for parsed input).
@@ -116,13 +133,17 @@ fn span_of(s: &impl Span) -> Range<usize> {
     s.span().unwrap_or(0..0)
 }
 
-/// A resource block being read, and what a finding about it names.
+/// A resource being read, and what a finding about it names.
 struct Resource<'a> {
     file: usize,
-    module: &'a Module<'a>,
+    dialect: Dialect,
     rtype: &'a str,
-    name: &'a str,
-    block: &'a Block,
+    /// The resource address (`module.pim.azurerm_role_management_policy.owner["ga"]`).
+    address: String,
+    body: &'a Body,
+    /// The resource's header (`resource "type" "name"`, or a plan's `address`), where findings
+    /// about it as a whole go.
+    head: Ptr,
 }
 
 /// What a policy or assignment collects while it is read.
@@ -136,47 +157,51 @@ struct Acc {
 struct Arg<'a> {
     val: Val,
     ptr: Ptr,
-    expr: &'a Expression,
+    attr: &'a Attr,
 }
 
 impl<'a> Resource<'a> {
-    fn address(&self) -> String {
-        format!("{}.{}", self.rtype, self.name)
-    }
-
-    fn base(&self) -> String {
-        format!("/resource/{}/{}", self.rtype, self.name)
-    }
-
-    /// The resource's header (`resource "type" "name"`), where findings about it as a whole go.
-    fn head(&self) -> Ptr {
-        let start = span_of(&self.block.ident).start;
-        let end = self
-            .block
-            .labels
-            .last()
-            .map_or_else(|| span_of(&self.block.ident).end, |l| span_of(l).end);
-        Ptr::new(self.base(), start..end)
-    }
-
-    /// An argument of `body` (at `path`), evaluated; an unknown value is recorded in `acc`.
-    fn arg(&self, body: &'a Body, path: &str, key: &str, acc: &mut Acc) -> Option<Arg<'a>> {
-        let attr = body.get_attribute(key)?;
-        let ptr = Ptr::new(format!("{path}/{key}"), span_of(&attr.value));
-        let val = self.module.eval(&attr.value);
-        if matches!(val, Val::Unknown) {
-            acc.unknown
-                .push(Loc::new(self.module.text_of(&attr.value), ptr.clone()));
-        }
-        Some(Arg {
-            val,
-            ptr,
-            expr: &attr.value,
+    /// The policy or assignment-holding record this resource becomes.
+    fn read(&self) -> Option<Policy> {
+        Some(match self.rtype {
+            "azurerm_role_management_policy" => self.policy(false),
+            "azuread_group_role_management_policy" => self.policy(true),
+            "azurerm_pim_eligible_role_assignment" => self.arm_assignment(Grant::Eligible),
+            "azurerm_pim_active_role_assignment" => self.arm_assignment(Grant::Active),
+            "azuread_directory_role_eligibility_schedule_request" => {
+                self.directory_assignment(Grant::Eligible)
+            }
+            "azuread_directory_role_assignment" => self.directory_assignment(Grant::Active),
+            "azuread_privileged_access_group_eligibility_schedule" => {
+                self.group_assignment(Grant::Eligible)
+            }
+            "azuread_privileged_access_group_assignment_schedule" => {
+                self.group_assignment(Grant::Active)
+            }
+            _ => return None,
         })
     }
 
-    fn string(&self, body: &'a Body, path: &str, key: &str, acc: &mut Acc) -> Option<Loc<String>> {
-        let a = self.arg(body, path, key, acc)?;
+    fn head(&self) -> Ptr {
+        self.head.clone()
+    }
+
+    /// An argument of `body`, evaluated; an unknown value is recorded in `acc`.
+    fn arg(&self, body: &'a Body, key: &str, acc: &mut Acc) -> Option<Arg<'a>> {
+        let attr = body.attr(key)?;
+        let ptr = Ptr::new(body.attr_path(key), attr.span.clone());
+        if matches!(attr.val, Val::Unknown) {
+            acc.unknown.push(Loc::new(attr.text.clone(), ptr.clone()));
+        }
+        Some(Arg {
+            val: attr.val.clone(),
+            ptr,
+            attr,
+        })
+    }
+
+    fn string(&self, body: &'a Body, key: &str, acc: &mut Acc) -> Option<Loc<String>> {
+        let a = self.arg(body, key, acc)?;
         match a.val {
             Val::Str(s) => Some(Loc::new(s, a.ptr)),
             Val::Num(n) => Some(Loc::new(n, a.ptr)),
@@ -191,8 +216,8 @@ impl<'a> Resource<'a> {
         }
     }
 
-    fn bool(&self, body: &'a Body, path: &str, key: &str, acc: &mut Acc) -> Option<Loc<bool>> {
-        let a = self.arg(body, path, key, acc)?;
+    fn bool(&self, body: &'a Body, key: &str, acc: &mut Acc) -> Option<Loc<bool>> {
+        let a = self.arg(body, key, acc)?;
         match a.val {
             Val::Bool(b) => Some(Loc::new(b, a.ptr)),
             // Terraform converts the strings "true" and "false" to a bool argument.
@@ -208,22 +233,14 @@ impl<'a> Resource<'a> {
         }
     }
 
-    /// The first block `ident` of `body` with its path.
-    fn block(&self, body: &'a Body, path: &str, ident: &str) -> Option<(&'a Block, String)> {
-        body.blocks()
-            .find(|b| b.ident.as_str() == ident)
-            .map(|b| (b, format!("{path}/{ident}")))
-    }
-
-    fn block_ptr(&self, b: &Block, path: &str) -> Ptr {
-        let s = span_of(&b.ident);
-        Ptr::new(path, s)
+    fn block_ptr(&self, b: &Block) -> Ptr {
+        Ptr::new(b.body.path.clone(), b.span.clone())
     }
 
     /// The role an expression names (a role id, a role definition id, a template id, or a
     /// role named by a data source), or `None` with the expression recorded as unknown.
-    fn role(&self, body: &'a Body, key: &str, acc: &mut Acc) -> Option<(RoleRef, Ptr)> {
-        let a = self.arg(body, &self.base(), key, acc)?;
+    fn role(&self, key: &str, acc: &mut Acc) -> Option<(RoleRef, Ptr)> {
+        let a = self.arg(self.body, key, acc)?;
         match a.val {
             Val::Str(id) if !id.is_empty() => Some((
                 RoleRef {
@@ -251,7 +268,17 @@ impl<'a> Resource<'a> {
         }
     }
 
-    fn finish(&self, mut p: Policy, acc: Acc) -> Policy {
+    fn finish(&self, mut p: Policy, mut acc: Acc) -> Policy {
+        // Blocks whose content is known only at deployment (`dynamic` blocks, a plan's
+        // unknown block): what they set is not read, and they are named.
+        let mut stack = vec![self.body];
+        while let Some(b) = stack.pop() {
+            for (text, span) in &b.opaque {
+                acc.unknown
+                    .push(Loc::new(text.clone(), Ptr::new(b.path.clone(), span.clone())));
+            }
+            stack.extend(b.blocks.iter().map(|x| &x.body));
+        }
         p.unknown = acc.unknown;
         p.problems = acc.problems;
         p
@@ -262,10 +289,10 @@ impl<'a> Resource<'a> {
         Policy {
             file: self.file,
             pointer: head.clone(),
-            dialect: TERRAFORM,
+            dialect: self.dialect,
             kind,
             id: None,
-            display_name: Some(self.address()),
+            display_name: Some(self.address.clone()),
             scope: None,
             role: None,
             rules_pointer: head,
@@ -283,28 +310,27 @@ impl<'a> Resource<'a> {
     /// `azurerm_role_management_policy` (`group` false) or `azuread_group_role_management_policy`.
     fn policy(&self, group: bool) -> Policy {
         let mut acc = Acc::default();
-        let body = &self.block.body;
-        let base = self.base();
+        let body = self.body;
         let mut p = self.empty_policy(if group {
             PolicyKind::Group
         } else {
             PolicyKind::AzureResource
         });
         if group {
-            let group_key = if body.has_attribute("object_id") {
+            let group_key = if body.has("object_id") {
                 "object_id"
             } else {
                 "group_id"
             };
             p.scope = self
-                .string(body, &base, group_key, &mut Acc::default())
+                .string(body, group_key, &mut Acc::default())
                 .map(|l| l.value);
-            let access_key = if body.has_attribute("assignment_type") {
+            let access_key = if body.has("assignment_type") {
                 "assignment_type"
             } else {
                 "role_id"
             };
-            if let Some(access) = self.string(body, &base, access_key, &mut acc) {
+            if let Some(access) = self.string(body, access_key, &mut acc) {
                 p.role = Some(RoleRef {
                     id: Some(access.value.to_ascii_lowercase()),
                     ..Default::default()
@@ -313,22 +339,16 @@ impl<'a> Resource<'a> {
         } else {
             // The scope names where the policy applies; it feeds no setting.
             p.scope = self
-                .string(body, &base, "scope", &mut Acc::default())
+                .string(body, "scope", &mut Acc::default())
                 .map(|l| l.value);
-            p.role = self.role(body, "role_definition_id", &mut acc).map(|r| r.0);
+            p.role = self.role("role_definition_id", &mut acc).map(|r| r.0);
         }
         let mut rules = Vec::new();
-        if let Some((b, path)) = self.block(body, &base, "activation_rules") {
-            self.activation(b, &path, &mut rules, &mut acc);
+        if let Some(b) = body.block("activation_rules") {
+            self.activation(b, &mut rules, &mut acc);
         }
-        if let Some((b, path)) = self.block(body, &base, "active_assignment_rules") {
-            self.expiration(
-                b,
-                &path,
-                RuleId::ExpirationAdminAssignment,
-                &mut rules,
-                &mut acc,
-            );
+        if let Some(b) = body.block("active_assignment_rules") {
+            self.expiration(b, RuleId::ExpirationAdminAssignment, &mut rules, &mut acc);
             let flags: &[(&str, &str)] = if group {
                 &[
                     (
@@ -349,7 +369,6 @@ impl<'a> Resource<'a> {
             };
             self.enablement(
                 b,
-                &path,
                 RuleId::EnablementAdminAssignment,
                 flags,
                 &[],
@@ -357,17 +376,11 @@ impl<'a> Resource<'a> {
                 &mut acc,
             );
         }
-        if let Some((b, path)) = self.block(body, &base, "eligible_assignment_rules") {
-            self.expiration(
-                b,
-                &path,
-                RuleId::ExpirationAdminEligibility,
-                &mut rules,
-                &mut acc,
-            );
+        if let Some(b) = body.block("eligible_assignment_rules") {
+            self.expiration(b, RuleId::ExpirationAdminEligibility, &mut rules, &mut acc);
         }
-        if let Some((b, path)) = self.block(body, &base, "notification_rules") {
-            self.notifications(b, &path, &mut rules, &mut acc);
+        if let Some(b) = body.block("notification_rules") {
+            self.notifications(b, &mut rules, &mut acc);
         }
         p.rules = rules;
         self.finish(p, acc)
@@ -385,10 +398,10 @@ impl<'a> Resource<'a> {
         }
     }
 
-    fn activation(&self, b: &'a Block, path: &str, rules: &mut Vec<PolicyRule>, acc: &mut Acc) {
+    fn activation(&self, b: &'a Block, rules: &mut Vec<PolicyRule>, acc: &mut Acc) {
         let body = &b.body;
-        let at = self.block_ptr(b, path);
-        if let Some(d) = self.string(body, path, "maximum_duration", acc) {
+        let at = self.block_ptr(b);
+        if let Some(d) = self.string(body, "maximum_duration", acc) {
             rules.push(self.rule(
                 RuleId::ExpirationEndUserAssignment,
                 d.pointer.clone(),
@@ -400,15 +413,15 @@ impl<'a> Resource<'a> {
         }
         // Approval: `require_approval` and the stage (azurerm `approval_stage.primary_approver`
         // `{object_id, type}`; azuread `approval_stages.primary_approvers` `{object_id, object_type}`).
-        let required = self.bool(body, path, "require_approval", acc);
-        let stage_block = self
-            .block(body, path, "approval_stage")
-            .or_else(|| self.block(body, path, "approval_stages"));
+        let required = self.bool(body, "require_approval", acc);
+        let stage_block = body
+            .block("approval_stage")
+            .or_else(|| body.block("approval_stages"));
         let stages = match stage_block {
-            Some((sb, spath)) => match self.stage(sb, &spath, acc) {
+            Some(sb) => match self.stage(sb, acc) {
                 Some(s) => Some(s),
                 // An approver known only at deployment: the approval rule is not judged.
-                None => return self.activation_rest(b, path, rules, acc),
+                None => return self.activation_rest(b, rules, acc),
             },
             None => None,
         };
@@ -429,25 +442,21 @@ impl<'a> Resource<'a> {
                 }),
             ));
         }
-        self.activation_rest(b, path, rules, acc);
+        self.activation_rest(b, rules, acc);
     }
 
     /// Activation's authentication context and enablement rules.
-    fn activation_rest(
-        &self,
-        b: &'a Block,
-        path: &str,
-        rules: &mut Vec<PolicyRule>,
-        acc: &mut Acc,
-    ) {
+    fn activation_rest(&self, b: &'a Block, rules: &mut Vec<PolicyRule>, acc: &mut Acc) {
         let body = &b.body;
         // Authentication context: set means enabled with that claim value.
-        let context = self.string(
-            body,
-            path,
-            "required_conditional_access_authentication_context",
-            acc,
-        );
+        // An empty string is no context (the providers write "" for one not set).
+        let context = self
+            .string(
+                body,
+                "required_conditional_access_authentication_context",
+                acc,
+            )
+            .filter(|c| !c.value.is_empty());
         if let Some(c) = &context {
             rules.push(self.rule(
                 RuleId::AuthenticationContextEndUserAssignment,
@@ -474,7 +483,6 @@ impl<'a> Resource<'a> {
         };
         self.enablement(
             b,
-            path,
             RuleId::EnablementEndUserAssignment,
             flags,
             implied_off,
@@ -484,25 +492,23 @@ impl<'a> Resource<'a> {
     }
 
     /// The approval stage, or `None` when an approver is known only at deployment.
-    fn stage(&self, sb: &'a Block, spath: &str, acc: &mut Acc) -> Option<Loc<Vec<ApprovalStage>>> {
-        let stage_ptr = self.block_ptr(sb, spath);
+    fn stage(&self, sb: &'a Block, acc: &mut Acc) -> Option<Loc<Vec<ApprovalStage>>> {
+        let stage_ptr = self.block_ptr(sb);
         let mut approvers = Vec::new();
         let mut first_ptr: Option<Ptr> = None;
         let mut complete = true;
-        let blocks: Vec<&Block> = sb
+        for ab in sb
             .body
-            .blocks()
+            .blocks
+            .iter()
             .filter(|b| matches!(b.ident.as_str(), "primary_approver" | "primary_approvers"))
-            .collect();
-        for (i, ab) in blocks.iter().enumerate() {
-            let ident = ab.ident.as_str();
-            let apath = format!("{spath}/{ident}/{i}");
-            let aptr = self.block_ptr(ab, &apath);
+        {
+            let aptr = self.block_ptr(ab);
             first_ptr.get_or_insert_with(|| aptr.clone());
-            let id = self.string(&ab.body, &apath, "object_id", acc);
+            let id = self.string(&ab.body, "object_id", acc);
             let kind_text = self
-                .string(&ab.body, &apath, "type", acc)
-                .or_else(|| self.string(&ab.body, &apath, "object_type", acc));
+                .string(&ab.body, "type", acc)
+                .or_else(|| self.string(&ab.body, "object_type", acc));
             if id.is_none() {
                 complete = false;
                 continue;
@@ -517,41 +523,34 @@ impl<'a> Resource<'a> {
                 kind,
                 id: id.map(|i| i.value),
                 description: self
-                    .string(&ab.body, &apath, "description", &mut Acc::default())
+                    .string(&ab.body, "description", &mut Acc::default())
                     .map(|d| d.value),
                 is_backup: false,
             });
         }
-        if !complete {
+        if !complete || !sb.body.opaque.is_empty() {
             return None;
         }
         let list_ptr = first_ptr.unwrap_or_else(|| stage_ptr.clone());
         let none = Loc::new(Vec::new(), stage_ptr.clone());
         Some(Loc::new(
             vec![ApprovalStage {
-                pointer: stage_ptr,
+                pointer: stage_ptr.clone(),
                 is_approver_justification_required: None,
                 is_escalation_enabled: None,
                 escalation_time_in_minutes: None,
                 primary_approvers: Loc::new(approvers, list_ptr),
                 escalation_approvers: none,
             }],
-            self.block_ptr(sb, spath),
+            stage_ptr,
         ))
     }
 
-    fn expiration(
-        &self,
-        b: &'a Block,
-        path: &str,
-        id: RuleId,
-        rules: &mut Vec<PolicyRule>,
-        acc: &mut Acc,
-    ) {
+    fn expiration(&self, b: &'a Block, id: RuleId, rules: &mut Vec<PolicyRule>, acc: &mut Acc) {
         // `expiration_required` left out keeps the tenant's value (the argument is computed):
         // without it the rule is not known, and `expire_after` alone is not judged.
-        let required = self.bool(&b.body, path, "expiration_required", acc);
-        let after = self.string(&b.body, path, "expire_after", acc);
+        let required = self.bool(&b.body, "expiration_required", acc);
+        let after = self.string(&b.body, "expire_after", acc);
         if required.is_none() {
             return;
         }
@@ -559,7 +558,7 @@ impl<'a> Resource<'a> {
             .as_ref()
             .map(|r| r.pointer.clone())
             .or_else(|| after.as_ref().map(|a| a.pointer.clone()))
-            .unwrap_or_else(|| self.block_ptr(b, path));
+            .unwrap_or_else(|| self.block_ptr(b));
         rules.push(self.rule(
             id,
             at,
@@ -573,11 +572,9 @@ impl<'a> Resource<'a> {
     /// An enablement rule from boolean arguments. The provider keeps the tenant's value of a
     /// flag the file leaves out, so the list is known only when every flag is written (or
     /// implied off): otherwise the rule is left out, as in a partial document.
-    #[allow(clippy::too_many_arguments)]
     fn enablement(
         &self,
         b: &'a Block,
-        path: &str,
         id: RuleId,
         flags: &[(&str, &str)],
         implied_off: &[&str],
@@ -589,10 +586,10 @@ impl<'a> Resource<'a> {
         let mut first: Option<Ptr> = None;
         let mut complete = true;
         for (key, rule) in flags {
-            if implied_off.contains(key) && !b.body.has_attribute(key) {
+            if implied_off.contains(key) && !b.body.has(key) {
                 continue;
             }
-            match self.bool(&b.body, path, key, acc) {
+            match self.bool(&b.body, key, acc) {
                 Some(v) => {
                     first.get_or_insert_with(|| v.pointer.clone());
                     if v.value {
@@ -606,7 +603,7 @@ impl<'a> Resource<'a> {
         let Some(first) = first.filter(|_| complete) else {
             return;
         };
-        let list_ptr = Ptr::new(format!("{path}/enabledRules"), self.block_ptr(b, path).span);
+        let list_ptr = Ptr::new(format!("{}/enabledRules", b.body.path), b.span.clone());
         rules.push(self.rule(
             id,
             first,
@@ -622,11 +619,9 @@ impl<'a> Resource<'a> {
 
     /// `notification_rules`: azurerm nests event → recipient (`eligible_assignments {
     /// approver_notifications {…} }`), azuread recipient → event; both are read.
-    fn notifications(&self, b: &'a Block, path: &str, rules: &mut Vec<PolicyRule>, acc: &mut Acc) {
-        for outer in b.body.blocks() {
-            let opath = format!("{path}/{}", outer.ident.as_str());
-            for inner in outer.body.blocks() {
-                let ipath = format!("{opath}/{}", inner.ident.as_str());
+    fn notifications(&self, b: &'a Block, rules: &mut Vec<PolicyRule>, acc: &mut Acc) {
+        for outer in &b.body.blocks {
+            for inner in &outer.body.blocks {
                 let (o, i) = (outer.ident.as_str(), inner.ident.as_str());
                 let pair = recipient(o)
                     .zip(event(i))
@@ -637,41 +632,35 @@ impl<'a> Resource<'a> {
                 let Some(id) = RuleId::parse(&format!("Notification_{recipient}_{event}")) else {
                     continue;
                 };
-                let at = self.block_ptr(inner, &ipath);
+                let at = self.block_ptr(inner);
                 let body = &inner.body;
-                let recipients = self
-                    .arg(body, &ipath, "additional_recipients", acc)
-                    .and_then(|a| match a.val {
-                        Val::List(items) => {
-                            let spans = list_spans(a.expr);
-                            let mut value = Vec::new();
-                            for it in items {
-                                match it {
-                                    Val::Str(s) => value.push(s),
-                                    _ => return None,
+                let recipients =
+                    self.arg(body, "additional_recipients", acc)
+                        .and_then(|a| match a.val {
+                            Val::List(items) => {
+                                let mut value = Vec::new();
+                                for it in items {
+                                    match it {
+                                        Val::Str(s) => value.push(s),
+                                        _ => return None,
+                                    }
                                 }
+                                Some(Strings {
+                                    value,
+                                    pointer: a.ptr,
+                                    items: a.attr.items.clone(),
+                                })
                             }
-                            Some(Strings {
-                                value,
-                                pointer: a.ptr,
-                                items: spans,
-                            })
-                        }
-                        _ => None,
-                    });
+                            _ => None,
+                        });
                 rules.push(self.rule(
                     id,
                     at.clone(),
                     Setting::Notification(Notification {
                         notification_type: Some(Loc::new("Email".to_owned(), at.clone())),
                         recipient_type: Some(Loc::new(recipient.to_owned(), at.clone())),
-                        notification_level: self.string(body, &ipath, "notification_level", acc),
-                        is_default_recipients_enabled: self.bool(
-                            body,
-                            &ipath,
-                            "default_recipients",
-                            acc,
-                        ),
+                        notification_level: self.string(body, "notification_level", acc),
+                        is_default_recipients_enabled: self.bool(body, "default_recipients", acc),
                         notification_recipients: recipients,
                     }),
                 ));
@@ -696,21 +685,16 @@ impl<'a> Resource<'a> {
         self.finish(p, acc)
     }
 
-    fn principal(&self, acc: &mut Acc) -> (Option<String>, Option<PrincipalKind>) {
-        let body = &self.block.body;
-        let Some(attr) = body.get_attribute("principal_id") else {
+    /// Who is assigned: the id when known; otherwise the expression as written (who it is is
+    /// known only after apply, but what it is often shows in the reference:
+    /// `azuread_service_principal.app.object_id`).
+    fn principal(&self) -> (Option<String>, Option<PrincipalKind>) {
+        let Some(attr) = self.body.attr("principal_id") else {
             return (None, None);
         };
-        match self.module.eval(&attr.value) {
-            Val::Str(s) => (Some(s), None),
-            _ => {
-                // Who it is is known only after apply, but what it is often shows in the
-                // reference: `azuread_service_principal.app.object_id`.
-                let text = self.module.text_of(&attr.value);
-                let kind = eval::principal_kind(&attr.value);
-                let _ = acc;
-                (Some(text), kind)
-            }
+        match &attr.val {
+            Val::Str(s) => (Some(s.clone()), None),
+            _ => (Some(attr.text.clone()), attr.kind),
         }
     }
 
@@ -746,33 +730,32 @@ impl<'a> Resource<'a> {
     /// `azurerm_pim_eligible_role_assignment` / `azurerm_pim_active_role_assignment`.
     fn arm_assignment(&self, grant: Grant) -> Policy {
         let mut acc = Acc::default();
-        let body = &self.block.body;
-        let base = self.base();
+        let body = self.body;
         let scope = self
-            .string(body, &base, "scope", &mut Acc::default())
+            .string(body, "scope", &mut Acc::default())
             .map(|l| l.value);
-        let role = self.role(body, "role_definition_id", &mut acc).map(|r| r.0);
-        let principal = self.principal(&mut acc);
+        let role = self.role("role_definition_id", &mut acc).map(|r| r.0);
+        let principal = self.principal();
         let head = self.head();
         let mut start = Some(Loc::new("when applied".to_owned(), head.clone()));
         let mut end = None;
         let mut end_pointer = head.clone();
-        if let Some((sb, spath)) = self.block(body, &base, "schedule") {
-            end_pointer = self.block_ptr(sb, &spath);
-            if let Some(s) = self.string(&sb.body, &spath, "start_date_time", &mut acc) {
+        if let Some(sb) = body.block("schedule") {
+            end_pointer = self.block_ptr(sb);
+            if let Some(s) = self.string(&sb.body, "start_date_time", &mut acc) {
                 start = Some(s);
             }
-            if let Some((eb, epath)) = self.block(&sb.body, &spath, "expiration") {
-                end_pointer = self.block_ptr(eb, &epath);
+            if let Some(eb) = sb.body.block("expiration") {
+                end_pointer = self.block_ptr(eb);
                 let before = acc.unknown.len();
                 end = self
-                    .string(&eb.body, &epath, "end_date_time", &mut acc)
+                    .string(&eb.body, "end_date_time", &mut acc)
                     .or_else(|| {
-                        self.string(&eb.body, &epath, "duration_days", &mut acc)
+                        self.string(&eb.body, "duration_days", &mut acc)
                             .map(|d| Loc::new(format!("P{}D", d.value), d.pointer))
                     })
                     .or_else(|| {
-                        self.string(&eb.body, &epath, "duration_hours", &mut acc)
+                        self.string(&eb.body, "duration_hours", &mut acc)
                             .map(|d| Loc::new(format!("PT{}H", d.value), d.pointer))
                     });
                 if end.is_none() && acc.unknown.len() > before {
@@ -784,7 +767,7 @@ impl<'a> Resource<'a> {
                 }
             }
         }
-        let condition = self.string(body, &base, "condition", &mut acc);
+        let condition = self.string(body, "condition", &mut acc);
         let a = self.assignment(grant, principal, start, end, end_pointer, condition);
         self.assignment_policy(PolicyKind::AzureResource, role, scope, a, acc)
     }
@@ -793,9 +776,8 @@ impl<'a> Resource<'a> {
     /// `noExpiration`) and `azuread_directory_role_assignment` (a role assignment outside PIM).
     fn directory_assignment(&self, grant: Grant) -> Policy {
         let mut acc = Acc::default();
-        let body = &self.block.body;
-        let role = self.role(body, "role_definition_id", &mut acc).map(|r| r.0);
-        let principal = self.principal(&mut acc);
+        let role = self.role("role_definition_id", &mut acc).map(|r| r.0);
+        let principal = self.principal();
         let head = self.head();
         let start =
             (grant == Grant::Eligible).then(|| Loc::new("when applied".to_owned(), head.clone()));
@@ -806,27 +788,26 @@ impl<'a> Resource<'a> {
     /// `azuread_privileged_access_group_eligibility_schedule` / `…_assignment_schedule`.
     fn group_assignment(&self, grant: Grant) -> Policy {
         let mut acc = Acc::default();
-        let body = &self.block.body;
-        let base = self.base();
+        let body = self.body;
         let scope = self
-            .string(body, &base, "group_id", &mut Acc::default())
+            .string(body, "group_id", &mut Acc::default())
             .map(|l| l.value);
         let role = self
-            .string(body, &base, "assignment_type", &mut acc)
+            .string(body, "assignment_type", &mut acc)
             .map(|a| RoleRef {
                 id: Some(a.value.to_ascii_lowercase()),
                 ..Default::default()
             });
-        let principal = self.principal(&mut acc);
+        let principal = self.principal();
         let head = self.head();
         let start = self
-            .string(body, &base, "start_date", &mut acc)
+            .string(body, "start_date", &mut acc)
             .or_else(|| Some(Loc::new("when applied".to_owned(), head.clone())));
         let before = acc.unknown.len();
-        let permanent = self.bool(body, &base, "permanent_assignment", &mut acc);
+        let permanent = self.bool(body, "permanent_assignment", &mut acc);
         let mut end = self
-            .string(body, &base, "expiration_date", &mut acc)
-            .or_else(|| self.string(body, &base, "duration", &mut acc));
+            .string(body, "expiration_date", &mut acc)
+            .or_else(|| self.string(body, "duration", &mut acc));
         let end_pointer = permanent
             .as_ref()
             .map_or_else(|| head.clone(), |p| p.pointer.clone());
@@ -857,12 +838,4 @@ fn event(ident: &str) -> Option<&'static str> {
         "eligible_activations" | "activations" => "EndUser_Assignment",
         _ => return None,
     })
-}
-
-/// The span of each item of a list literal.
-fn list_spans(e: &Expression) -> Vec<Range<usize>> {
-    match e {
-        Expression::Array(a) => a.iter().map(span_of).collect(),
-        _ => Vec::new(),
-    }
 }

@@ -48,6 +48,11 @@ pub fn problem_words(kind: ProblemKind) -> (&'static str, &'static str) {
              Readers disagree on which of the two counts.",
         ),
         ProblemKind::RepeatedKey => (DUPLICATE_KEY_LABEL, DUPLICATE_KEY_HELP),
+        ProblemKind::UnsupportedVersion => (
+            "unsupported version",
+            "Lint output whose format version pim-lint reads (`terraform show -json` 1.x). A file \
+             pim-lint cannot read is reported, never passed as clean.",
+        ),
         ProblemKind::BlankApprover => (
             "names nobody",
             "Give the approver's user or group id, or remove the entry. An approver without an id \

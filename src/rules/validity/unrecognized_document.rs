@@ -19,7 +19,7 @@ pub const HELP: &str = "Export policies with `$expand=rules` or policy assignmen
 pub const LABEL: &str = "unrecognised document";
 
 /// A Terraform file named explicitly.
-pub const TERRAFORM_MESSAGE: &str = "No role management policy or PIM assignment resource in this Terraform file";
+pub const TERRAFORM_MESSAGE: &str = "No role management policy or PIM assignment resource in this Terraform configuration or plan";
 pub const TERRAFORM_HELP: &str = "pim-lint reads `azurerm_role_management_policy`, `azuread_group_role_management_policy` and the PIM assignment resources (`azurerm_pim_*_role_assignment`, `azuread_directory_role_eligibility_schedule_request`, `azuread_privileged_access_group_*_schedule`); other resources are not PIM settings.";
 pub const TERRAFORM_LABEL: &str = "no PIM resource";
 
