@@ -202,7 +202,11 @@ fn a_plan_reads_modules_and_for_each_and_leaves_deletions_and_data_sources_out()
         "a permanent active Owner assignment: {}",
         lines(&out)
     );
-    assert_eq!(out.policies.len(), 4, "two policies of the module, one group policy, one assignment");
+    assert_eq!(
+        out.policies.len(),
+        4,
+        "two policies of the module, one group policy, one assignment"
+    );
     assert!(
         out.policies
             .iter()
@@ -261,4 +265,22 @@ fn a_plan_format_pim_lint_does_not_read_is_reported_never_passed() {
         out.findings[0].message
     );
     assert_eq!(out.findings[0].position.line, 2);
+}
+
+#[test]
+fn a_dynamic_block_is_named_unknown_and_its_rule_not_judged() {
+    let out = lint("dynamic_block.tf");
+    assert_eq!(codes(&out), ["PIM017"], "{}", lines(&out));
+    assert!(
+        out.findings[0]
+            .message
+            .contains(r#"`dynamic "primary_approver"`"#),
+        "{}",
+        out.findings[0].message
+    );
+    assert_eq!(out.findings[0].position.line, 10);
+    assert!(
+        out.policies[0].approval().is_none(),
+        "no PIM102 for an approver list Terraform fills in"
+    );
 }

@@ -274,8 +274,10 @@ impl<'a> Resource<'a> {
         let mut stack = vec![self.body];
         while let Some(b) = stack.pop() {
             for (text, span) in &b.opaque {
-                acc.unknown
-                    .push(Loc::new(text.clone(), Ptr::new(b.path.clone(), span.clone())));
+                acc.unknown.push(Loc::new(
+                    text.clone(),
+                    Ptr::new(b.path.clone(), span.clone()),
+                ));
             }
             stack.extend(b.blocks.iter().map(|x| &x.body));
         }
@@ -634,25 +636,25 @@ impl<'a> Resource<'a> {
                 };
                 let at = self.block_ptr(inner);
                 let body = &inner.body;
-                let recipients =
-                    self.arg(body, "additional_recipients", acc)
-                        .and_then(|a| match a.val {
-                            Val::List(items) => {
-                                let mut value = Vec::new();
-                                for it in items {
-                                    match it {
-                                        Val::Str(s) => value.push(s),
-                                        _ => return None,
-                                    }
+                let recipients = self
+                    .arg(body, "additional_recipients", acc)
+                    .and_then(|a| match a.val {
+                        Val::List(items) => {
+                            let mut value = Vec::new();
+                            for it in items {
+                                match it {
+                                    Val::Str(s) => value.push(s),
+                                    _ => return None,
                                 }
-                                Some(Strings {
-                                    value,
-                                    pointer: a.ptr,
-                                    items: a.attr.items.clone(),
-                                })
                             }
-                            _ => None,
-                        });
+                            Some(Strings {
+                                value,
+                                pointer: a.ptr,
+                                items: a.attr.items.clone(),
+                            })
+                        }
+                        _ => None,
+                    });
                 rules.push(self.rule(
                     id,
                     at.clone(),

@@ -122,7 +122,9 @@ fn from_change(rc: &Node, path: &str, config: &Configuration) -> Option<Found> {
     let change = rc.get("change")?;
     let after = change.get("after").filter(|a| a.as_object().is_some())?;
     let address = rc.get("address").and_then(Node::as_str)?;
-    let head_span = rc.get("address").map_or(rc.span.clone(), |a| a.span.clone());
+    let head_span = rc
+        .get("address")
+        .map_or(rc.span.clone(), |a| a.span.clone());
     let exprs = match (
         rc.get("module_address").and_then(Node::as_str),
         rc.get("name").and_then(Node::as_str),
@@ -158,8 +160,7 @@ fn from_modules(root: &Node, root_path: &str, found: &mut Vec<Found>) {
                 ) else {
                     continue;
                 };
-                if !is_pim_resource(rtype) || r.get("mode").and_then(Node::as_str) == Some("data")
-                {
+                if !is_pim_resource(rtype) || r.get("mode").and_then(Node::as_str) == Some("data") {
                     continue;
                 }
                 let head_span = r.get("address").map_or(r.span.clone(), |a| a.span.clone());
@@ -418,7 +419,8 @@ impl Lower<'_> {
                 Value::String(v) if v.is_empty() => {}
                 Value::Null => {
                     if u.and_then(Node::as_bool) == Some(true) && e.configured() {
-                        body.attrs.push(self.unknown(key, m.key_span.clone(), e, &rel_key));
+                        body.attrs
+                            .push(self.unknown(key, m.key_span.clone(), e, &rel_key));
                     }
                 }
                 v => {
@@ -429,7 +431,8 @@ impl Lower<'_> {
                     });
                     if any_unknown {
                         if e.configured() {
-                            body.attrs.push(self.unknown(key, m.value.span.clone(), e, &rel_key));
+                            body.attrs
+                                .push(self.unknown(key, m.value.span.clone(), e, &rel_key));
                         }
                         continue;
                     }
@@ -510,7 +513,10 @@ mod tests {
     fn module_paths_drop_instance_keys() {
         assert_eq!(module_path(""), "");
         assert_eq!(module_path("module.pim"), "pim");
-        assert_eq!(module_path(r#"module.pim["a.b]"].module.inner[0]"#), "pim.inner");
+        assert_eq!(
+            module_path(r#"module.pim["a.b]"].module.inner[0]"#),
+            "pim.inner"
+        );
         assert_eq!(module_path(r#"module.x["q\"]"]"#), "x");
     }
 }

@@ -105,7 +105,10 @@ fn from_hcl_at(
             if ident == "dynamic" {
                 // Its blocks exist only once `for_each` is expanded by Terraform.
                 let label = b.labels.first().map_or("", |l| l.as_str());
-                let end = b.labels.last().map_or_else(|| span_of(&b.ident).end, |l| span_of(l).end);
+                let end = b
+                    .labels
+                    .last()
+                    .map_or_else(|| span_of(&b.ident).end, |l| span_of(l).end);
                 opaque.push((format!("dynamic \"{label}\""), span_of(&b.ident).start..end));
                 continue;
             }
