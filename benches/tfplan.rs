@@ -15,17 +15,9 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// Peak RSS (KiB) of the largest child waited for so far.
-fn children_max_rss_kib() -> i64 {
-    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
-    // SAFETY: getrusage writes a rusage struct into the pointer it is given.
-    let rc = unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, usage.as_mut_ptr()) };
-    if rc != 0 {
-        return -1;
-    }
-    // SAFETY: initialised by the successful call above.
-    unsafe { usage.assume_init() }.ru_maxrss
-}
+#[path = "support/rusage.rs"]
+mod rusage;
+use rusage::children_max_rss_kib;
 
 /// One resource change, as the azurerm provider plans an update of an existing policy.
 fn change(i: usize) -> serde_json::Value {
