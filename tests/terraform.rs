@@ -284,3 +284,21 @@ fn a_dynamic_block_is_named_unknown_and_its_rule_not_judged() {
         "no PIM102 for an approver list Terraform fills in"
     );
 }
+
+#[test]
+fn a_plan_that_is_not_whole_cannot_pass() {
+    let out = plan("errored.plan.json");
+    // The Reader policy it lists is fine; the plan errored and deferred changes: both said.
+    assert_eq!(codes(&out), ["PIM003", "PIM003"], "{}", lines(&out));
+    assert!(
+        out.findings
+            .iter()
+            .any(|f| f.message.contains("`errored` is true"))
+    );
+    assert!(
+        out.findings
+            .iter()
+            .any(|f| f.message.contains("`complete` is false"))
+    );
+    assert_eq!(out.policies.len(), 1, "what it lists is still read");
+}

@@ -138,6 +138,9 @@ pub enum ProblemKind {
     /// A document format version pim-lint does not read (`terraform show -json` 2.x): nothing
     /// in it was linted.
     UnsupportedVersion,
+    /// A plan that says it is not whole (`errored`, or `complete: false`): what it leaves out
+    /// is not linted, so the file cannot pass.
+    IncompletePlan,
 }
 
 impl Problem {

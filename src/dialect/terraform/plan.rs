@@ -65,6 +65,26 @@ pub(super) fn read(file: usize, f: &Field<'_>, doc: &mut Document) -> bool {
             return true;
         }
     }
+    // A plan that stopped early or deferred changes lists only some resources: what is there is
+    // linted, and the file cannot pass.
+    for (key, whole) in [("errored", false), ("complete", true)] {
+        if let Some(m) = root.member(key)
+            && m.value.as_bool() == Some(!whole)
+        {
+            let why = if whole {
+                "`complete` is false: Terraform deferred some changes"
+            } else {
+                "`errored` is true: Terraform stopped with an error"
+            };
+            doc.link_problems.push(Problem::of(
+                ProblemKind::IncompletePlan,
+                Ptr::new(child("", key), m.value.span.clone()),
+                format!(
+                    "The plan is not whole ({why}): resources it does not list were not linted"
+                ),
+            ));
+        }
+    }
     let config = Configuration::new(root);
     let mut found = Vec::new();
     match root.get("resource_changes").and_then(Node::as_array) {

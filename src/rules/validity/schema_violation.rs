@@ -53,6 +53,11 @@ pub fn problem_words(kind: ProblemKind) -> (&'static str, &'static str) {
             "Lint output whose format version pim-lint reads (`terraform show -json` 1.x). A file \
              pim-lint cannot read is reported, never passed as clean.",
         ),
+        ProblemKind::IncompletePlan => (
+            "plan not whole",
+            "Lint a plan that finished: `terraform plan -out tfplan` without errors or deferred \
+             changes. What a plan leaves out is not linted, so pim-lint never passes it as clean.",
+        ),
         ProblemKind::BlankApprover => (
             "names nobody",
             "Give the approver's user or group id, or remove the entry. An approver without an id \
