@@ -84,6 +84,31 @@ fn mistakes_in_the_document_are_schema_findings_where_they_are_written() {
 }
 
 #[test]
+fn a_role_written_twice_is_an_error_and_only_its_last_entry_is_read() {
+    // Line 3 and line 5 both write Global Administrator; the message says pim-lint reads the
+    // last, and the reader does: one policy, with the second entry's cap.
+    let text = "pim-lint: desired-state/v1\nroles:\n  Global Administrator:\n    activation: {max: PT10H}\n  Global Administrator:\n    activation: {max: PT1H}\n";
+    let o = lint_yaml(text);
+    let twice: Vec<_> = o.findings.iter().filter(|f| f.code == "PIM003").collect();
+    assert_eq!(twice.len(), 1, "{:#?}", o.findings);
+    assert!(
+        twice[0].message.contains("reads the last"),
+        "{}",
+        twice[0].message
+    );
+    assert_eq!(o.policies.len(), 1);
+    let (_, _, max) = o.policies[0]
+        .expiration(RuleId::ExpirationEndUserAssignment)
+        .unwrap();
+    let max = max.unwrap();
+    assert_eq!(max.value, "PT1H");
+    assert_eq!(&text[max.pointer.span.clone()], "PT1H");
+    assert!(text[..max.pointer.span.start].matches('\n').count() == 5);
+    // The cap written first (PT10H, over the baseline's limit) is not read: no PIM204.
+    assert!(!at(&o).iter().any(|(_, c)| *c == "PIM204"), "{:?}", at(&o));
+}
+
+#[test]
 fn yaml_without_the_marker_is_not_read_as_desired_state() {
     let o = lint_yaml("roles:\n  Global Administrator: {activation: {max: PT24H}}\n");
     assert!(o.policies.is_empty());
