@@ -109,6 +109,42 @@ fn a_role_written_twice_is_an_error_and_only_its_last_entry_is_read() {
 }
 
 #[test]
+fn convert_leaves_records_of_assignments_out() {
+    // An EasyPIM config's assignments are assignment data, not role settings: convert writes
+    // the policies and says what it left out, rather than an empty entry for each role (or a
+    // "second policy" note that hides the settings of the first).
+    let o = common::lint_one(
+        &common::repo().join("fixtures/easypim/assignments-passing.json"),
+        &common::baseline(),
+    );
+    assert_eq!(o.policies.len(), 3);
+    let w = desired::write(&o.policies);
+    assert!(w.written.is_empty(), "{}", w.text);
+    assert!(!w.text.contains("roles:"), "{}", w.text);
+    assert_eq!(w.notes.len(), 3, "{:?}", w.notes);
+    assert!(
+        w.notes
+            .iter()
+            .all(|n| n.contains("assignments, no role settings"))
+    );
+    let o = common::lint_one(
+        &common::repo().join("fixtures/corpus/easypim_enhanced-sample-config.json"),
+        &common::baseline(),
+    );
+    let w = desired::write(&o.policies);
+    assert!(
+        !w.notes.iter().any(|n| n.contains("second policy")),
+        "{:?}",
+        w.notes
+    );
+    assert!(
+        w.text.contains("Security Reader:\n    activation:"),
+        "{}",
+        w.text
+    );
+}
+
+#[test]
 fn yaml_without_the_marker_is_not_read_as_desired_state() {
     let o = lint_yaml("roles:\n  Global Administrator: {activation: {max: PT24H}}\n");
     assert!(o.policies.is_empty());
