@@ -180,6 +180,14 @@ fn lint_text(name: &str, text: &str) -> Outcome {
 }
 
 #[test]
+fn a_key_named_assignments_alone_is_no_easypim_config() {
+    let out = lint_text("other.json", "{\"Assignments\": {\"Teachers\": []}}");
+    assert_eq!(codes(&out), ["PIM002"], "{}", lines(&out));
+    let out = lint_text("config.json", "{\"Assignments\": {\"EntraRoles\": []}}");
+    assert!(out.findings.is_empty(), "{}", lines(&out));
+}
+
+#[test]
 fn easypim_reads_permanent_as_each_section_does() {
     // The `Assignments` block tests `permanent` for truth; the first versions' sections
     // compare `Permanent` with $true. A value the file does not fix is not judged.

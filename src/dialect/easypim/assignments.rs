@@ -65,12 +65,7 @@ pub(super) fn read(file: usize, root: &Field<'_>, out: &mut Vec<Policy>) {
     else {
         return;
     };
-    for (section, kind) in [
-        ("EntraRoles", PolicyKind::DirectoryRole),
-        ("AzureRoles", PolicyKind::AzureResource),
-        ("Groups", PolicyKind::Group),
-        ("GroupRoles", PolicyKind::Group),
-    ] {
+    for &(section, kind) in BLOCK_SECTIONS {
         let Some(list) = block.field(section) else {
             continue;
         };
@@ -80,6 +75,21 @@ pub(super) fn read(file: usize, root: &Field<'_>, out: &mut Vec<Policy>) {
             }
         }
     }
+}
+
+/// The sections of the `Assignments` block.
+const BLOCK_SECTIONS: &[(&str, PolicyKind)] = &[
+    ("EntraRoles", PolicyKind::DirectoryRole),
+    ("AzureRoles", PolicyKind::AzureResource),
+    ("Groups", PolicyKind::Group),
+    ("GroupRoles", PolicyKind::Group),
+];
+
+/// Whether `root` has an `Assignments` block with one of EasyPIM's sections (a key named
+/// `Assignments` alone does not make a document an EasyPIM config).
+pub(super) fn is_block(root: &Field<'_>) -> bool {
+    root.field("Assignments")
+        .is_some_and(|b| BLOCK_SECTIONS.iter().any(|(s, _)| b.field(s).is_some()))
 }
 
 struct Reader {

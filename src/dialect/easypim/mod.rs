@@ -47,7 +47,6 @@ const SECTIONS: &[&str] = &[
     "EntraIDRolesActive",
     "AzureRolesActive",
     "GroupRolesActive",
-    "Assignments",
     "ProtectedUsers",
 ];
 
@@ -108,7 +107,7 @@ fn is_config(f: &Field<'_>) -> bool {
     if has("rules") || has("properties") || has("value") || has("@odata.context") {
         return false;
     }
-    SECTIONS.iter().any(|s| has(s))
+    SECTIONS.iter().any(|s| has(s)) || assignments::is_block(f)
 }
 
 struct Config<'a> {
