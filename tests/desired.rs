@@ -84,6 +84,67 @@ fn mistakes_in_the_document_are_schema_findings_where_they_are_written() {
 }
 
 #[test]
+fn a_role_written_twice_is_an_error_and_only_its_last_entry_is_read() {
+    // Line 3 and line 5 both write Global Administrator; the message says pim-lint reads the
+    // last, and the reader does: one policy, with the second entry's cap.
+    let text = "pim-lint: desired-state/v1\nroles:\n  Global Administrator:\n    activation: {max: PT10H}\n  Global Administrator:\n    activation: {max: PT1H}\n";
+    let o = lint_yaml(text);
+    let twice: Vec<_> = o.findings.iter().filter(|f| f.code == "PIM003").collect();
+    assert_eq!(twice.len(), 1, "{:#?}", o.findings);
+    assert!(
+        twice[0].message.contains("reads the last"),
+        "{}",
+        twice[0].message
+    );
+    assert_eq!(o.policies.len(), 1);
+    let (_, _, max) = o.policies[0]
+        .expiration(RuleId::ExpirationEndUserAssignment)
+        .unwrap();
+    let max = max.unwrap();
+    assert_eq!(max.value, "PT1H");
+    assert_eq!(&text[max.pointer.span.clone()], "PT1H");
+    assert!(text[..max.pointer.span.start].matches('\n').count() == 5);
+    // The cap written first (PT10H, over the baseline's limit) is not read: no PIM204.
+    assert!(!at(&o).iter().any(|(_, c)| *c == "PIM204"), "{:?}", at(&o));
+}
+
+#[test]
+fn convert_leaves_records_of_assignments_out() {
+    // An EasyPIM config's assignments are assignment data, not role settings: convert writes
+    // the policies and says what it left out, rather than an empty entry for each role (or a
+    // "second policy" note that hides the settings of the first).
+    let o = common::lint_one(
+        &common::repo().join("fixtures/easypim/assignments-passing.json"),
+        &common::baseline(),
+    );
+    assert_eq!(o.policies.len(), 3);
+    let w = desired::write(&o.policies);
+    assert!(w.written.is_empty(), "{}", w.text);
+    assert!(!w.text.contains("roles:"), "{}", w.text);
+    assert_eq!(w.notes.len(), 3, "{:?}", w.notes);
+    assert!(
+        w.notes
+            .iter()
+            .all(|n| n.contains("assignments, no role settings"))
+    );
+    let o = common::lint_one(
+        &common::repo().join("fixtures/corpus/easypim_enhanced-sample-config.json"),
+        &common::baseline(),
+    );
+    let w = desired::write(&o.policies);
+    assert!(
+        !w.notes.iter().any(|n| n.contains("second policy")),
+        "{:?}",
+        w.notes
+    );
+    assert!(
+        w.text.contains("Security Reader:\n    activation:"),
+        "{}",
+        w.text
+    );
+}
+
+#[test]
 fn yaml_without_the_marker_is_not_read_as_desired_state() {
     let o = lint_yaml("roles:\n  Global Administrator: {activation: {max: PT24H}}\n");
     assert!(o.policies.is_empty());

@@ -7,7 +7,7 @@ mod common;
 
 use pim_lint::dialect::{easypim::EASYPIM, m365dsc::M365DSC};
 use pim_lint::finding::Outcome;
-use pim_lint::model::{PolicyKind, RuleId, Setting};
+use pim_lint::model::{PolicyKind, RoleAssignment, RuleId, Setting};
 use std::path::{Path, PathBuf};
 
 fn lint(path: &str) -> Outcome {
@@ -87,7 +87,160 @@ fn easypim_config_with_comments_is_read_with_templates_and_overrides() {
 fn easypim_config_of_assignments_only_is_recognised_not_a_parse_error() {
     let out = lint("fixtures/easypim/assignments-only.json");
     assert!(out.findings.is_empty(), "{}", lines(&out));
-    assert!(out.policies.is_empty());
+    // Its one eligible assignment (for P90D) is read as assignment data, no settings.
+    assert_eq!(out.policies.len(), 1);
+    let p = &out.policies[0];
+    assert!(p.rules.is_empty() && p.partial);
+    let a = &p.assignments.as_ref().unwrap().value;
+    assert_eq!(a.len(), 1);
+    assert_eq!(format!("{:?}", a[0].grant), "Eligible");
+    assert_eq!(a[0].end.as_ref().map(|e| e.value.as_str()), Some("P90D"));
+}
+
+/// `(code, the text the finding highlights)` of each finding of `path`.
+fn highlighted(path: &str, out: &Outcome) -> Vec<(&'static str, String)> {
+    let text = std::fs::read_to_string(common::repo().join(path)).unwrap();
+    out.findings
+        .iter()
+        .map(|f| (f.code, text[f.range()].to_owned()))
+        .collect()
+}
+
+#[test]
+fn easypim_assignments_are_judged_where_they_are_written() {
+    let path = "fixtures/easypim/assignments-failing.json";
+    let out = lint(path);
+    assert_eq!(
+        highlighted(path, &out),
+        [
+            // Assignments.EntraRoles: `permanent: true` on an active Global Administrator.
+            ("PIM310", "true".to_owned()),
+            // The text "false" is true for EasyPIM: permanent, and said so.
+            ("PIM003", "\"false\"".to_owned()),
+            ("PIM313", "\"false\"".to_owned()),
+            // An eligible service principal, at its id.
+            (
+                "PIM314",
+                "\"9c3e1a7b-4f6d-4e2a-b8c1-7d5e3f9a6c03\"".to_owned()
+            ),
+            // A principal the pipeline fills in: not judged, named.
+            ("PIM017", "\"#{BreakGlassId}#\"".to_owned()),
+            // User Access Administrator without a condition.
+            (
+                "PIM315",
+                "\"e4a8c2d6-3b7f-4a1e-9d5c-8f2b6a4e0d04\"".to_owned()
+            ),
+            // The first versions' `EntraIDRolesActive`, for a principal in `ProtectedUsers`.
+            ("PIM310", "true".to_owned()),
+        ],
+        "{}",
+        lines(&out)
+    );
+    // The templated assignment is left out of its role's record, not read as anyone's.
+    let sec = out
+        .policies
+        .iter()
+        .find(|p| p.role.as_ref().and_then(|r| r.name.as_deref()) == Some("Security Administrator"))
+        .unwrap();
+    assert!(sec.assignments.as_ref().unwrap().value.is_empty());
+    assert_eq!(sec.unknown.len(), 1);
+    insta::assert_snapshot!("easypim_assignments_failing", lines(&out));
+}
+
+#[test]
+fn easypim_time_bound_assignments_pass() {
+    let out = lint("fixtures/easypim/assignments-passing.json");
+    assert!(out.findings.is_empty(), "{}", lines(&out));
+    let all: Vec<&RoleAssignment> = out
+        .policies
+        .iter()
+        .flat_map(|p| p.assignments.iter().flat_map(|l| l.value.iter()))
+        .collect();
+    // Three for Global Administrator, one User Access Administrator, one from `PrincipalIds`.
+    assert_eq!(all.len(), 5);
+    assert!(all.iter().all(|a| a.end.is_some() && a.start.is_some()));
+    let active = all
+        .iter()
+        .filter(|a| format!("{:?}", a.grant) == "Active")
+        .count();
+    assert_eq!(active, 2);
+    // Without a duration EasyPIM asks for the longest the role's policy allows: not permanent.
+    assert!(
+        all.iter()
+            .any(|a| a.end.as_ref().is_some_and(|e| e.value.contains("policy")))
+    );
+}
+
+fn lint_text(name: &str, text: &str) -> Outcome {
+    pim_lint::engine::lint_bytes(
+        &[(name.into(), text.as_bytes().to_vec())],
+        &common::baseline(),
+        &common::catalog(),
+    )
+}
+
+#[test]
+fn a_key_named_assignments_alone_is_no_easypim_config() {
+    let out = lint_text("other.json", "{\"Assignments\": {\"Teachers\": []}}");
+    assert_eq!(codes(&out), ["PIM002"], "{}", lines(&out));
+    let out = lint_text("config.json", "{\"Assignments\": {\"EntraRoles\": []}}");
+    assert!(out.findings.is_empty(), "{}", lines(&out));
+}
+
+#[test]
+fn easypim_reads_permanent_as_each_section_does() {
+    // The `Assignments` block tests `permanent` for truth; the first versions' sections
+    // compare `Permanent` with $true. A value the file does not fix is not judged.
+    let ga = |section: &str, value: &str| {
+        if section == "Assignments" {
+            format!(
+                "{{\"Assignments\": {{\"EntraRoles\": [{{\"roleName\": \"Global Administrator\", \"assignments\": [{{\"principalId\": \"p1\", \"assignmentType\": \"Active\", \"permanent\": {value}}}]}}]}}}}"
+            )
+        } else {
+            format!(
+                "{{\"EntraIDRolesActive\": [{{\"PrincipalId\": \"p1\", \"Rolename\": \"Global Administrator\", \"Permanent\": {value}}}]}}"
+            )
+        }
+    };
+    for (section, value, expected) in [
+        ("Assignments", "true", vec!["PIM310"]),
+        ("Assignments", "false", vec![]),
+        ("Assignments", "\"false\"", vec!["PIM003", "PIM310"]),
+        ("Assignments", "\"\"", vec![]),
+        ("Assignments", "null", vec![]),
+        ("Assignments", "\"${PERMANENT}\"", vec!["PIM017"]),
+        ("Assignments", "[true]", vec!["PIM017"]),
+        ("EntraIDRolesActive", "\"true\"", vec!["PIM310"]),
+        ("EntraIDRolesActive", "\"false\"", vec![]),
+        ("EntraIDRolesActive", "1", vec!["PIM310"]),
+        ("EntraIDRolesActive", "\"#{perm}#\"", vec!["PIM017"]),
+    ] {
+        let out = lint_text("config.json", &ga(section, value));
+        let mut got = codes(&out);
+        got.sort_unstable();
+        assert_eq!(
+            got,
+            expected,
+            "{section} permanent = {value}: {}",
+            lines(&out)
+        );
+    }
+    // `assignmentType` is matched as a pattern: "active" in any case is active; anything
+    // else, or nothing, eligible (PIM313 then, for a permanent one).
+    for (kind, expected) in [
+        ("\"active\"", "PIM310"),
+        ("\"Eligible\"", "PIM313"),
+        ("null", "PIM313"),
+    ] {
+        let text = format!(
+            "{{\"Assignments\": {{\"EntraRoles\": [{{\"roleName\": \"Global Administrator\", \"assignments\": [{{\"principalId\": \"p1\", \"assignmentType\": {kind}, \"permanent\": true}}]}}]}}}}"
+        );
+        assert_eq!(
+            codes(&lint_text("config.json", &text)),
+            [expected],
+            "{kind}"
+        );
+    }
 }
 
 #[test]

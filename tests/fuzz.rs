@@ -438,3 +438,122 @@ fn requests_never_panic_on_mutation() {
         }
     }
 }
+
+/// Tokens of the authoring formats read as text: PowerShell DSC (`.ps1`) and EasyPIM's JSON
+/// with comments.
+const AUTHORING_TOKENS: &[&str] = &[
+    "AADRoleSetting x {",
+    "AADRoleSetting",
+    "Configuration c {",
+    "Node localhost {",
+    "{",
+    "}",
+    "@(",
+    "(",
+    ")",
+    "=",
+    ";",
+    ",",
+    "$true",
+    "$false",
+    "$null",
+    "$ConfigurationData.NonNodeData.X",
+    "$(",
+    "\"",
+    "'",
+    "`",
+    "`\"",
+    "@\"\n",
+    "\n\"@",
+    "@'\n",
+    "\n'@",
+    "#",
+    "<#",
+    "#>",
+    "\r\n",
+    "\r",
+    "\u{0}",
+    "\u{feff}",
+    "\u{2028}",
+    "é",
+    "1e999",
+    "-1",
+    "0x7fffffff",
+    "Displayname = \"Global Administrator\"",
+    "ActivationMaxDuration = \"PT8H\"",
+    "Approvers = @(\"a\", @(\"b\"))",
+    "//",
+    "/*",
+    "*/",
+    "\"Assignments\"",
+    "\"assignments\"",
+    "\"permanent\"",
+    "\"PrincipalIds\"",
+    "\"#{x}#\"",
+    "\"assignmentType\"",
+    "\"Template\"",
+];
+
+/// A mutation of a `.ps1` configuration or an EasyPIM config: the generic ones (truncation, bit
+/// flips, re-encoding, JSON structure), tokens of the format, or deep nesting.
+fn mutate_authored(input: &[u8], rng: &mut Rng) -> Vec<u8> {
+    let mut b = match rng.below(3) {
+        0 => input.to_vec(),
+        _ => mutate(input, rng),
+    };
+    for _ in 0..1 + rng.below(4) {
+        let i = rng.below(b.len() + 1);
+        let insert: Vec<u8> = match rng.below(6) {
+            0 => {
+                let open = ["@(", "{", "[", "(", "/*", "<#", "AADRoleSetting x {"][rng.below(7)];
+                open.repeat(1 + rng.below(20_000)).into_bytes()
+            }
+            1 => "// a comment\n".as_bytes().to_vec(),
+            _ => AUTHORING_TOKENS[rng.below(AUTHORING_TOKENS.len())]
+                .as_bytes()
+                .to_vec(),
+        };
+        // Byte positions, not character boundaries: a token may split a character.
+        b.splice(i..i, insert);
+    }
+    b
+}
+
+#[test]
+fn authoring_formats_never_panic_on_mutation() {
+    // Microsoft365DSC configurations (the `.ps1` reader) and EasyPIM configs (JSON with
+    // comments, read again with the comments blanked): policies and assignments.
+    let repo = common::repo();
+    let mut inputs = seeds(&[repo.join("fixtures/m365dsc")], &["ps1"]);
+    inputs.extend(seeds(&[repo.join("fixtures/easypim")], &["json"]));
+    inputs.extend(
+        seeds(&[common::corpus()], &["ps1", "json"])
+            .into_iter()
+            .filter(|(n, _)| n.contains("m365dsc_") || n.contains("easypim_")),
+    );
+    assert!(
+        inputs.iter().filter(|(n, _)| n.ends_with(".ps1")).count() >= 3
+            && inputs.iter().filter(|(n, _)| n.contains("easypim")).count() >= 4,
+        "{:?}",
+        inputs.iter().map(|(n, _)| n).collect::<Vec<_>>()
+    );
+    let set = common::every_rule();
+    let catalog = common::catalog();
+    let n = iterations();
+    for i in 0..n {
+        let seed = 0x94D0_49BB_1331_11EBu64 ^ (i as u64).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        let mut rng = Rng(seed | 1);
+        let (name, bytes) = &inputs[rng.below(inputs.len())];
+        let input = mutate_authored(bytes, &mut rng);
+        let result = catch_unwind(AssertUnwindSafe(|| {
+            let out = engine::lint_bytes(&[(name.clone(), input.clone())], &set, &catalog);
+            render_all(&out, &set);
+        }));
+        if result.is_err() {
+            panic!(
+                "seed {seed}: panicked on a mutation of {name}; input saved to {}",
+                save_crash(name, seed, &input)
+            );
+        }
+    }
+}

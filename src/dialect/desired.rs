@@ -262,22 +262,31 @@ impl<'a> Read<'a> {
         }
     }
 
-    /// The members of a mapping, with a problem when it is something else.
+    /// The members of a mapping, with a problem when it is something else. A key written twice
+    /// (PIM003 reports it, and says so) is read once, from its last entry, as every other read
+    /// of the document takes it.
     fn members(&mut self, f: &Field<'a>, what: &str) -> Vec<(String, Field<'a>)> {
         match f.node.as_object() {
-            Some(members) => members
-                .iter()
-                .map(|m| {
-                    (
-                        m.key.to_string(),
-                        Field {
-                            node: &m.value,
-                            ptr: child(&f.ptr, &m.key),
-                            span: super::read::report_span(&m.value, Some(&m.key_span)),
-                        },
-                    )
-                })
-                .collect(),
+            Some(members) => {
+                let mut keys = HashSet::new();
+                let mut last: Vec<(String, Field<'a>)> = members
+                    .iter()
+                    .rev()
+                    .filter(|m| keys.insert(&*m.key))
+                    .map(|m| {
+                        (
+                            m.key.to_string(),
+                            Field {
+                                node: &m.value,
+                                ptr: child(&f.ptr, &m.key),
+                                span: super::read::report_span(&m.value, Some(&m.key_span)),
+                            },
+                        )
+                    })
+                    .collect();
+                last.reverse();
+                last
+            }
             None if f.node.is_null() => Vec::new(),
             None => {
                 self.problem(

@@ -188,10 +188,12 @@ pub struct Policy {
     /// The users who hold the role, when the export lists them (ScubaGear `privileged_users`,
     /// or the directory's role schedules with its users); the pointer is that list's.
     pub holders: Option<Loc<RoleHolders>>,
-    /// Values an authoring format (Terraform, Bicep) leaves to be decided at deployment — a
-    /// variable without a default, a resource attribute, a function of either — each at the
-    /// expression, with the expression's text. The reader leaves the settings they feed out of
-    /// the policy (which is then `partial`): the rules judge only what is known, and PIM017 says
+    /// Values an authoring format (Terraform, Bicep and ARM templates, Microsoft365DSC, EasyPIM)
+    /// leaves to be decided at deployment — a variable without a default, a resource attribute,
+    /// a function of either, `$ConfigurationData.…`, a placeholder a pipeline fills in — each at
+    /// the expression, with the expression's text. The reader leaves the settings (or the
+    /// assignments) they feed out of the policy (which is then `partial`): the rules judge only
+    /// what is known, and PIM017 says
     /// once per policy what was not judged. Never a guessed value, never a false pass or error.
     pub unknown: Vec<Loc<String>>,
 }

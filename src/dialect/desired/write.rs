@@ -35,8 +35,9 @@ fn s(v: &str) -> Y {
     Y::Str(v.to_owned())
 }
 
-/// Writes `policies` as one desired-state document. A policy without a role, or a second
-/// policy for a role already written (at the same scope), is left out with a note.
+/// Writes `policies` as one desired-state document. A policy without a role, a second policy
+/// for a role already written (at the same scope), or a record of assignments without settings
+/// (an EasyPIM, Terraform or Bicep assignment) is left out with a note.
 pub fn write(policies: &[Policy]) -> Written {
     let mut out = Written::default();
     let mut roles: BTreeMap<String, Y> = BTreeMap::new();
@@ -44,6 +45,12 @@ pub fn write(policies: &[Policy]) -> Written {
     let mut groups: BTreeMap<String, BTreeMap<String, Y>> = BTreeMap::new();
     for (i, p) in policies.iter().enumerate() {
         let subject = crate::model::Policy::role_label(p);
+        if p.assignments.is_some() && p.rules.is_empty() && !p.rules_expanded {
+            out.notes.push(format!(
+                "{subject}: assignments, no role settings: not written (desired state holds settings)"
+            ));
+            continue;
+        }
         let Some(role) = &p.role else {
             out.notes.push(format!(
                 "{}: no role is known for this policy (a bare policy or a change without its role): not written",

@@ -6,7 +6,7 @@ declare_rule! {
     name: "value-unknown-statically",
     category: Validity,
     needs: Policy,
-    summary: "A setting is decided only at deployment (a variable without a default, a resource attribute): it was not judged",
+    summary: "A setting is decided only at deployment (a Terraform variable without a default, a Bicep or ARM parameter, `$ConfigurationData` in a DSC configuration, a placeholder in an EasyPIM config): it was not judged",
 }
 
 /// How many expressions the message names before it counts the rest.
@@ -41,20 +41,34 @@ fn check(p: &Policy, _: &Ctx) -> Vec<Hit> {
             format!(
                 "{what} known only at deployment ({shown}{rest}): the settings they feed were not judged"
             ),
-            "Give the variable a default or a literal in the file, or lint what is deployed: a \
-             `terraform show -json` plan, a `bicep build` template with its parameters, or the \
-             tenant itself (`pim-lint check --live`).",
+            "Write the value in the file, or lint what is deployed: Terraform, a variable default or \
+             a `terraform show -json` plan; Bicep or an ARM template, a parameter default or the \
+             template with its parameter values; Microsoft365DSC, the literal in place of \
+             `$ConfigurationData.…`; EasyPIM, the config after the pipeline has filled in its \
+             placeholders. Or lint the tenant itself (`pim-lint check --live`).",
         )
         .label("known only at deployment"),
     ]
 }
 
 const DOC: &str = r##"## What it does
-Authoring formats leave some values to deployment: a Terraform `variable` without a default, a
-reference to another resource's attribute, a Bicep parameter without a default value, a function
-of any of them. pim-lint never guesses such a value. The reader leaves the settings it feeds out
-of the policy (as in a partial document: they are neither passed nor failed) and this note says,
-once per policy, which expressions were not judged, pointing at the first.
+Authoring formats leave some values to deployment. The formats that can, and what this note
+names:
+
+- Terraform (`.tf`): a `variable` without a default, a reference to another resource's
+  attribute, a function of either;
+- Bicep (`.bicep`) and ARM deployment templates: a parameter without a default value, a
+  reference to another resource, a function of either;
+- Microsoft365DSC (`AADRoleSetting` in a `.ps1`): a value known only when the configuration is
+  compiled (`$ConfigurationData.NonNodeData.…`, a variable, a string with `$(…)` in it);
+- EasyPIM orchestrator configs: an assignment's value left for a pipeline to fill in
+  (`#{…}#`, `${…}`, `$(…)`, `{{…}}`, `__NAME__`, `<…>`), or of a type EasyPIM does not read
+  there.
+
+pim-lint never guesses such a value. The reader leaves the settings (or the assignment) it
+feeds out of the policy (as in a partial document: they are neither passed nor failed) and
+this note says, once per policy, which expressions were not judged, pointing at the first.
+Exports, live reads and pim-lint's desired-state YAML hold values only: they never produce it.
 
 Values that *can* be known in the file are resolved: literals, `variable` defaults and `locals`
 in the same module (Terraform), parameter defaults and variables (Bicep), and roles named the way
@@ -79,8 +93,10 @@ activation_rules { maximum_duration = var.activation_duration }
 ```
 
 ## How to fix
-Nothing is wrong with the file: give the variable a default to have it judged, or lint the plan
-(`terraform show -json plan.out > plan.json`), the built template, or the live tenant.
+Nothing is wrong with the file: give the variable or parameter a default (or write the literal)
+to have it judged, or lint what is deployed: the Terraform plan (`terraform show -json plan.out >
+plan.json`), the built template, the EasyPIM config as the pipeline hands it to EasyPIM, or the
+live tenant.
 
 ## Severity
 Note: the policy may well be right; the note only says which settings this run could not see.
@@ -90,4 +106,7 @@ Note: the policy may well be right; the note only says which settings this run c
   https://developer.hashicorp.com/terraform/language/values/variables
 - Microsoft Learn, *Parameters in Bicep* (values supplied at deployment):
   https://learn.microsoft.com/azure/azure-resource-manager/bicep/parameters
+- Microsoft Learn, *Using configuration data in DSC* (`$ConfigurationData`, known when the
+  configuration is compiled):
+  https://learn.microsoft.com/powershell/dsc/configurations/configdata
 "##;

@@ -17,7 +17,10 @@
 //!   `[bool]`, so the string "false" is true.
 //!
 //! Each policy is partial: what it does not set stays as the tenant has it. Values point where
-//! they are written (a template's value at the template).
+//! they are written (a template's value at the template). Assignments are read as assignment
+//! data ([`assignments`]).
+
+mod assignments;
 
 use super::authored::{self, requirement_name};
 use super::read::Field;
@@ -83,6 +86,7 @@ impl Reader for EasyPim {
                 cfg.section(&node, kind, &mut doc.policies);
             }
         }
+        assignments::read(file, f, &mut doc.policies);
         doc.known_format |= doc.policies.len() == before;
         true
     }
@@ -103,7 +107,7 @@ fn is_config(f: &Field<'_>) -> bool {
     if has("rules") || has("properties") || has("value") || has("@odata.context") {
         return false;
     }
-    SECTIONS.iter().any(|s| has(s))
+    SECTIONS.iter().any(|s| has(s)) || assignments::is_block(f)
 }
 
 struct Config<'a> {
