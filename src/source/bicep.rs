@@ -66,3 +66,48 @@ fn first_error(text: &str, root: TsNode<'_>) -> SyntaxError {
 pub fn check(text: &str) -> Result<(), SyntaxError> {
     parse(text).map(|_| ())
 }
+
+/// A `.bicepparam`'s `param x = …` is read as `var x = …` (the grammar's `param` wants a
+/// type): the keyword is replaced by one of the same length, so spans stay those of the file.
+pub const PARAM_AS_VAR: &str = "var  ";
+
+/// A `.bicepparam`'s text with each `param` keyword read as `var`.
+pub fn params_as_vars(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_multiline = false;
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_start();
+        let indent = line.len() - body.len();
+        if !in_multiline
+            && body.starts_with("param")
+            && body[5..].starts_with(|c: char| c.is_whitespace())
+        {
+            out.push_str(&line[..indent]);
+            out.push_str(PARAM_AS_VAR);
+            out.push_str(&body[5..]);
+        } else {
+            out.push_str(line);
+        }
+        if line.matches("'''").count() % 2 == 1 {
+            in_multiline = !in_multiline;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::params_as_vars;
+
+    #[test]
+    fn a_bicepparam_param_is_read_as_a_var_of_the_same_length() {
+        let text =
+            "using 'main.bicep'\n  param a = 'x'\nparam b = '''\nparam kept\n'''\nparameter c\n";
+        let out = params_as_vars(text);
+        assert_eq!(out.len(), text.len());
+        assert_eq!(
+            out,
+            "using 'main.bicep'\n  var   a = 'x'\nvar   b = '''\nparam kept\n'''\nparameter c\n"
+        );
+    }
+}

@@ -9,6 +9,11 @@ declare_rule! {
     summary: "A setting is decided only at deployment (a variable without a default, a resource attribute): it was not judged",
 }
 
+/// A Bicep module the run does not read (a registry module, a template spec, a path outside
+/// the tree): what it deploys is known only at deployment.
+pub const MODULE_HELP: &str = "Lint the module's own file (or a `bicep build` template of the whole deployment): pim-lint follows only local, relative .bicep modules";
+pub const MODULE_LABEL: &str = "not read";
+
 /// How many expressions the message names before it counts the rest.
 const NAMED: usize = 4;
 
