@@ -662,3 +662,75 @@ fn a_loop_beyond_the_bound_is_named_not_expanded() {
     assert_eq!(at.policies.len(), 1000);
     assert!(started.elapsed().as_secs() < 60, "{:?}", started.elapsed());
 }
+
+#[test]
+fn a_module_in_a_loop_or_behind_a_condition_is_read_per_call() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("pim.bicep"),
+        "param name string\nparam duration string = 'PT1H'\n\
+         resource p 'Microsoft.Authorization/roleManagementPolicies@2020-10-01' = {\n\
+           name: name\n\
+           properties: { rules: [\n\
+             { id: 'Expiration_EndUser_Assignment', ruleType: 'RoleManagementPolicyExpirationRule', maximumDuration: duration }\n\
+           ] }\n\
+         }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("main.bicep"),
+        "param settings object\n\
+         var caps = [ 'PT2H', 'PT3H' ]\n\
+         module each './pim.bicep' = [for (c, i) in caps: {\n\
+           name: 'each${i}'\n\
+           params: { name: 'p${i}', duration: c }\n\
+         }]\n\
+         module never './pim.bicep' = if (false) {\n\
+           name: 'never'\n\
+           params: { name: 'never', duration: 'PT99H' }\n\
+         }\n\
+         module whole './pim.bicep' = {\n\
+           name: 'whole'\n\
+           params: settings\n\
+         }\n",
+    )
+    .unwrap();
+    let out = common::lint_one(&dir.path().join("main.bicep"), &common::baseline());
+    let mut read: Vec<(String, Option<String>, Vec<String>)> = out
+        .policies
+        .iter()
+        .map(|p| {
+            let name = p.display_name.clone().unwrap_or_default();
+            let via = name.split_once("main.bicep: ").map(|(_, v)| v.to_owned());
+            let cap = p.rules.iter().find_map(|r| match &r.setting {
+                Setting::Expiration {
+                    maximum_duration: Some(d),
+                    ..
+                } => Some(d.value.clone()),
+                _ => None,
+            });
+            (
+                via.unwrap_or(name),
+                cap,
+                p.unknown.iter().map(|u| u.value.clone()).collect(),
+            )
+        })
+        .collect();
+    read.sort();
+    assert_eq!(
+        read,
+        [
+            ("module each[0])".into(), Some("PT2H".into()), vec![]),
+            ("module each[1])".into(), Some("PT3H".into()), vec![]),
+            // `params` known only at deployment: every parameter is, the default included.
+            (
+                "module whole)".into(),
+                None,
+                vec![format!(
+                    "settings (from {})",
+                    pim_lint::input::display_name(&dir.path().join("main.bicep"))
+                )]
+            ),
+        ]
+    );
+}

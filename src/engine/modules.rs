@@ -97,6 +97,10 @@ fn is_bicep(p: &Path, ext: &str) -> bool {
 
 /// Reads a file for the graph: a regular file of bounded size, decoded.
 fn read_text(p: &Path) -> Result<String, String> {
+    // Checked before opening: opening a pipe would wait for a writer.
+    if !std::fs::metadata(p).is_ok_and(|m| m.is_file()) {
+        return Err("is not a regular file".into());
+    }
     let file = std::fs::File::open(p).map_err(|e| format!("cannot be read: {e}"))?;
     let meta = file
         .metadata()

@@ -63,7 +63,13 @@ once per policy, which expressions were not judged, pointing at the first.
 
 Values that *can* be known in the file are resolved: literals, `variable` defaults and `locals`
 in the same module (Terraform), parameter defaults and variables (Bicep), and roles named the way
-the providers' examples name them.
+the providers' examples name them. A Bicep module is read with the values its call gives, and a
+`.bicepparam` gives its values to the file it uses; a value the caller does not know is named with
+the caller's file. A loop over a list known only at deployment names the list.
+
+The same note, without a policy, marks a Bicep `module` that is not read: a registry module
+(`br:`), a template spec (`ts:`), or a path that is absolute, computed, or outside the working
+directory and the caller's folder. What such a module deploys is not judged.
 
 ## Why it matters
 A linter that treats an unknown value as absent reports false errors (approval "off" because it
