@@ -734,3 +734,81 @@ fn a_module_in_a_loop_or_behind_a_condition_is_read_per_call() {
         ]
     );
 }
+
+#[test]
+fn each_call_of_a_module_keeps_its_own_role() {
+    // Two calls of one module whose policy name is written in it: each call's assignment gives
+    // its own reading of the policy its role (no "assigned to Owner and again to Reader").
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("pim.bicep"),
+        "param roleId string\nparam duration string = 'PT1H'\n\
+         resource p 'Microsoft.Authorization/roleManagementPolicies@2020-10-01' = {\n\
+           name: 'a1000000-0000-4000-8000-000000000001'\n\
+           properties: { rules: [\n\
+             { id: 'Expiration_EndUser_Assignment', ruleType: 'RoleManagementPolicyExpirationRule', maximumDuration: duration }\n\
+           ] }\n\
+         }\n\
+         resource a 'Microsoft.Authorization/roleManagementPolicyAssignments@2020-10-01' = {\n\
+           name: 'a'\n\
+           properties: {\n\
+             policyId: p.id\n\
+             roleDefinitionId: '/providers/Microsoft.Authorization/roleDefinitions/${roleId}'\n\
+           }\n\
+         }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("main.bicep"),
+        "module owner './pim.bicep' = {\n\
+           name: 'o'\n\
+           params: { roleId: '8e3af657-a8ff-443c-a75c-2fe8c4bcb635', duration: 'PT8H' }\n\
+         }\n\
+         module reader './pim.bicep' = {\n\
+           name: 'r'\n\
+           params: { roleId: 'acdd72a7-3385-48ef-bd42-f606fba81ae7', duration: 'PT8H' }\n\
+         }\n",
+    )
+    .unwrap();
+    let out = common::lint_one(&dir.path().join("main.bicep"), &common::baseline());
+    assert!(!codes(&out).contains(&"PIM003"), "{:?}", lines(&out));
+    let mut read: Vec<(String, String)> = out
+        .policies
+        .iter()
+        .map(|p| {
+            let name = p.display_name.clone().unwrap_or_default();
+            let role = p
+                .role
+                .as_ref()
+                .and_then(|r| r.id.clone())
+                .unwrap_or_default();
+            (
+                name.rsplit("module ").next().unwrap_or_default().to_owned(),
+                role.rsplit('/').next().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    read.sort();
+    assert_eq!(
+        read,
+        [
+            (
+                "owner)".into(),
+                "8e3af657-a8ff-443c-a75c-2fe8c4bcb635".into()
+            ),
+            (
+                "reader)".into(),
+                "acdd72a7-3385-48ef-bd42-f606fba81ae7".into()
+            ),
+        ]
+    );
+    // Owner's cap is too long for tier0, Reader's is not judged so.
+    let pim204: Vec<&str> = out
+        .findings
+        .iter()
+        .filter(|f| f.code == "PIM204")
+        .filter_map(|f| f.subject.as_deref())
+        .collect();
+    assert_eq!(pim204.len(), 1, "{pim204:?}");
+    assert!(pim204[0].contains("module owner"), "{pim204:?}");
+}

@@ -517,8 +517,38 @@ pub(crate) fn read(
                     given: Some(&c.given),
                     label: Some(&c.label),
                 };
-                reader::read_with(index, text, with)
+                reader::read_with(index, text, with).map(join_within)
             })
             .collect(),
     }
+}
+
+/// One call's reading: an assignment of the module that names a policy of the same reading
+/// gives that policy its role here, not through the run (where every call of the module has
+/// the same policy id, and one call's role would be taken for another's).
+fn join_within(mut doc: crate::dialect::Document) -> crate::dialect::Document {
+    let ids: Vec<String> = doc
+        .policies
+        .iter()
+        .filter_map(|p| p.id.as_deref().map(super::resolve::join_key))
+        .collect();
+    let (local, global): (Vec<_>, Vec<_>) = std::mem::take(&mut doc.links)
+        .into_iter()
+        .partition(|l| ids.contains(&super::resolve::join_key(&l.policy_id)));
+    doc.links = global;
+    if local.is_empty() {
+        return doc;
+    }
+    let by_policy = super::resolve::links_by_policy(&local);
+    doc.policies = std::mem::take(&mut doc.policies)
+        .into_iter()
+        .flat_map(|p| {
+            if p.role.is_none() {
+                super::resolve::join_all(p, &by_policy)
+            } else {
+                vec![p]
+            }
+        })
+        .collect();
+    doc
 }
