@@ -11,7 +11,8 @@
 //! template spec (`ts:`), an absolute path or a path built at deployment is not read (a
 //! PIM017 note at the call); a file that is missing, or a call that leads back to its own
 //! file, is a Bicep error (PIM001), as `bicep build` says. The graph is walked without
-//! recursion, with bounds on files and calls.
+//! recursion, with bounds on files and calls. Documents in memory (a `--base` revision) call
+//! each other by name among the run's documents, without touching the disk.
 
 use crate::dialect::template::bicep::{self as reader, Bound, With};
 use crate::input::{Input, InputKey};
@@ -83,6 +84,8 @@ struct File {
     text: Arc<str>,
     dir: PathBuf,
     params: bool,
+    /// A document in memory: its calls are looked up among the run's documents by name.
+    memory: bool,
     /// Calls out of the file: (module symbol, or `None` for `using`; callee's node; where).
     edges: Vec<(Option<String>, usize, Range<usize>)>,
     /// The `params` of a `.bicepparam`.
@@ -195,24 +198,40 @@ pub(crate) fn plan(inputs: &[Input]) -> (Plan, Vec<Input>) {
         .and_then(|d| d.canonicalize())
         .into_iter()
         .collect();
+    // Documents in memory (a `--base` revision, tests) call each other by name only: a module
+    // is another document of the run, never a file on disk.
+    let mut by_name: HashMap<PathBuf, usize> = HashMap::new();
     for (index, input) in inputs.iter().enumerate() {
-        let InputKey::Local(p) = &input.key else {
-            continue;
-        };
+        let p = input.syntax_path();
         let params = is_bicep(p, "bicepparam");
         if !params && !is_bicep(p, "bicep") {
             continue;
         }
-        let Ok(text) = read_text(p) else { continue };
-        if let Ok(c) = p.canonicalize() {
-            by_path.insert(c, files.len());
-        }
+        let (text, memory) = match &input.key {
+            InputKey::Local(p) => match read_text(p) {
+                Ok(t) => {
+                    if let Ok(c) = p.canonicalize() {
+                        by_path.insert(c, files.len());
+                    }
+                    (t, false)
+                }
+                Err(_) => continue,
+            },
+            InputKey::Memory { bytes, .. } => match decode(bytes) {
+                Ok((t, _)) => {
+                    by_name.insert(tidy(p), files.len());
+                    (t, true)
+                }
+                Err(_) => continue,
+            },
+        };
         files.push(File {
             index,
             name: input.name(),
             text: Arc::from(text),
             dir: p.parent().map(Path::to_path_buf).unwrap_or_default(),
             params,
+            memory,
             edges: Vec::new(),
             values: Bound::new(),
         });
@@ -253,6 +272,19 @@ pub(crate) fn plan(inputs: &[Input]) -> (Plan, Vec<Input>) {
         }
         for (symbol, written, span) in wanted {
             let dir = files[at].dir.clone();
+            if files[at].memory {
+                // Only another document of the run, by its name; nothing is read or reported.
+                let found = written
+                    .as_deref()
+                    .filter(|w| !w.contains(':') && !Path::new(w).is_absolute())
+                    .and_then(|w| by_name.get(&tidy(&dir.join(w))));
+                if let Some(&callee) = found
+                    && !files[callee].params
+                {
+                    files[at].edges.push((symbol, callee, span.clone()));
+                }
+                continue;
+            }
             let note = |kind, message: String| Note {
                 kind,
                 span: span.clone(),
@@ -303,6 +335,7 @@ pub(crate) fn plan(inputs: &[Input]) -> (Plan, Vec<Input>) {
                             text: Arc::from(text),
                             dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
                             params: false,
+                            memory: false,
                             edges: Vec::new(),
                             values: Bound::new(),
                         });
