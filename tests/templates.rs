@@ -812,3 +812,46 @@ fn each_call_of_a_module_keeps_its_own_role() {
     assert_eq!(pim204.len(), 1, "{pim204:?}");
     assert!(pim204[0].contains("module owner"), "{pim204:?}");
 }
+
+#[test]
+fn a_built_module_in_a_loop_is_read_per_index() {
+    // `bicep build` writes `module m './pim.bicep' = [for c in caps: …]` as a deployment with
+    // `copy`: its template is read once per index, with the parameters that index gives.
+    let out = lint_text(
+        "built_loop.json",
+        r#"{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+           "variables": {"caps": ["PT2H", "PT6H"]},
+           "resources": [{
+             "copy": {"name": "m", "count": "[length(variables('caps'))]"},
+             "type": "Microsoft.Resources/deployments", "apiVersion": "2022-09-01",
+             "name": "[format('m-{0}', copyIndex())]",
+             "properties": {
+               "expressionEvaluationOptions": {"scope": "inner"},
+               "parameters": {"cap": {"value": "[variables('caps')[copyIndex()]]"}},
+               "template": {
+                 "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+                 "parameters": {"cap": {"type": "string"}},
+                 "resources": [{"type": "Microsoft.Authorization/roleManagementPolicies", "apiVersion": "2020-10-01",
+                   "name": "p", "properties": {"rules": [
+                     {"id": "Expiration_EndUser_Assignment", "ruleType": "RoleManagementPolicyExpirationRule", "maximumDuration": "[parameters('cap')]"}
+                   ]}}]
+               }
+             }
+           }]}"#,
+    );
+    let caps: Vec<Option<String>> = out
+        .policies
+        .iter()
+        .map(|p| {
+            p.rules.iter().find_map(|r| match &r.setting {
+                Setting::Expiration {
+                    maximum_duration: Some(d),
+                    ..
+                } => Some(d.value.clone()),
+                _ => None,
+            })
+        })
+        .collect();
+    assert_eq!(caps, [Some("PT2H".into()), Some("PT6H".into())]);
+    assert!(out.policies.iter().all(|p| p.unknown.is_empty()));
+}

@@ -368,6 +368,15 @@ pub(crate) fn plan(inputs: &[Input]) -> (Plan, Vec<Input>) {
     (plan, extra)
 }
 
+/// A chain of calls as a name: its first call and its last two, when it is longer.
+fn short_chain(label: &str) -> String {
+    let parts: Vec<&str> = label.split(" > ").collect();
+    match parts.as_slice() {
+        [first, .., a, b] if parts.len() > 3 => format!("{first} > … > {a} > {b}"),
+        _ => label.to_owned(),
+    }
+}
+
 fn push_note(plan: &mut Plan, index: usize, note: Note) {
     plan.files.entry(index).or_default().notes.push(note);
 }
@@ -470,7 +479,7 @@ fn bind(files: &[File], order: &[usize], plan: &mut Plan) {
         };
         for (symbol, callee, span) in &file.edges {
             for (given, label) in &readings {
-                let prefix = label.map_or_else(String::new, |l| format!("{l} > "));
+                let prefix = label.map_or_else(String::new, |l| format!("{} > ", short_chain(l)));
                 let made: Vec<Call> = match symbol {
                     None => vec![Call {
                         label: file.name.clone(),

@@ -644,7 +644,25 @@ fn collect<'a>(
             continue;
         }
         if ty.eq_ignore_ascii_case("Microsoft.Resources/deployments") {
-            nested(cx, node, &rptr, out, depth);
+            // A module in a loop: its template once per index, the index its parameters see.
+            let copy = node
+                .member_ci("copy")
+                .filter(|c| c.value.as_object().is_some());
+            match copy.map(|c| (c, cx.count(&c.value, 0))) {
+                Some((c, Ok(n))) => {
+                    let name = c
+                        .value
+                        .member_ci("name")
+                        .and_then(|n| n.value.as_str())
+                        .unwrap_or_default();
+                    for i in 0..n {
+                        cx.with_copy(name, Some(i), || {
+                            nested(cx, node, &format!("{rptr}/{i}"), out, depth);
+                        });
+                    }
+                }
+                _ => nested(cx, node, &rptr, out, depth),
+            }
             continue;
         }
         if !super::is_pim_type(&ty) {
