@@ -855,3 +855,42 @@ fn a_built_module_in_a_loop_is_read_per_index() {
     assert_eq!(caps, [Some("PT2H".into()), Some("PT6H".into())]);
     assert!(out.policies.iter().all(|p| p.unknown.is_empty()));
 }
+
+#[test]
+fn a_loop_in_a_called_module_names_item_and_call() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("pim.bicep"),
+        "param names array\n\
+         resource p 'Microsoft.Authorization/roleManagementPolicies@2020-10-01' = [for n in names: {\n\
+           name: n\n\
+           properties: { rules: [] }\n\
+         }]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("main.bicep"),
+        "module m './pim.bicep' = {\n  name: 'm'\n  params: { names: [ 'a', 'b' ] }\n}\n",
+    )
+    .unwrap();
+    let out = common::lint_one(&dir.path().join("main.bicep"), &common::baseline());
+    let main = pim_lint::input::display_name(&dir.path().join("main.bicep"));
+    let mut got = names(&out);
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            format!("p[0] (via {main}: module m)"),
+            format!("p[1] (via {main}: module m)")
+        ]
+    );
+    let subject = out
+        .findings
+        .iter()
+        .find_map(|f| f.subject.as_deref())
+        .unwrap();
+    assert!(
+        subject.ends_with(&format!("via {main}: module m")),
+        "{subject}"
+    );
+}

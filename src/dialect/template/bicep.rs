@@ -48,10 +48,6 @@ pub fn read_with(file: usize, text: &str, with: With<'_>) -> Result<Document, Sy
         if decl.existing || !super::is_pim_type(&decl.ty) {
             continue;
         }
-        let symbol = match with.label {
-            Some(l) => format!("{symbol} (via {l})"),
-            None => symbol.clone(),
-        };
         for (i, e, unknown) in cx.instances(decl) {
             let scope = e.get("scope").map_or(Scope::Unstated, Scope::of);
             let properties = e.get("properties").cloned();
@@ -59,10 +55,13 @@ pub fn read_with(file: usize, text: &str, with: With<'_>) -> Result<Document, Sy
                 .get("name")
                 .cloned()
                 .unwrap_or_else(|| E::new(decl.span.clone(), V::Null));
-            let (ptr, symbol) = match i {
-                Some(i) => (format!("/{}/{i}", decl.symbol), format!("{symbol}[{i}]")),
-                None => (format!("/{}", decl.symbol), symbol.clone()),
+            let (ptr, mut symbol) = match i {
+                Some(i) => (format!("/{symbol}/{i}"), format!("{symbol}[{i}]")),
+                None => (format!("/{symbol}"), symbol.clone()),
             };
+            if let Some(l) = with.label {
+                symbol = format!("{symbol} (via {l})");
+            }
             out.push(Resource {
                 ptr,
                 span: decl.span.clone(),
