@@ -894,3 +894,76 @@ fn a_loop_in_a_called_module_names_item_and_call() {
         "{subject}"
     );
 }
+
+#[test]
+fn a_module_call_scope_is_the_scope_of_the_module_resources() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("pim.bicep"),
+        "param n string\n\
+         resource p 'Microsoft.Authorization/roleManagementPolicies@2020-10-01' = {\n\
+           name: n\n\
+           properties: { rules: [] }\n\
+         }\n\
+         resource own 'Microsoft.Authorization/roleManagementPolicies@2020-10-01' = {\n\
+           name: '${n}-own'\n\
+           scope: tenant()\n\
+           properties: { rules: [] }\n\
+         }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("mid.bicep"),
+        "module inner './pim.bicep' = {\n  name: 'inner'\n  params: { n: 'inherited' }\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("main.bicep"),
+        "module sub './pim.bicep' = {\n\
+           name: 'sub'\n\
+           scope: subscription('0b1f6471-1bf0-4dda-aec3-cb9272f09590')\n\
+           params: { n: 'sub' }\n\
+         }\n\
+         module rg './pim.bicep' = {\n\
+           name: 'rg'\n\
+           scope: resourceGroup()\n\
+           params: { n: 'rg' }\n\
+         }\n\
+         module mid './mid.bicep' = {\n\
+           name: 'mid'\n\
+           scope: managementGroup('contoso')\n\
+         }\n",
+    )
+    .unwrap();
+    let out = common::lint_one(&dir.path().join("main.bicep"), &common::baseline());
+    let mut got: Vec<(String, Option<String>)> = out
+        .policies
+        .iter()
+        .map(|p| {
+            let id = p.id.clone().unwrap_or_default();
+            (
+                id.rsplit('/').next().unwrap_or_default().to_owned(),
+                p.scope.clone(),
+            )
+        })
+        .collect();
+    got.sort();
+    let s = |v: &str| Some(v.to_owned());
+    assert_eq!(
+        got,
+        [
+            (
+                "inherited".into(),
+                s("/providers/Microsoft.Management/managementGroups/contoso")
+            ),
+            ("inherited-own".into(), s("/")),
+            ("rg".into(), None),
+            ("rg-own".into(), s("/")),
+            (
+                "sub".into(),
+                s("/subscriptions/0b1f6471-1bf0-4dda-aec3-cb9272f09590")
+            ),
+            ("sub-own".into(), s("/")),
+        ]
+    );
+}

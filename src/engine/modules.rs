@@ -54,6 +54,8 @@ pub(crate) struct FilePlan {
 pub(crate) struct Call {
     pub label: String,
     pub given: Bound,
+    /// The scope the call deploys the module at (its `scope:`, or its caller's), when known.
+    pub scope: Option<String>,
 }
 
 /// A finding at a statement of the file.
@@ -468,32 +470,36 @@ fn bind(files: &[File], order: &[usize], plan: &mut Plan) {
         }
         // The readings of this file that its calls are made in.
         let mine = std::mem::take(&mut calls[f]);
-        let readings: Vec<(Option<&Bound>, Option<&str>)> = if called[f] {
+        type Reading<'a> = (Option<&'a Bound>, Option<&'a str>, Option<&'a str>);
+        let readings: Vec<Reading<'_>> = if called[f] {
             mine.iter()
-                .map(|c| (Some(&c.given), Some(c.label.as_str())))
+                .map(|c| (Some(&c.given), Some(c.label.as_str()), c.scope.as_deref()))
                 .collect()
         } else if file.params {
-            vec![(Some(&file.values), None)]
+            vec![(Some(&file.values), None, None)]
         } else {
-            vec![(None, None)]
+            vec![(None, None, None)]
         };
         for (symbol, callee, span) in &file.edges {
-            for (given, label) in &readings {
+            for (given, label, scope) in &readings {
                 let prefix = label.map_or_else(String::new, |l| format!("{} > ", short_chain(l)));
                 let made: Vec<Call> = match symbol {
                     None => vec![Call {
                         label: file.name.clone(),
                         given: given.cloned().unwrap_or_default(),
+                        scope: None,
                     }],
                     Some(symbol) => {
                         let with = With {
                             given: *given,
                             label: *label,
+                            scope: *scope,
                         };
                         match reader::module_params(&file.text, with, symbol, &file.name) {
                             Ok(v) => v
                                 .into_iter()
-                                .map(|(i, given)| Call {
+                                .map(|(i, given, scope)| Call {
+                                    scope,
                                     label: match i {
                                         Some(i) => {
                                             format!("{prefix}{}: module {symbol}[{i}]", file.name)
@@ -558,6 +564,7 @@ pub(crate) fn read(
                 let with = With {
                     given: Some(&c.given),
                     label: Some(&c.label),
+                    scope: c.scope.as_deref(),
                 };
                 reader::read_with(index, text, with).map(join_within)
             })

@@ -29,8 +29,11 @@ pub type Bound = HashMap<String, E>;
 pub struct With<'a> {
     /// Values for the parameters (the rest keep their defaults).
     pub given: Option<&'a Bound>,
-    /// The call, for the names of its policies (`main.bicep › module pim`).
+    /// The call, for the names of its policies (`main.bicep: module pim`).
     pub label: Option<&'a str>,
+    /// The scope the call deploys the file at, when known: the scope of its resources that
+    /// state none of their own.
+    pub scope: Option<&'a str>,
 }
 
 /// Reads a Bicep file's PIM resources.
@@ -49,7 +52,11 @@ pub fn read_with(file: usize, text: &str, with: With<'_>) -> Result<Document, Sy
             continue;
         }
         for (i, e, unknown) in cx.instances(decl) {
-            let scope = e.get("scope").map_or(Scope::Unstated, Scope::of);
+            let scope = match (e.get("scope").map(Scope::of), with.scope) {
+                (Some(s), _) => s,
+                (None, Some(at)) => Scope::Known(at.to_owned()),
+                (None, None) => Scope::Unstated,
+            };
             let properties = e.get("properties").cloned();
             let name = e
                 .get("name")
@@ -132,12 +139,13 @@ pub fn refs(text: &str) -> Result<Refs, SyntaxError> {
 /// a loop is called once per item, with its index), each value the caller cannot know named
 /// with the caller's file; no call when its condition is false. A loop over a list known only
 /// at deployment (or longer than [`MAX_ITEMS`]) is one call whose loop variable is unknown.
+/// Each call comes with the scope it deploys the module at, when known.
 pub fn module_params(
     text: &str,
     with: With<'_>,
     symbol: &str,
     from: &str,
-) -> Result<Vec<(Option<usize>, Bound)>, SyntaxError> {
+) -> Result<Vec<(Option<usize>, Bound, Option<String>)>, SyntaxError> {
     let tree = parse(text)?;
     let budget = Cell::new(BUDGET);
     let cx = Cx::new(text, tree.root_node(), &budget, with.given);
@@ -171,7 +179,13 @@ pub fn module_params(
             }
             None => {}
         }
-        out.push((i, bound));
+        // The module's `scope:` (known, or known only at deployment), else its caller's.
+        let scope = match e.get("scope").map(Scope::of) {
+            Some(Scope::Known(s)) => Some(s),
+            Some(_) => None,
+            None => with.scope.map(str::to_owned),
+        };
+        out.push((i, bound, scope));
     }
     Ok(out)
 }
