@@ -498,15 +498,15 @@ fn bind(files: &[File], order: &[usize], plan: &mut Plan) {
                         match reader::module_params(&file.text, with, symbol, &file.name) {
                             Ok(v) => v
                                 .into_iter()
-                                .map(|(i, given, scope)| Call {
-                                    scope,
-                                    label: match i {
+                                .map(|m| Call {
+                                    scope: m.scope,
+                                    label: match m.index {
                                         Some(i) => {
                                             format!("{prefix}{}: module {symbol}[{i}]", file.name)
                                         }
                                         None => format!("{prefix}{}: module {symbol}", file.name),
                                     },
-                                    given,
+                                    given: m.given,
                                 })
                                 .collect(),
                             Err(_) => Vec::new(),

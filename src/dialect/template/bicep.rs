@@ -135,6 +135,13 @@ pub fn refs(text: &str) -> Result<Refs, SyntaxError> {
     Ok(out)
 }
 
+/// One call of a module: its loop index, the values it gives, the scope it deploys at.
+pub struct ModuleCall {
+    pub index: Option<usize>,
+    pub given: Bound,
+    pub scope: Option<String>,
+}
+
 /// The `params` a file (read `with`) gives the module `symbol`: one set per call (a module in
 /// a loop is called once per item, with its index), each value the caller cannot know named
 /// with the caller's file; no call when its condition is false. A loop over a list known only
@@ -145,7 +152,7 @@ pub fn module_params(
     with: With<'_>,
     symbol: &str,
     from: &str,
-) -> Result<Vec<(Option<usize>, Bound, Option<String>)>, SyntaxError> {
+) -> Result<Vec<ModuleCall>, SyntaxError> {
     let tree = parse(text)?;
     let budget = Cell::new(BUDGET);
     let cx = Cx::new(text, tree.root_node(), &budget, with.given);
@@ -185,7 +192,11 @@ pub fn module_params(
             Some(_) => None,
             None => with.scope.map(str::to_owned),
         };
-        out.push((i, bound, scope));
+        out.push(ModuleCall {
+            index: i,
+            given: bound,
+            scope,
+        });
     }
     Ok(out)
 }
