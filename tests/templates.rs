@@ -967,3 +967,60 @@ fn a_module_call_scope_is_the_scope_of_the_module_resources() {
         ]
     );
 }
+
+#[test]
+fn a_bicepparam_with_using_none_or_extends_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("main.bicep"),
+        "param duration string = 'PT1H'\nparam cap string = 'PT1H'\n\
+         resource p 'Microsoft.Authorization/roleManagementPolicies@2020-10-01' = {\n\
+           name: 'a1000000-0000-4000-8000-000000000001'\n\
+           properties: { rules: [\n\
+             { id: 'Expiration_EndUser_Assignment', ruleType: 'RoleManagementPolicyExpirationRule', maximumDuration: duration }\n\
+             { id: 'Expiration_Admin_Assignment', ruleType: 'RoleManagementPolicyExpirationRule', maximumDuration: cap }\n\
+           ] }\n\
+         }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("none.bicepparam"),
+        "using none\n\nparam duration = 'PT2H'\n",
+    )
+    .unwrap();
+    // Read without a syntax error; named, it holds nothing pim-lint lints (as a .bicep without
+    // PIM resources).
+    let none = common::lint_one(&dir.path().join("none.bicepparam"), &common::baseline());
+    assert_eq!(codes(&none), ["PIM002"], "{:?}", lines(&none));
+    // `extends` takes the values this file does not set from another file, which is not read:
+    // they are unknown, not the .bicep's defaults.
+    std::fs::write(
+        dir.path().join("prod.bicepparam"),
+        "using 'main.bicep'\nextends 'base.bicepparam'\n\nparam duration = 'PT2H'\n",
+    )
+    .unwrap();
+    let out = common::lint_paths(
+        &[
+            dir.path().join("main.bicep"),
+            dir.path().join("prod.bicepparam"),
+        ],
+        &common::baseline(),
+    );
+    let [p] = out.policies.as_slice() else {
+        panic!("one policy: {:?}", names(&out))
+    };
+    let caps: Vec<&str> = p
+        .rules
+        .iter()
+        .filter_map(|r| match &r.setting {
+            Setting::Expiration {
+                maximum_duration: Some(d),
+                ..
+            } => Some(d.value.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(caps, ["PT2H"]);
+    assert_eq!(p.unknown.len(), 1, "{:?}", p.unknown);
+    assert!(p.unknown[0].value.starts_with("extends 'base.bicepparam'"));
+}

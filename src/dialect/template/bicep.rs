@@ -202,8 +202,8 @@ pub fn module_params(
 }
 
 /// The values a `.bicepparam` file sets (`param x = …`) and the file it names (`using`).
-pub fn bicepparam(text: &str, from: &str) -> Result<(Refs, Bound), SyntaxError> {
-    let text = crate::source::bicep::params_as_vars(text);
+pub fn bicepparam(original: &str, from: &str) -> Result<(Refs, Bound), SyntaxError> {
+    let text = crate::source::bicep::params_as_vars(original);
     let tree = parse(&text)?;
     let budget = Cell::new(BUDGET);
     let cx = Cx::new(&text, tree.root_node(), &budget, None);
@@ -218,6 +218,21 @@ pub fn bicepparam(text: &str, from: &str) -> Result<(Refs, Bound), SyntaxError> 
             let e = cx.identifier(*id, 0);
             bound.insert(name.to_owned(), mark(&e, from));
         }
+    }
+    // A parameters file that `extends` another takes the values it does not set from there:
+    // those are not read, so they are known only at deployment.
+    if let Some(base) = original
+        .lines()
+        .map(str::trim_start)
+        .find(|l| crate::source::bicep::keyword(l, "extends"))
+    {
+        bound.insert(
+            String::new(),
+            E::new(
+                0..0,
+                V::Unknown(format!("{} (from {from})", super::short(base))),
+            ),
+        );
     }
     let refs = refs(&text)?;
     Ok((refs, bound))
