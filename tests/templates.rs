@@ -1024,3 +1024,30 @@ fn a_bicepparam_with_using_none_or_extends_is_read() {
     assert_eq!(p.unknown.len(), 1, "{:?}", p.unknown);
     assert!(p.unknown[0].value.starts_with("extends 'base.bicepparam'"));
 }
+
+#[cfg(unix)]
+#[test]
+fn a_module_path_through_a_symbolic_link_reads_the_file_it_resolves_to() {
+    // `./sub/../../x.bicep` with `sub` a link two folders down resolves to the caller's own
+    // x.bicep; read lexically it would be the x.bicep above the caller's folder.
+    let dir = tempfile::tempdir().unwrap();
+    let caller = dir.path().join("caller");
+    std::fs::create_dir_all(caller.join("d1/d2")).unwrap();
+    std::os::unix::fs::symlink(caller.join("d1/d2"), caller.join("sub")).unwrap();
+    let policy = |name: &str| {
+        format!(
+            "resource p 'Microsoft.Authorization/roleManagementPolicies@2020-10-01' = {{\n  name: '{name}'\n  properties: {{ rules: [] }}\n}}\n"
+        )
+    };
+    std::fs::write(caller.join("x.bicep"), policy("inside")).unwrap();
+    std::fs::write(dir.path().join("x.bicep"), policy("outside")).unwrap();
+    std::fs::write(
+        caller.join("main.bicep"),
+        "module m './sub/../../x.bicep' = { name: 'm' }\n",
+    )
+    .unwrap();
+    let out = common::lint_one(&caller.join("main.bicep"), &common::baseline());
+    let ids: Vec<String> = out.policies.iter().filter_map(|p| p.id.clone()).collect();
+    assert_eq!(ids.len(), 1, "{:?}", lines(&out));
+    assert!(ids[0].ends_with("/inside"), "{ids:?}");
+}

@@ -186,7 +186,14 @@ fn target(written: Option<&str>, caller_dir: &Path, roots: &[PathBuf], what: &st
             "`{w}` is outside the working directory and the calling file's folder"
         ));
     }
-    Target::Local(tidy(&joined))
+    // Shown as the caller wrote it, unless a symbolic link makes `..` lead elsewhere: then the
+    // file checked above is the one read.
+    let shown = tidy(&joined);
+    if shown.canonicalize().is_ok_and(|c| c == canonical) {
+        Target::Local(shown)
+    } else {
+        Target::Local(canonical)
+    }
 }
 
 /// Works out the module graph of the run's Bicep files. Returns the plan and the module files
