@@ -332,10 +332,10 @@ fn candidate(path: &Path) -> Result<(), &'static str> {
         .map(str::to_ascii_lowercase)
         .as_deref()
     {
-        Some("json" | "yaml" | "yml" | "tf" | "bicep") => Ok(()),
+        Some("json" | "yaml" | "yml" | "tf" | "bicep" | "bicepparam") => Ok(()),
         Some("ps1") if mentions_aad_role_setting(path) => Ok(()),
         Some("ps1") => Err("a PowerShell file without a Microsoft365DSC AADRoleSetting resource"),
-        _ => Err("not a .json, .yaml, .yml, .tf, .bicep or .ps1 file"),
+        _ => Err("not a .json, .yaml, .yml, .tf, .bicep, .bicepparam or .ps1 file"),
     }
 }
 

@@ -243,3 +243,57 @@ fn an_unknown_revision_or_no_repository_fails_the_run() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("not in a git repository"), "{err}");
 }
+
+#[test]
+fn a_bicep_module_is_compared_with_the_call_it_had_at_the_base() {
+    // The revision is read from git, not from disk: the module is still read with its call's
+    // values there (never alone with its defaults), so an unchanged file is no PIM601, and a
+    // cap raised in the caller is reported in the module, where it is used.
+    let dir = tempfile::tempdir().unwrap();
+    git(dir.path(), &["init", "-q"]);
+    std::fs::create_dir(dir.path().join("infra")).unwrap();
+    std::fs::write(
+        dir.path().join("infra/pim.bicep"),
+        "param duration string = 'PT1H'\n\
+         resource p 'Microsoft.Authorization/roleManagementPolicies@2020-10-01' = {\n\
+           name: 'a1000000-0000-4000-8000-000000000001'\n\
+           properties: { rules: [\n\
+             { id: 'Expiration_EndUser_Assignment', ruleType: 'RoleManagementPolicyExpirationRule', isExpirationRequired: true, maximumDuration: duration }\n\
+           ] }\n\
+         }\n\
+         resource a 'Microsoft.Authorization/roleManagementPolicyAssignments@2020-10-01' = {\n\
+           name: 'a'\n\
+           properties: {\n\
+             policyId: p.id\n\
+             roleDefinitionId: '/providers/Microsoft.Authorization/roleDefinitions/8e3af657-a8ff-443c-a75c-2fe8c4bcb635'\n\
+           }\n\
+         }\n",
+    )
+    .unwrap();
+    let main = |cap: &str| {
+        format!(
+            "module pim './pim.bicep' = {{\n  name: 'pim'\n  params: {{ duration: '{cap}' }}\n}}\n"
+        )
+    };
+    std::fs::write(dir.path().join("infra/main.bicep"), main("PT2H")).unwrap();
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-q", "-m", "pim"]);
+    let run = |dir: &Path| {
+        pim(dir)
+            .args(["check", "--base", "HEAD", "--format", "json", "infra"])
+            .output()
+            .unwrap()
+    };
+    let out = run(dir.path());
+    assert!(
+        pim601(&out.stdout).is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    std::fs::write(dir.path().join("infra/main.bicep"), main("PT3H")).unwrap();
+    let out = run(dir.path());
+    assert_eq!(
+        pim601(&out.stdout),
+        ["The longest activation is weaker than at the base revision: PT2H → PT3H"]
+    );
+}

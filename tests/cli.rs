@@ -509,7 +509,7 @@ fn hidden_folders_are_walked_and_verbose_lists_every_skipped_file() {
     assert!(!files.is_empty(), "the hidden folder is walked");
     let err = String::from_utf8_lossy(&out.stderr);
     for expected in [
-        "notes.txt: not a .json, .yaml, .yml, .tf, .bicep or .ps1 file",
+        "notes.txt: not a .json, .yaml, .yml, .tf, .bicep, .bicepparam or .ps1 file",
         "logs/old.json: ignored by .gitignore",
         ".git: the repository's own data",
     ] {

@@ -17,7 +17,7 @@ mod policy;
 mod read;
 mod rule;
 mod scuba;
-mod template;
+pub(crate) mod template;
 pub mod terraform;
 
 pub use assignment::{ARM_ASSIGNMENT, GRAPH_ASSIGNMENT};

@@ -35,8 +35,13 @@ pub(crate) struct Context {
 
 /// Reads the directory context of the run. Files that cannot be read or parsed are left to the
 /// lint pass, which reports them.
-pub(crate) fn gather(inputs: &[Input], threads: usize, ruleset: &RuleSet) -> Context {
-    let results = par_map(inputs, threads, read_context);
+pub(crate) fn gather(
+    inputs: &[Input],
+    threads: usize,
+    ruleset: &RuleSet,
+    bicep: &super::modules::Plan,
+) -> Context {
+    let results = par_map(inputs, threads, |i, input| read_context(i, input, bicep));
     let mut ctx = Context::default();
     for (index, r) in results.into_iter().enumerate() {
         match r {
@@ -104,7 +109,7 @@ fn utf8_head(bytes: &[u8]) -> Option<&str> {
     }
 }
 
-fn read_context(index: usize, input: &Input) -> Option<Read> {
+fn read_context(index: usize, input: &Input, bicep: &super::modules::Plan) -> Option<Read> {
     // Terraform holds no directory records.
     if dialect::terraform::is_terraform(&input.name()) {
         return None;
@@ -161,11 +166,15 @@ fn read_context(index: usize, input: &Input) -> Option<Read> {
             directory.merge(doc.directory);
             problems.extend(doc.problems);
         }),
-        Syntax::Bicep => dialect::read_bicep(index, &text).map(|doc| {
-            mixed |= !doc.policies.is_empty() || !doc.links.is_empty();
-            directory.merge(doc.directory);
-            problems.extend(doc.problems);
-        }),
+        Syntax::Bicep => {
+            super::modules::read(index, &input.name(), &text, bicep.get(index)).map(|docs| {
+                for doc in docs {
+                    mixed |= !doc.policies.is_empty() || !doc.links.is_empty();
+                    directory.merge(doc.directory);
+                    problems.extend(doc.problems);
+                }
+            })
+        }
         Syntax::Yaml => yaml::parse_reporting(&text, &mut duplicates).map(|root| {
             let doc = dialect::normalise(index, &root);
             mixed |= !doc.policies.is_empty() || !doc.links.is_empty();

@@ -118,15 +118,26 @@ pub(crate) fn process(index: usize, input: &Input, run: &Run) -> FileResult {
             &mut duplicates,
         ),
         (None, Syntax::Yaml) => yaml::parse_reporting(&text, &mut duplicates),
-        // A Bicep file is read whole by its reader; its root is no JSON tree.
-        (None, Syntax::Bicep) => dialect::read_bicep(index, &text).map(|doc| {
-            recognised |= doc.recognised();
-            absorb(index, doc, &mut r, run);
-            crate::source::Node {
-                span: 0..0,
-                value: crate::source::Value::Null,
-            }
-        }),
+        // A Bicep file is read whole by its reader, once per call of it when something in the
+        // run calls it as a module; its root is no JSON tree.
+        (None, Syntax::Bicep) => {
+            let plan = run.bicep.get(index);
+            let name = r.src.name.clone();
+            super::modules::read(index, &name, &text, plan).map(|docs| {
+                for doc in docs {
+                    recognised |= doc.recognised();
+                    absorb(index, doc, &mut r, run);
+                }
+                if let Some(plan) = plan {
+                    recognised |= plan.feeds || !plan.notes.is_empty();
+                    module_notes(index, plan, &mut r, run);
+                }
+                crate::source::Node {
+                    span: 0..0,
+                    value: crate::source::Value::Null,
+                }
+            })
+        }
     };
     // JSON with comments is read only when it is an EasyPIM config (its orchestrator strips
     // them); any other JSON stays strict. Comments become spaces, so spans stay right.
@@ -272,6 +283,40 @@ fn terraform(index: usize, input: &Input, text: &str, r: &mut FileResult, run: &
                 run,
             ));
         }
+    }
+}
+
+/// The findings at a Bicep file's `module` and `using` statements: a module that cannot be
+/// followed (PIM001, as Bicep refuses it) or is not read (PIM017).
+fn module_notes(index: usize, plan: &super::modules::FilePlan, r: &mut FileResult, run: &Run) {
+    use super::modules::NoteKind;
+    use crate::rules::validity::value_unknown_statically as pim017;
+    for n in &plan.notes {
+        let f = match n.kind {
+            NoteKind::Invalid => check::file_finding(
+                parse_error::RULE.code,
+                run.ruleset,
+                index,
+                n.span.clone(),
+                parse_error::message("Bicep", &n.message),
+                parse_error::HELP,
+                "here",
+            ),
+            NoteKind::NotRead => check::file_finding(
+                pim017::RULE.code,
+                run.ruleset,
+                index,
+                n.span.clone(),
+                n.message.clone(),
+                pim017::MODULE_HELP,
+                pim017::MODULE_LABEL,
+            ),
+        };
+        r.findings.extend(f.map(|mut f| {
+            f.fingerprint =
+                Fingerprint::of(&format!("{}|{}|module|{}", f.code, r.src.name, n.message));
+            f
+        }));
     }
 }
 

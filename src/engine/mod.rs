@@ -9,6 +9,7 @@
 mod check;
 mod context;
 mod file;
+mod modules;
 mod resolve;
 
 use crate::finding::{Finding, Outcome, RunError};
@@ -55,6 +56,8 @@ pub(crate) struct Run<'a> {
     for_requests: bool,
     /// The policies read at the `--base` revision (PIM601 compares with them).
     base: Option<&'a [Policy]>,
+    /// How the run's Bicep files are read (module calls, `.bicepparam` values).
+    bicep: &'a modules::Plan,
 }
 
 impl Run<'_> {
@@ -210,7 +213,15 @@ pub fn lint_against(
     opts: Options,
     base: Option<&[Policy]>,
 ) -> Outcome {
-    let ctx = context::gather(inputs, opts.threads, ruleset);
+    // Bicep modules the run calls but does not name are linted after the named files.
+    let (bicep, extra) = modules::plan(inputs);
+    let all: std::borrow::Cow<'_, [Input]> = if extra.is_empty() {
+        std::borrow::Cow::Borrowed(inputs)
+    } else {
+        std::borrow::Cow::Owned(inputs.iter().cloned().chain(extra).collect())
+    };
+    let inputs: &[Input] = &all;
+    let ctx = context::gather(inputs, opts.threads, ruleset, &bicep);
     let directory = ctx.directory;
     let mut run = Run {
         ruleset,
@@ -224,6 +235,7 @@ pub fn lint_against(
                 .iter()
                 .any(|e| e.rule.category == crate::rules::Category::Requests),
         base,
+        bicep: &bicep,
     };
     let mut out = Outcome::default();
     let mut late: Vec<Finding> = ctx.findings;

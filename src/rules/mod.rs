@@ -366,6 +366,16 @@ pub fn subject(p: &Policy) -> String {
             None => address.clone(),
         };
     }
+    // A Bicep module is named by the call it was read for (`… (via main.bicep: module pim)`).
+    if p.dialect.name() == "bicep"
+        && let Some(via) = p
+            .display_name
+            .as_deref()
+            .and_then(|n| n.split_once(" (via "))
+            .map(|(_, v)| v.strip_suffix(')').unwrap_or(v))
+    {
+        s = format!("{s} via {via}");
+    }
     match p.scope.as_deref() {
         Some(scope) if p.kind == PolicyKind::AzureResource => format!("{s} at {scope}"),
         // A ScubaGear group source is named "group <name> (grants <role>)" already.

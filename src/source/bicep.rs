@@ -66,3 +66,75 @@ fn first_error(text: &str, root: TsNode<'_>) -> SyntaxError {
 pub fn check(text: &str) -> Result<(), SyntaxError> {
     parse(text).map(|_| ())
 }
+
+/// A `.bicepparam`'s `param x = …` is read as `var x = …` (the grammar's `param` wants a
+/// type): the keyword is replaced by one of the same length, so spans stay those of the file.
+pub const PARAM_AS_VAR: &str = "var  ";
+
+/// A `.bicepparam`'s text with each `param` keyword read as `var`.
+pub fn params_as_vars(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_multiline = false;
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_start();
+        let indent = line.len() - body.len();
+        if !in_multiline
+            && body.starts_with("param")
+            && body[5..].starts_with(|c: char| c.is_whitespace())
+        {
+            out.push_str(&line[..indent]);
+            out.push_str(PARAM_AS_VAR);
+            out.push_str(&body[5..]);
+        } else if !in_multiline && (is_using_none(body) || keyword(body, "extends")) {
+            // Statements the grammar does not know, read as comments (the caller of
+            // `params_as_vars` sees `extends` in the text it was given).
+            out.push_str(&line[..indent]);
+            out.push_str("//");
+            out.push_str(&body[2..]);
+        } else {
+            out.push_str(line);
+        }
+        if line.matches("'''").count() % 2 == 1 {
+            in_multiline = !in_multiline;
+        }
+    }
+    out
+}
+
+/// `word` followed by white space at the start of `line`.
+pub fn keyword(line: &str, word: &str) -> bool {
+    line.strip_prefix(word)
+        .is_some_and(|r| r.starts_with(|c: char| c.is_whitespace()))
+}
+
+/// `using none`: a parameters file that names no Bicep file.
+fn is_using_none(line: &str) -> bool {
+    keyword(line, "using")
+        && line[5..]
+            .trim_start()
+            .strip_prefix("none")
+            .is_some_and(|r| r.trim_start().is_empty() || r.trim_start().starts_with("//"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::params_as_vars;
+
+    #[test]
+    fn a_bicepparam_param_is_read_as_a_var_of_the_same_length() {
+        let text =
+            "using 'main.bicep'\n  param a = 'x'\nparam b = '''\nparam kept\n'''\nparameter c\n";
+        let out = params_as_vars(text);
+        assert_eq!(out.len(), text.len());
+        let other = "using none\nextends 'base.bicepparam'\nparam a = 1\n";
+        assert_eq!(
+            params_as_vars(other),
+            "//ing none\n//tends 'base.bicepparam'\nvar   a = 1\n"
+        );
+        assert!(super::check(&params_as_vars(other)).is_ok());
+        assert_eq!(
+            out,
+            "using 'main.bicep'\n  var   a = 'x'\nvar   b = '''\nparam kept\n'''\nparameter c\n"
+        );
+    }
+}

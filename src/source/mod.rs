@@ -27,7 +27,7 @@ pub struct SyntaxError {
 pub enum Syntax {
     Json,
     Yaml,
-    /// `.bicep`: parsed with the tree-sitter Bicep grammar (no JSON tree).
+    /// `.bicep` and `.bicepparam`: parsed with the tree-sitter Bicep grammar (no JSON tree).
     Bicep,
 }
 
@@ -41,7 +41,7 @@ impl Syntax {
             .map(str::to_ascii_lowercase)
         {
             Some(e) if e == "yaml" || e == "yml" => Syntax::Yaml,
-            Some(e) if e == "bicep" => Syntax::Bicep,
+            Some(e) if e == "bicep" || e == "bicepparam" => Syntax::Bicep,
             _ => Syntax::Json,
         }
     }

@@ -6,7 +6,7 @@
 //! with an inline `template`, as `bicep build` writes modules) are read with the parameters
 //! they are given.
 
-use super::{E, M, MAX_DEPTH, Resource, V, emit, resource_id};
+use super::{E, M, MAX_DEPTH, MAX_ITEMS, Resource, Scope, V, emit, resource_id};
 use crate::dialect::Document;
 use crate::dialect::read::{Field, child, index};
 use crate::source::{Node, Value};
@@ -53,6 +53,9 @@ struct Cx<'a, 'b> {
     /// Variables already evaluated (a variable used many times is evaluated once).
     memo: RefCell<HashMap<String, E>>,
     budget: &'b Cell<usize>,
+    /// The `copy` loops being expanded, innermost last: name and index (`None`: the count is
+    /// known only at deployment).
+    copies: RefCell<Vec<(String, Option<usize>)>>,
 }
 
 impl<'a, 'b> Cx<'a, 'b> {
@@ -88,6 +91,7 @@ impl<'a, 'b> Cx<'a, 'b> {
             vars,
             memo: RefCell::new(HashMap::new()),
             budget,
+            copies: RefCell::new(Vec::new()),
         }
     }
 
@@ -120,18 +124,114 @@ impl<'a, 'b> Cx<'a, 'b> {
                 }
             }
             Value::Array(items) => V::Arr(items.iter().map(|i| self.eval(i, depth + 1)).collect()),
-            Value::Object(members) => V::Obj(
-                members
-                    .iter()
-                    .map(|m| M {
+            Value::Object(members) => {
+                let mut out = Vec::new();
+                for m in members {
+                    // A property loop (`"copy": [{"name", "count", "input"}]`): each names a
+                    // list of the object.
+                    if m.key.eq_ignore_ascii_case("copy")
+                        && let Value::Array(loops) = &m.value.value
+                        && loops.iter().all(|l| {
+                            l.member_ci("input").is_some()
+                                && l.member_ci("name").and_then(|n| n.value.as_str()).is_some()
+                        })
+                    {
+                        out.extend(loops.iter().map(|l| self.property_copy(l, depth)));
+                        continue;
+                    }
+                    out.push(M {
                         key: m.key.to_string(),
                         key_span: m.key_span.clone(),
                         value: self.eval(&m.value, depth + 1),
-                    })
-                    .collect(),
-            ),
+                    });
+                }
+                V::Obj(out)
+            }
         };
         E::new(span, v)
+    }
+
+    /// One property loop: its `input` once per index, under its `name`.
+    fn property_copy(&self, l: &'a Node<'a>, depth: usize) -> M {
+        let name = l.member_ci("name");
+        let key = name
+            .and_then(|n| n.value.as_str())
+            .unwrap_or_default()
+            .to_owned();
+        let key_span = name.map_or_else(|| l.span.clone(), |n| n.value.span.clone());
+        let value = match (l.member_ci("input"), self.count(l, depth)) {
+            (Some(input), Ok(n)) => {
+                let items = (0..n)
+                    .map(|i| self.with_copy(&key, Some(i), || self.eval(&input.value, depth + 1)))
+                    .collect();
+                E::new(input.value.span.clone(), V::Arr(items))
+            }
+            (_, Err((text, span))) => E::new(span, V::Unknown(text)),
+            (None, _) => E::unknown(l.span.clone(), "copy"),
+        };
+        M {
+            key,
+            key_span,
+            value,
+        }
+    }
+
+    /// A loop's `count`, or what names it when the template does not know it (or it is more
+    /// than [`MAX_ITEMS`]).
+    fn count(&self, l: &'a Node<'a>, depth: usize) -> Result<usize, (String, Range<usize>)> {
+        let Some(c) = l.member_ci("count") else {
+            return Err(("copy".into(), l.span.clone()));
+        };
+        let e = self.eval(&c.value, depth + 1);
+        let written = || match &c.value.value {
+            Value::String(s) => super::short(s),
+            _ => super::short(&e.text().unwrap_or_default()),
+        };
+        match e.text().and_then(|t| t.parse::<usize>().ok()) {
+            Some(n) if n <= MAX_ITEMS => Ok(n),
+            Some(n) => Err((
+                format!(
+                    "{} ({n} items: loops over more than {MAX_ITEMS} are not expanded)",
+                    written()
+                ),
+                c.value.span.clone(),
+            )),
+            None => Err((written(), c.value.span.clone())),
+        }
+    }
+
+    /// Runs `f` with the loop `name` at index `i`.
+    fn with_copy<T>(&self, name: &str, i: Option<usize>, f: impl FnOnce() -> T) -> T {
+        self.copies.borrow_mut().push((name.to_owned(), i));
+        let out = f();
+        self.copies.borrow_mut().pop();
+        out
+    }
+
+    /// `copyIndex()`, `copyIndex(offset)`, `copyIndex('loop')`, `copyIndex('loop', offset)`.
+    fn copy_index(&self, args: &[E], span: Range<usize>) -> E {
+        let (name, offset) = match args {
+            [] => (None, Some(0)),
+            [a] => match &a.v {
+                V::Str(s) => (Some(s.as_str()), Some(0)),
+                _ => (None, a.text().and_then(|t| t.parse::<usize>().ok())),
+            },
+            [n, o] => (n.as_str(), o.text().and_then(|t| t.parse::<usize>().ok())),
+            _ => (None, None),
+        };
+        let copies = self.copies.borrow();
+        let found = match name {
+            Some(n) => copies
+                .iter()
+                .rev()
+                .find(|(k, _)| k.eq_ignore_ascii_case(n))
+                .map(|(_, i)| *i),
+            None => copies.last().map(|(_, i)| *i),
+        };
+        match (found.flatten(), offset) {
+            (Some(i), Some(o)) => E::new(span, V::Num((i + o).to_string())),
+            _ => E::unknown(span, "copyIndex()"),
+        }
     }
 
     fn expression(&self, inner: &str, whole: &str, span: Range<usize>, depth: usize) -> E {
@@ -346,6 +446,7 @@ impl Expr<'_, '_, '_, '_> {
             "false" => E::new(span, V::Bool(false)),
             "null" => E::new(span, V::Null),
             "createarray" => E::new(span, V::Arr(args)),
+            "copyindex" => self.cx.copy_index(&args, span),
             lower => builtin(lower, args, span),
         }
     }
@@ -402,6 +503,29 @@ pub(crate) fn builtin(name: &str, args: Vec<E>, span: Range<usize>) -> E {
             )),
             _ => unknown(),
         },
+        "length" => match args.first().map(|a| &a.v) {
+            Some(V::Arr(items)) if args.len() == 1 => V::Num(items.len().to_string()),
+            Some(V::Obj(members)) if args.len() == 1 => V::Num(members.len().to_string()),
+            Some(V::Str(s)) if args.len() == 1 => V::Num(s.chars().count().to_string()),
+            _ => unknown(),
+        },
+        "range" => {
+            let num = |e: Option<&E>| e.and_then(E::text).and_then(|t| t.parse::<i64>().ok());
+            match (num(args.first()), num(args.get(1))) {
+                // Longer than a loop is expanded, yet short enough to count (a loop over it
+                // is then named, not expanded).
+                (Some(start), Some(count))
+                    if args.len() == 2 && (0..=10 * MAX_ITEMS as i64).contains(&count) =>
+                {
+                    V::Arr(
+                        (0..count)
+                            .map(|k| E::new(span.clone(), V::Num((start + k).to_string())))
+                            .collect(),
+                    )
+                }
+                _ => unknown(),
+            }
+        }
         _ => unknown(),
     };
     E::new(span, v)
@@ -520,34 +644,93 @@ fn collect<'a>(
             continue;
         }
         if ty.eq_ignore_ascii_case("Microsoft.Resources/deployments") {
-            nested(cx, node, &rptr, out, depth);
+            // A module in a loop: its template once per index, the index its parameters see.
+            let copy = node
+                .member_ci("copy")
+                .filter(|c| c.value.as_object().is_some());
+            match copy.map(|c| (c, cx.count(&c.value, 0))) {
+                Some((c, Ok(n))) => {
+                    let name = c
+                        .value
+                        .member_ci("name")
+                        .and_then(|n| n.value.as_str())
+                        .unwrap_or_default();
+                    for i in 0..n {
+                        cx.with_copy(name, Some(i), || {
+                            nested(cx, node, &format!("{rptr}/{i}"), out, depth);
+                        });
+                    }
+                }
+                _ => nested(cx, node, &rptr, out, depth),
+            }
             continue;
         }
         if !super::is_pim_type(&ty) {
             continue;
         }
-        let name = node.member_ci("name").map_or_else(
-            || E::new(node.span.clone(), V::Null),
-            |m| cx.eval(&m.value, 0),
-        );
-        let properties = node.member_ci("properties").map(|m| {
-            let mut e = cx.eval(&m.value, 0);
-            // A container's span is its key up to the bracket, as the JSON reader reports it.
-            e.span = m.key_span.start..m.value.span.start + 1;
-            e
-        });
         let span = match node.member_ci("type") {
             Some(t) => t.key_span.start..t.value.span.end,
             None => node.span.start..node.span.start + 1,
         };
-        out.push(Resource {
-            ptr: rptr,
-            span,
+        let one = |ptr: String, symbol: Option<String>, unknown| Resource {
+            ptr,
+            span: span.clone(),
             symbol,
-            ty,
-            name,
-            properties,
-        });
+            ty: ty.clone(),
+            name: node.member_ci("name").map_or_else(
+                || E::new(node.span.clone(), V::Null),
+                |m| cx.eval(&m.value, 0),
+            ),
+            properties: node.member_ci("properties").map(|m| {
+                let mut e = cx.eval(&m.value, 0);
+                // A container's span is its key up to the bracket, as the JSON reader reports it.
+                e.span = m.key_span.start..m.value.span.start + 1;
+                e
+            }),
+            scope: node
+                .member_ci("scope")
+                .map_or(Scope::Unstated, |m| Scope::of(&cx.eval(&m.value, 0))),
+            unknown,
+        };
+        // A resource loop: the resource once per index (its condition read per index), or
+        // once with the index unknown when the count is.
+        let Some(copy) = node
+            .member_ci("copy")
+            .filter(|c| c.value.as_object().is_some())
+        else {
+            out.push(one(rptr, symbol, Vec::new()));
+            continue;
+        };
+        let loop_name = copy
+            .value
+            .member_ci("name")
+            .and_then(|n| n.value.as_str())
+            .unwrap_or_default()
+            .to_owned();
+        match cx.count(&copy.value, 0) {
+            Ok(n) => {
+                for i in 0..n {
+                    let deployed = cx.with_copy(&loop_name, Some(i), || {
+                        !node
+                            .member_ci("condition")
+                            .is_some_and(|c| matches!(cx.eval(&c.value, 0).v, V::Bool(false)))
+                    });
+                    if !deployed {
+                        continue;
+                    }
+                    let label = format!("{}[{i}]", symbol.as_deref().unwrap_or(&loop_name));
+                    let r = cx.with_copy(&loop_name, Some(i), || {
+                        one(format!("{rptr}/{i}"), Some(label), Vec::new())
+                    });
+                    out.push(r);
+                }
+            }
+            Err(note) => {
+                let symbol = symbol.or_else(|| Some(loop_name.clone()));
+                let r = cx.with_copy(&loop_name, None, || one(rptr, symbol, vec![note]));
+                out.push(r);
+            }
+        }
     }
 }
 

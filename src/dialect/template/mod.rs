@@ -25,6 +25,10 @@ pub use bicep::read as read_bicep;
 /// is taken as unknown: a self-referencing or hostile file ends, never overflows the stack.
 pub(crate) const MAX_DEPTH: usize = 48;
 
+/// How many items a loop (Bicep `[for …]`, ARM `copy`) is expanded to: a longer list is read
+/// once, as if known only at deployment, and named (PIM017).
+pub(crate) const MAX_ITEMS: usize = 1000;
+
 /// An evaluated value with the span of the text that supplied it (a literal where it is
 /// written, a parameter's default, or the expression that computed it).
 #[derive(Debug, Clone)]
@@ -162,6 +166,39 @@ pub(crate) struct Resource {
     pub ty: String,
     pub name: E,
     pub properties: Option<E>,
+    /// The resource's own `scope` (Bicep `scope:`, an ARM extension resource's `scope`).
+    pub scope: Scope,
+    /// Values the resource as a whole depends on (a loop over a list known only at
+    /// deployment): named on its policy (PIM017) like the values of its settings.
+    pub unknown: Vec<(String, Range<usize>)>,
+}
+
+/// Where a resource is deployed, as far as the file says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Scope {
+    /// No `scope` of its own: the deployment's (the policy's `properties.scope`, if stated).
+    Unstated,
+    /// A whole ARM scope id (`/`, `/subscriptions/…`, `/providers/Microsoft.Management/…`).
+    Known(String),
+    /// Stated, but known only at deployment (`resourceGroup()`, a resource symbol, a relative
+    /// id): no scope is claimed.
+    Unknown,
+}
+
+impl Scope {
+    /// The scope a `scope` value names: an id from the root (`/…`), or the `id` of a scope
+    /// object (`subscription('…')`); anything else is relative to the deployment or unknown.
+    pub fn of(e: &E) -> Scope {
+        let id = match &e.v {
+            V::Str(s) => Some(s.as_str()),
+            V::Obj(_) => e.get("id").and_then(E::as_str),
+            _ => None,
+        };
+        match id {
+            Some(s) if s.starts_with('/') && !s.contains("//") => Scope::Known(s.to_owned()),
+            _ => Scope::Unknown,
+        }
+    }
 }
 
 /// The PIM resource types a template may deploy.
@@ -299,12 +336,17 @@ fn policy(
     // A deployment sets the rules it lists and leaves the others as they are.
     p.partial = true;
     p.id = r.name.as_str().map(|n| resource_id(&r.ty, &[n.to_owned()]));
-    // The scope only when the file states it (`properties.scope`): not from the id above.
-    p.scope = r
-        .properties
-        .as_ref()
-        .and_then(|pr| pr.get("scope"))
-        .and_then(|s| s.as_str().map(str::to_owned));
+    // The scope only when the file states it (the resource's `scope`, else
+    // `properties.scope`): not from the id above, never a guess.
+    p.scope = match &r.scope {
+        Scope::Known(s) => Some(s.clone()),
+        Scope::Unknown => None,
+        Scope::Unstated => r
+            .properties
+            .as_ref()
+            .and_then(|pr| pr.get("scope"))
+            .and_then(|s| s.as_str().map(str::to_owned)),
+    };
     if p.display_name.is_none() {
         p.display_name = r
             .symbol
@@ -340,6 +382,12 @@ fn policy(
             .retain(|pr| !under_path(&pr.pointer.path, &g.path));
         p.unknown.push(Loc::new(g.text, Ptr::new(g.path, g.span)));
     }
+    for (text, span) in &r.unknown {
+        p.unknown.push(Loc::new(
+            text.clone(),
+            Ptr::new(r.ptr.clone(), span.clone()),
+        ));
+    }
     if p.unknown.is_empty() && p.rules.is_empty() && !p.rules_expanded {
         // No `rules` at all: the deployment changes none.
         p.rules_expanded = true;
@@ -349,6 +397,8 @@ fn policy(
 
 /// What a request's scope is called when the file leaves it to the deployment.
 const DEPLOYMENT_SCOPE: &str = "the deployment's scope";
+/// What a request's scope is called when its `scope` is known only at deployment.
+const SCOPE_AT_DEPLOYMENT: &str = "a scope known only at deployment";
 
 /// A schedule request: read as the ARM REST request it deploys. A value that a rule about
 /// assignments reads (the schedule, the condition, the principal's type, the role) known only
@@ -422,18 +472,34 @@ fn request(
         return;
     }
     // The deployment's scope, which the file does not name: said in words, never a guess.
+    let scope = match &r.scope {
+        Scope::Known(s) => Some(Cow::Owned(s.clone())),
+        Scope::Unknown => Some(Cow::Borrowed(SCOPE_AT_DEPLOYMENT)),
+        Scope::Unstated => None,
+    };
     if let Some(Value::Object(members)) =
         node_member_mut(&mut node, "properties").map(|p| &mut p.value)
-        && !members.iter().any(|m| m.key.eq_ignore_ascii_case("scope"))
     {
-        members.push(Member {
-            key: Cow::Borrowed("scope"),
-            key_span: r.span.clone(),
-            value: Node {
-                span: r.span.clone(),
-                value: Value::String(Cow::Borrowed(DEPLOYMENT_SCOPE)),
-            },
-        });
+        if let Some(s) = scope {
+            members.retain(|m| !m.key.eq_ignore_ascii_case("scope"));
+            members.push(Member {
+                key: Cow::Borrowed("scope"),
+                key_span: r.span.clone(),
+                value: Node {
+                    span: r.span.clone(),
+                    value: Value::String(s),
+                },
+            });
+        } else if !members.iter().any(|m| m.key.eq_ignore_ascii_case("scope")) {
+            members.push(Member {
+                key: Cow::Borrowed("scope"),
+                key_span: r.span.clone(),
+                value: Node {
+                    span: r.span.clone(),
+                    value: Value::String(Cow::Borrowed(DEPLOYMENT_SCOPE)),
+                },
+            });
+        }
     }
     let field = Field::root(&node, r.ptr.clone());
     super::directory::DirectoryRecords.read(file, &field, doc);

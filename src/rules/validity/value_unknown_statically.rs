@@ -9,6 +9,11 @@ declare_rule! {
     summary: "A setting is decided only at deployment (a Terraform variable without a default, a Bicep or ARM parameter, `$ConfigurationData` in a DSC configuration, a placeholder in an EasyPIM config): it was not judged",
 }
 
+/// A Bicep module the run does not read (a registry module, a template spec, a path outside
+/// the tree): what it deploys is known only at deployment.
+pub const MODULE_HELP: &str = "Lint the module's own file (or a `bicep build` template of the whole deployment): pim-lint follows only local, relative .bicep modules";
+pub const MODULE_LABEL: &str = "not read";
+
 /// How many expressions the message names before it counts the rest.
 const NAMED: usize = 4;
 
@@ -72,7 +77,13 @@ Exports, live reads and pim-lint's desired-state YAML hold values only: they nev
 
 Values that *can* be known in the file are resolved: literals, `variable` defaults and `locals`
 in the same module (Terraform), parameter defaults and variables (Bicep), and roles named the way
-the providers' examples name them.
+the providers' examples name them. A Bicep module is read with the values its call gives, and a
+`.bicepparam` gives its values to the file it uses; a value the caller does not know is named with
+the caller's file. A loop over a list known only at deployment names the list.
+
+The same note, without a policy, marks a Bicep `module` that is not read: a registry module
+(`br:`), a template spec (`ts:`), or a path that is absolute, computed, or outside the working
+directory and the caller's folder. What such a module deploys is not judged.
 
 ## Why it matters
 A linter that treats an unknown value as absent reports false errors (approval "off" because it
