@@ -163,7 +163,7 @@ pub enum ColorChoice {
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
     /// Files or directories to lint (directories are walked for .json/.yaml/.yml, Terraform .tf, Bicep
-    /// .bicep and Microsoft365DSC .ps1 files, honouring .gitignore).
+    /// .bicep/.bicepparam and Microsoft365DSC .ps1 files, honouring .gitignore).
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
     /// Output format.

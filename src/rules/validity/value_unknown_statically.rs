@@ -61,7 +61,9 @@ Authoring formats leave some values to deployment. The formats that can, and wha
 names:
 
 - Terraform (`.tf`): a `variable` without a default, a reference to another resource's
-  attribute, a function of either;
+  attribute, a function of either, a `dynamic` block;
+- Terraform plans (`terraform show -json`): a value known only after apply that the
+  configuration sets (an approver group created in the same apply), named by its reference;
 - Bicep (`.bicep`) and ARM deployment templates: a parameter without a default value, a
   reference to another resource, a function of either;
 - Microsoft365DSC (`AADRoleSetting` in a `.ps1`): a value known only when the configuration is
