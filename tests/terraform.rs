@@ -302,3 +302,21 @@ fn a_plan_that_is_not_whole_cannot_pass() {
     );
     assert_eq!(out.policies.len(), 1, "what it lists is still read");
 }
+
+#[test]
+fn a_resource_with_count_zero_is_not_deployed_and_not_linted() {
+    let out = lint("count.tf");
+    assert_eq!(out.policies.len(), 1, "{}", lines(&out));
+    assert_eq!(
+        out.policies[0].display_name.as_deref(),
+        Some("azurerm_pim_active_role_assignment.ops")
+    );
+    assert!(
+        out.findings
+            .iter()
+            .all(|f| !f.message.contains("11111111-2222-3333-4444-555555555555")),
+        "{}",
+        lines(&out)
+    );
+    assert!(codes(&out).contains(&"PIM310"), "{}", lines(&out));
+}

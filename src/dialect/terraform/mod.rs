@@ -87,7 +87,7 @@ pub fn read(file: usize, text: &str) -> Result<Document, SyntaxError> {
             continue;
         };
         let (rtype, name) = (rtype.as_str(), name.as_str());
-        if !is_pim_resource(rtype) {
+        if !is_pim_resource(rtype) || never_created(block, &module) {
             continue;
         }
         let path = format!("/resource/{rtype}/{name}");
@@ -110,6 +110,15 @@ pub fn read(file: usize, text: &str) -> Result<Document, SyntaxError> {
         }
     }
     Ok(doc)
+}
+
+/// A resource whose `count` is known to be 0, or whose `for_each` is a known empty list: it is
+/// not deployed. (An unknown `count` or `for_each` is read: the resource is what would be
+/// deployed when it is created.)
+fn never_created(block: &hcl_edit::structure::Block, module: &Module) -> bool {
+    let known = |key: &str| block.body.get_attribute(key).map(|a| module.eval(&a.value));
+    matches!(known("count"), Some(Val::Num(n)) if n.parse::<f64>() == Ok(0.0))
+        || matches!(known("for_each"), Some(Val::List(items)) if items.is_empty())
 }
 
 /// The resource types pim-lint reads.
