@@ -220,7 +220,7 @@ fn markdown_summary_has_counts_and_a_table() {
         ),
         "{text}"
     );
-    assert!(text.contains("| Severity | Rule | Role | Location | Finding |"));
+    assert!(text.contains("| Severity | Rule | Subject | Location | Finding |"));
     assert!(text.contains(
         "| error | `PIM101` approval-required | Privileged Role Administrator (tier0) |"
     ));

@@ -566,7 +566,7 @@ fn sarif_keeps_suppressed_findings_with_the_reason_and_validates() {
 }
 
 #[test]
-fn markdown_role_column_shows_the_role() {
+fn markdown_subject_column_names_the_role_and_where_it_is_written() {
     let (_, md, _) = stdout_of(pim().args(["check", "fixtures/demo", "--format", "markdown"]));
     let rows: Vec<&str> = md.lines().filter(|l| l.starts_with("| error ")).collect();
     let role = |code: &str| {
@@ -586,8 +586,24 @@ fn markdown_role_column_shows_the_role() {
         role("PIM102").as_deref(),
         Some("Group membership (standard) of group 7e526275-97a8-4dc6-932a-4db521cccf96")
     );
-    // A PATCH body of one rule has no role.
-    assert_eq!(role("PIM004").as_deref(), Some("—"));
+    // A PATCH body of one rule has no role: the rule is what it is about.
+    assert_eq!(
+        role("PIM004").as_deref(),
+        Some("rule Expiration_EndUser_Assignment")
+    );
+    // An authoring format names where the settings are written, as every other format does.
+    let (_, md, _) = stdout_of(pim().args([
+        "check",
+        "fixtures/terraform/plan/modules.plan.json",
+        "--format",
+        "markdown",
+    ]));
+    assert!(
+        md.contains(
+            r#"Owner (tier0) in module.pim\["prod"\].azurerm_role_management_policy.this\["owner"\]"#
+        ),
+        "{md}"
+    );
 }
 
 #[test]

@@ -8,9 +8,14 @@ use crate::rules::Severity;
 
 const MAX_ROWS: usize = 100;
 
-/// The role a finding is about, with its tier ("Owner (tier0)"), and the scope of an Azure role
-/// or the group of a PIM-for-Groups policy; "—" for findings about no role (a file, the config).
+/// What a finding is about, as every other format names it (its subject: the role with its tier
+/// and scope, and the Terraform resource or Bicep module call an authoring format writes it in);
+/// else the role, with its tier ("Owner (tier0)"), and the scope of an Azure role or the group of
+/// a PIM-for-Groups policy; "—" for findings about no role (a file, the config).
 fn role(f: &Finding) -> String {
+    if let Some(subject) = f.subject.as_deref() {
+        return subject.to_owned();
+    }
     let Some(r) = f.role.as_ref() else {
         return "—".into();
     };
@@ -54,7 +59,7 @@ pub fn render(out: &Outcome) -> String {
     ] {
         s.push_str(&format!("| {label} | {} |\n", out.count(sev)));
     }
-    s.push_str("\n| Severity | Rule | Role | Location | Finding |\n|---|---|---|---|---|\n");
+    s.push_str("\n| Severity | Rule | Subject | Location | Finding |\n|---|---|---|---|---|\n");
     let mut order = super::groups(&out.findings);
     order.sort_by_key(|g| std::cmp::Reverse(g.severity()));
     for g in order.iter().take(MAX_ROWS) {
