@@ -324,3 +324,25 @@ fn any_cut_of_a_ps1_configuration_reads_without_a_panic() {
         let _ = pim_lint::engine::lint(&[input], &set, &common::catalog());
     }
 }
+
+#[test]
+fn easypim_policy_values_a_pipeline_fills_in_are_unknown_not_wrong() {
+    let out = lint("fixtures/easypim/policy-placeholders.json");
+    // `#{MaxActivation}#` is no bad duration (PIM004), and an approver list whose id comes
+    // from the pipeline is not "no approver" (PIM102): both are named once, as PIM017.
+    assert_eq!(codes(&out), ["PIM017"], "{}", lines(&out));
+    let f = &out.findings[0];
+    assert!(f.message.contains("`#{MaxActivation}#`"), "{}", f.message);
+    assert!(f.message.contains("`#{ApproverGroupId}#`"), "{}", f.message);
+    let p = &out.policies[0];
+    assert!(
+        p.approval().is_none(),
+        "approval is not judged without its approvers"
+    );
+    assert!(
+        p.rules
+            .iter()
+            .any(|r| r.known == Some(RuleId::EnablementEndUserAssignment)),
+        "the known settings are still read"
+    );
+}

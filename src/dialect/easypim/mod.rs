@@ -284,9 +284,73 @@ impl<'a> Config<'a> {
             ));
         }
         flatten_notifications(&mut settings);
+        // A value a pipeline fills in before EasyPIM reads the file is known only then: the
+        // setting holding it is left out and named (PIM017), never read as a bad value.
+        // Settings one rule is read from together go together: approval is not judged
+        // without its approvers, nor an authentication context without its value.
+        let mut dropped: Vec<String> = Vec::new();
+        settings
+            .items
+            .retain(|(key, f)| match first_placeholder(f) {
+                Some(unknown) => {
+                    p.unknown.push(unknown);
+                    dropped.push(key.clone());
+                    false
+                }
+                None => true,
+            });
+        for group in TOGETHER {
+            if group
+                .iter()
+                .any(|k| dropped.contains(&k.to_ascii_lowercase()))
+            {
+                settings
+                    .items
+                    .retain(|(key, _)| !group.iter().any(|k| k.eq_ignore_ascii_case(key)));
+            }
+        }
         rules(&settings, &mut p);
         p
     }
+}
+
+/// Settings read together into one rule (keys as EasyPIM writes them).
+const TOGETHER: &[&[&str]] = &[
+    &["ApprovalRequired", "Approvers"],
+    &[
+        "AuthenticationContext_Enabled",
+        "AuthenticationContext_Value",
+    ],
+    &["MaximumEligibilityDuration", "AllowPermanentEligibility"],
+    &[
+        "MaximumActiveAssignmentDuration",
+        "AllowPermanentActiveAssignment",
+    ],
+];
+
+/// The first text in a setting (searched through its objects and arrays, to a bounded depth)
+/// that a pipeline fills in before EasyPIM reads the file.
+fn first_placeholder(f: &Field<'_>) -> Option<Loc<String>> {
+    let mut stack = vec![(f.clone(), 0usize)];
+    while let Some((f, depth)) = stack.pop() {
+        match &f.node.value {
+            Value::String(s) if assignments::placeholder(s) => {
+                return Some(Loc::new(s.to_string(), f.at()));
+            }
+            Value::Array(_) if depth < 8 => {
+                stack.extend(f.items().into_iter().rev().map(|i| (i, depth + 1)));
+            }
+            Value::Object(members) if depth < 8 => {
+                for m in members.iter().rev() {
+                    if let Some(c) = f.field(&m.key) {
+                        stack.push((c, depth + 1));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// `Notifications.Eligibility.Alert` → `Notification_EligibleAssignment_Alert`, and so on.
