@@ -320,3 +320,17 @@ fn a_resource_with_count_zero_is_not_deployed_and_not_linted() {
     );
     assert!(codes(&out).contains(&"PIM310"), "{}", lines(&out));
 }
+
+#[test]
+fn output_written_by_terraform_itself_is_recognised() {
+    // Terraform 1.11.4's own plan and state (built-in provider only; see the fixtures' README):
+    // recognised as Terraform output with no PIM resource, never "not a policy document".
+    for name in [
+        "terraform_1.11.4_no_pim.plan.json",
+        "terraform_1.11.4_no_pim.state.json",
+    ] {
+        let out = plan(name);
+        assert_eq!(codes(&out), ["PIM002"], "{name}: {}", lines(&out));
+        assert!(out.findings[0].message.contains("Terraform"), "{name}");
+    }
+}

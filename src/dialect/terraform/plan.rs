@@ -271,7 +271,8 @@ impl<'a> Expr<'a> {
 /// `configuration.root_module`'s resources, by module path (names, without instance keys),
 /// type and name.
 struct Configuration<'a> {
-    resources: HashMap<(String, &'a str, &'a str), &'a Node<'a>>,
+    /// A resource's `expressions` (`None`: it sets no argument, and Terraform writes none).
+    resources: HashMap<(String, &'a str, &'a str), Option<&'a Node<'a>>>,
     present: bool,
 }
 
@@ -289,13 +290,12 @@ impl<'a> Configuration<'a> {
                 .and_then(Node::as_array)
                 .unwrap_or_default()
             {
-                if let (Some(t), Some(n), Some(e)) = (
+                if let (Some(t), Some(n)) = (
                     r.get("type").and_then(Node::as_str),
                     r.get("name").and_then(Node::as_str),
-                    r.get("expressions"),
                 ) && r.get("mode").and_then(Node::as_str) != Some("data")
                 {
-                    resources.insert((path.clone(), t, n), e);
+                    resources.insert((path.clone(), t, n), r.get("expressions"));
                 }
             }
             if depth >= MAX_DEPTH {
@@ -325,7 +325,9 @@ impl<'a> Configuration<'a> {
         }
         let path = module_path(module_address);
         match self.resources.get(&(path, rtype, name)) {
-            Some(e) => Expr::Set(e),
+            Some(Some(e)) => Expr::Set(e),
+            // Listed without expressions: the configuration sets nothing.
+            Some(None) => Expr::Absent,
             None => Expr::Unknown,
         }
     }
