@@ -139,6 +139,11 @@ fn from_change(rc: &Node, path: &str, config: &Configuration) -> Option<Found> {
     if !is_pim_resource(rtype) || rc.get("mode").and_then(Node::as_str) == Some("data") {
         return None;
     }
+    lower_change(rc, rtype, path, config)
+}
+
+/// A resource change's `after`, lowered (any resource type).
+fn lower_change(rc: &Node, rtype: &str, path: &str, config: &Configuration) -> Option<Found> {
     let change = rc.get("change")?;
     let after = change.get("after").filter(|a| a.as_object().is_some())?;
     let address = rc.get("address").and_then(Node::as_str)?;
@@ -529,7 +534,80 @@ fn value(v: &Value) -> Val {
 
 #[cfg(test)]
 mod tests {
-    use super::module_path;
+    use super::{Configuration, lower_change, module_path};
+    use crate::dialect::terraform::eval::Val;
+    use crate::dialect::terraform::tree::Body;
+
+    /// A plan written by Terraform 1.11.4 with the AWS provider 5.100.0 (the only provider at
+    /// hand where it was made): nested blocks, a value known only after apply inside one, a
+    /// computed argument the configuration does not set, and the provider's "" for no value.
+    #[test]
+    fn terraform_own_plan_lowers_as_the_mapping_expects() {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/terraform/plan/terraform_1.11.4_aws_nested_blocks.plan.json"
+        ))
+        .unwrap();
+        let root = crate::source::json::parse(&text).unwrap();
+        let config = Configuration::new(&root);
+        let changes = root.get("resource_changes").unwrap().as_array().unwrap();
+        let (i, rc) = changes
+            .iter()
+            .enumerate()
+            .find(|(_, rc)| {
+                rc.get("type").and_then(|t| t.as_str())
+                    == Some("aws_s3_bucket_lifecycle_configuration")
+            })
+            .unwrap();
+        let found = lower_change(
+            rc,
+            "aws_s3_bucket_lifecycle_configuration",
+            &format!("/resource_changes/{i}"),
+            &config,
+        )
+        .unwrap();
+        let b = &found.body;
+        // `bucket` is set from another resource's id: unknown, named by its reference.
+        let bucket = b.attr("bucket").unwrap();
+        assert_eq!(bucket.val, Val::Unknown);
+        assert_eq!(bucket.text, "aws_s3_bucket.b.id");
+        // `expected_bucket_owner` is computed and not set: absent, not unknown.
+        assert!(b.attr("expected_bucket_owner").is_none());
+        let rules: Vec<&Body> = b
+            .blocks
+            .iter()
+            .filter(|x| x.ident == "rule")
+            .map(|x| &x.body)
+            .collect();
+        assert_eq!(rules.len(), 2);
+        let days = rules[0]
+            .block("expiration")
+            .unwrap()
+            .body
+            .attr("days")
+            .unwrap();
+        assert_eq!(days.val, Val::Num("30".into()), "var.days, known at plan");
+        let prefix = rules[0]
+            .block("filter")
+            .unwrap()
+            .body
+            .attr("prefix")
+            .unwrap();
+        assert_eq!(
+            prefix.val,
+            Val::Unknown,
+            "left out of `after`, true in `after_unknown`"
+        );
+        assert_eq!(prefix.text, "aws_s3_bucket.b.arn");
+        assert!(
+            rules[1].attr("prefix").is_none(),
+            "the provider's \"\" is no value"
+        );
+        assert_eq!(
+            rules[1].attr_path("id"),
+            format!("/resource_changes/{i}/change/after/rule/1/id")
+        );
+    }
 
     #[test]
     fn module_paths_drop_instance_keys() {
