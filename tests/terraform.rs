@@ -334,3 +334,28 @@ fn output_written_by_terraform_itself_is_recognised() {
         assert!(out.findings[0].message.contains("Terraform"), "{name}");
     }
 }
+
+#[test]
+fn an_address_read_twice_is_pim003_and_both_are_read() {
+    for (name, line) in [
+        ("duplicate_address.tf", 9),
+        ("plan/duplicate_address.plan.json", 27),
+    ] {
+        let out = lint(name);
+        assert_eq!(out.policies.len(), 2, "{name}: {}", lines(&out));
+        let repeats: Vec<_> = out.findings.iter().filter(|f| f.code == "PIM003").collect();
+        assert_eq!(repeats.len(), 1, "{name}: {}", lines(&out));
+        assert!(
+            repeats[0]
+                .message
+                .contains("`azurerm_role_management_policy.owner` is"),
+            "{}",
+            repeats[0].message
+        );
+        assert_eq!(repeats[0].position.line, line, "{name}: at the second one");
+        assert!(
+            codes(&out).contains(&"PIM101"),
+            "{name}: the first is still judged"
+        );
+    }
+}

@@ -109,7 +109,28 @@ pub fn read(file: usize, text: &str) -> Result<Document, SyntaxError> {
             doc.policies.push(p);
         }
     }
+    flag_repeated_addresses(
+        &mut doc.policies,
+        "declared twice in this file: Terraform refuses the configuration",
+    );
     Ok(doc)
+}
+
+/// A resource address read twice is ambiguous (which settings does Terraform apply?): both are
+/// read and checked, and each repeat is PIM003 at its header.
+fn flag_repeated_addresses(policies: &mut [Policy], why: &str) {
+    let mut seen = std::collections::HashSet::new();
+    for p in policies.iter_mut() {
+        let Some(address) = p.display_name.clone() else {
+            continue;
+        };
+        if !seen.insert(address.clone()) {
+            p.problems.push(Problem::new(
+                p.pointer.clone(),
+                format!("`{address}` is {why}; both are read"),
+            ));
+        }
+    }
 }
 
 /// A resource whose `count` is known to be 0, or whose `for_each` is a known empty list: it is

@@ -121,6 +121,10 @@ pub(super) fn read(file: usize, f: &Field<'_>, doc: &mut Document) -> bool {
             doc.policies.push(p);
         }
     }
+    super::flag_repeated_addresses(
+        &mut doc.policies,
+        "listed twice in this output: Terraform never writes that, so the file was edited",
+    );
     // Output without PIM resources is read, and is nothing to lint (PIM002 when named).
     true
 }
