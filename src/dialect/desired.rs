@@ -24,7 +24,7 @@ use super::read::{Field, Obj, child};
 use super::{DialectInfo, Document, Reader};
 use crate::model::{
     Approval, ApprovalStage, Approver, ApproverKind, Dialect, Loc, Notification, Policy,
-    PolicyKind, PolicyRule, Problem, ProblemKind, Ptr, RoleRef, RuleId, Setting, Strings, Target,
+    PolicyKind, PolicyRule, Problem, ProblemKind, Ptr, RoleRef, RuleId, Setting, Strings,
 };
 use std::collections::HashSet;
 
@@ -588,15 +588,7 @@ impl<'a> Read<'a> {
 }
 
 fn rule(id: RuleId, at: Ptr, setting: Setting) -> PolicyRule {
-    PolicyRule {
-        pointer: at.clone(),
-        id: Loc::new(id.as_str().to_owned(), at),
-        known: Some(id),
-        discriminator: None,
-        target: Target::default(),
-        setting,
-        source: None,
-    }
+    super::authored::rule(id, &at, setting)
 }
 
 fn expiration(l: &Layers<'_>, id: RuleId, rules: &mut Vec<PolicyRule>, pr: &mut Vec<Problem>) {

@@ -7,7 +7,7 @@
 //! body, a template) leaves the rules it does not mention as they are, and a value known only at
 //! deployment is left out of the policy by its reader. Nothing is guessed.
 
-use super::{IsoDuration, Notification, Policy, Ptr, RuleId, RuleKind};
+use super::{IsoDuration, Policy, Ptr, RuleId, RuleKind};
 
 /// A setting the ordering judges.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -136,43 +136,6 @@ fn has(list: &[String], x: &str) -> bool {
     list.iter().any(|v| v.eq_ignore_ascii_case(x))
 }
 
-/// Whether a notification reaches somebody (default or additional recipients, level not
-/// `None`).
-fn notifies(n: &Notification) -> bool {
-    let level_on = n
-        .notification_level
-        .as_ref()
-        .is_none_or(|l| !l.value.eq_ignore_ascii_case("None"));
-    let defaults = n
-        .is_default_recipients_enabled
-        .as_ref()
-        .is_some_and(|b| b.value);
-    let extra = n
-        .notification_recipients
-        .as_ref()
-        .is_some_and(|r| r.value.iter().any(|s| !s.trim().is_empty()));
-    level_on && (defaults || extra)
-}
-
-fn notification_at(n: &Notification, rule: &Ptr) -> Ptr {
-    if let Some(l) = n
-        .notification_level
-        .as_ref()
-        .filter(|l| l.value.eq_ignore_ascii_case("None"))
-    {
-        return l.pointer.clone();
-    }
-    n.is_default_recipients_enabled
-        .as_ref()
-        .map(|b| b.pointer.clone())
-        .or_else(|| {
-            n.notification_recipients
-                .as_ref()
-                .map(|r| r.pointer.clone())
-        })
-        .unwrap_or_else(|| rule.clone())
-}
-
 /// An expiration: permanent (rank 0) < expiring, a shorter maximum stronger. Ranks: `u64::MAX
 /// - millis` for an expiring one, so shorter is larger.
 fn expiration(p: &Policy, id: RuleId, must_expire: bool) -> Option<Level> {
@@ -267,12 +230,12 @@ pub fn level(p: &Policy, aspect: Aspect) -> Option<Level> {
         Aspect::ActiveExpiration => expiration(p, RuleId::ExpirationAdminAssignment, false),
         Aspect::Notification(id) => {
             let (rule, n) = p.notification(id)?;
-            let on = notifies(n);
+            let on = n.notifies(false);
             Some(bool_level(
                 on,
                 "on",
                 "off",
-                notification_at(n, &rule.pointer),
+                n.off_pointer(&rule.pointer, false),
             ))
         }
     }

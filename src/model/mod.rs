@@ -413,6 +413,52 @@ pub struct Notification {
     pub notification_recipients: Option<Strings>,
 }
 
+impl Notification {
+    /// Somebody receives the notification: default or additional recipients (only additional
+    /// ones when `additional_only`), at a level not `None`.
+    pub fn notifies(&self, additional_only: bool) -> bool {
+        let level_on = self
+            .notification_level
+            .as_ref()
+            .is_none_or(|l| !l.value.eq_ignore_ascii_case("None"));
+        let defaults = self
+            .is_default_recipients_enabled
+            .as_ref()
+            .is_some_and(|b| b.value)
+            && !additional_only;
+        let extra = self
+            .notification_recipients
+            .as_ref()
+            .is_some_and(|r| r.value.iter().any(|s| !s.trim().is_empty()));
+        level_on && (defaults || extra)
+    }
+
+    /// Where to point when the notification is off (or, `additional_only`, reaches no
+    /// additional recipient): the level when it is `None`, the recipients list when only
+    /// additional recipients count, else the default recipients switch, else `rule`.
+    pub fn off_pointer(&self, rule: &Ptr, additional_only: bool) -> Ptr {
+        if let Some(l) = self
+            .notification_level
+            .as_ref()
+            .filter(|l| l.value.eq_ignore_ascii_case("None"))
+        {
+            return l.pointer.clone();
+        }
+        if additional_only && let Some(r) = &self.notification_recipients {
+            return r.pointer.clone();
+        }
+        self.is_default_recipients_enabled
+            .as_ref()
+            .map(|b| b.pointer.clone())
+            .or_else(|| {
+                self.notification_recipients
+                    .as_ref()
+                    .map(|r| r.pointer.clone())
+            })
+            .unwrap_or_else(|| rule.clone())
+    }
+}
+
 /// How many readings of a policy that repeats a rule id are judged at most (the policy as
 /// written, then one per further occurrence): the occurrences after that are reported, not
 /// judged, so a file of one rule repeated a million times costs no million copies.

@@ -1,7 +1,7 @@
 //! Small helpers rules share. Pure functions of the model.
 
 use super::Hit;
-use crate::model::{IsoDuration, Loc, Notification, Policy, Ptr, RuleId, Strings};
+use crate::model::{IsoDuration, Loc, Notification, Policy, RuleId, Strings};
 
 /// For a complete policy that lacks `id`: a hit at the policy's `rules` key saying the setting
 /// cannot be in place. Partial documents (request bodies, templates) leave rules out on purpose.
@@ -46,49 +46,6 @@ pub fn has(list: &Strings, item: &str) -> bool {
 /// "[MultiFactorAuthentication, Justification]" or "[]".
 pub fn show_list(list: &Strings) -> String {
     format!("[{}]", list.value.join(", "))
-}
-
-/// Somebody receives the notification: default or additional recipients (only additional
-/// ones when `additional_only`), at a level not `None`.
-pub fn notifies(n: &Notification, additional_only: bool) -> bool {
-    let level_on = n
-        .notification_level
-        .as_ref()
-        .is_none_or(|l| !l.value.eq_ignore_ascii_case("None"));
-    let defaults = n
-        .is_default_recipients_enabled
-        .as_ref()
-        .is_some_and(|b| b.value)
-        && !additional_only;
-    let extra = n
-        .notification_recipients
-        .as_ref()
-        .is_some_and(|r| r.value.iter().any(|s| !s.trim().is_empty()));
-    level_on && (defaults || extra)
-}
-
-/// Where to point when a notification is off: the level when it is `None`, the recipients list
-/// when only additional recipients count, else the default recipients switch.
-pub fn notification_pointer(n: &Notification, rule_pointer: &Ptr, additional_only: bool) -> Ptr {
-    if let Some(l) = n
-        .notification_level
-        .as_ref()
-        .filter(|l| l.value.eq_ignore_ascii_case("None"))
-    {
-        return l.pointer.clone();
-    }
-    if additional_only && let Some(r) = &n.notification_recipients {
-        return r.pointer.clone();
-    }
-    n.is_default_recipients_enabled
-        .as_ref()
-        .map(|b| b.pointer.clone())
-        .or_else(|| {
-            n.notification_recipients
-                .as_ref()
-                .map(|r| r.pointer.clone())
-        })
-        .unwrap_or_else(|| rule_pointer.clone())
 }
 
 /// Describes why a notification reaches nobody (or no additional recipient).

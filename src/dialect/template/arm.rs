@@ -96,12 +96,7 @@ impl<'a, 'b> Cx<'a, 'b> {
     }
 
     fn spend(&self) -> bool {
-        let left = self.budget.get();
-        if left == 0 {
-            return false;
-        }
-        self.budget.set(left - 1);
-        true
+        super::spend(self.budget)
     }
 
     /// A JSON value of the template, its expressions evaluated.

@@ -546,12 +546,7 @@ impl<'s, 't, 'b, 'g> Cx<'s, 't, 'b, 'g> {
     }
 
     fn spend(&self) -> bool {
-        let left = self.budget.get();
-        if left == 0 {
-            return false;
-        }
-        self.budget.set(left - 1);
-        true
+        super::spend(self.budget)
     }
 
     fn eval(&self, n: TsNode<'_>, depth: usize) -> E {

@@ -543,3 +543,14 @@ impl Reader for Templates {
         arm::read(file, f, doc)
     }
 }
+
+/// Takes one step of an evaluation budget (shared by every evaluator of one file, so a
+/// template that multiplies its own work stops): false once it is spent.
+fn spend(budget: &std::cell::Cell<usize>) -> bool {
+    let left = budget.get();
+    if left == 0 {
+        return false;
+    }
+    budget.set(left - 1);
+    true
+}

@@ -25,12 +25,12 @@ mod plan;
 pub use plan::is_show_json;
 mod tree;
 
+use super::authored;
 use super::{DialectInfo, Document};
 use crate::model::directory::{Grant, PrincipalKind};
 use crate::model::{
     Approval, ApprovalStage, Approver, ApproverKind, Dialect, Loc, Notification, Policy,
     PolicyKind, PolicyRule, Problem, Ptr, RoleAssignment, RoleRef, RuleId, Setting, Strings,
-    Target,
 };
 use crate::source::SyntaxError;
 use eval::{Module, Val};
@@ -317,26 +317,18 @@ impl<'a> Resource<'a> {
     }
 
     fn empty_policy(&self, kind: PolicyKind) -> Policy {
-        let head = self.head();
-        Policy {
-            file: self.file,
-            pointer: head.clone(),
-            dialect: self.dialect,
+        let mut p = authored::policy(
+            self.file,
+            self.head(),
+            self.dialect,
             kind,
-            id: None,
-            display_name: Some(self.address.clone()),
-            scope: None,
-            role: None,
-            rules_pointer: head,
-            rules_expanded: true,
-            partial: true,
-            last_modified: None,
-            rules: Vec::new(),
-            problems: Vec::new(),
-            assignments: None,
-            holders: None,
-            unknown: Vec::new(),
-        }
+            RoleRef::default(),
+            None,
+        );
+        // The role comes from an argument, and may be known only at deployment.
+        p.role = None;
+        p.display_name = Some(self.address.clone());
+        p
     }
 
     /// `azurerm_role_management_policy` (`group` false) or `azuread_group_role_management_policy`.
@@ -418,25 +410,13 @@ impl<'a> Resource<'a> {
         self.finish(p, acc)
     }
 
-    fn rule(&self, id: RuleId, at: Ptr, setting: Setting) -> PolicyRule {
-        PolicyRule {
-            pointer: at.clone(),
-            id: Loc::new(id.as_str().to_owned(), at),
-            known: Some(id),
-            discriminator: None,
-            target: Target::default(),
-            setting,
-            source: None,
-        }
-    }
-
     fn activation(&self, b: &'a Block, rules: &mut Vec<PolicyRule>, acc: &mut Acc) {
         let body = &b.body;
         let at = self.block_ptr(b);
         if let Some(d) = self.string(body, "maximum_duration", acc) {
-            rules.push(self.rule(
+            rules.push(authored::rule(
                 RuleId::ExpirationEndUserAssignment,
-                d.pointer.clone(),
+                &d.pointer.clone(),
                 Setting::Expiration {
                     is_expiration_required: None,
                     maximum_duration: Some(d),
@@ -461,9 +441,9 @@ impl<'a> Resource<'a> {
             let setting_pointer = required
                 .as_ref()
                 .map_or_else(|| at.clone(), |r| r.pointer.clone());
-            rules.push(self.rule(
+            rules.push(authored::rule(
                 RuleId::ApprovalEndUserAssignment,
-                setting_pointer.clone(),
+                &setting_pointer.clone(),
                 Setting::Approval(Approval {
                     setting_pointer,
                     is_approval_required: required,
@@ -490,9 +470,9 @@ impl<'a> Resource<'a> {
             )
             .filter(|c| !c.value.is_empty());
         if let Some(c) = &context {
-            rules.push(self.rule(
+            rules.push(authored::rule(
                 RuleId::AuthenticationContextEndUserAssignment,
-                c.pointer.clone(),
+                &c.pointer.clone(),
                 Setting::AuthenticationContext {
                     is_enabled: Some(Loc::new(true, c.pointer.clone())),
                     claim_value: Some(Loc::new(Some(c.value.clone()), c.pointer.clone())),
@@ -591,9 +571,9 @@ impl<'a> Resource<'a> {
             .map(|r| r.pointer.clone())
             .or_else(|| after.as_ref().map(|a| a.pointer.clone()))
             .unwrap_or_else(|| self.block_ptr(b));
-        rules.push(self.rule(
+        rules.push(authored::rule(
             id,
-            at,
+            &at,
             Setting::Expiration {
                 is_expiration_required: required,
                 maximum_duration: after,
@@ -636,9 +616,9 @@ impl<'a> Resource<'a> {
             return;
         };
         let list_ptr = Ptr::new(format!("{}/enabledRules", b.body.path), b.span.clone());
-        rules.push(self.rule(
+        rules.push(authored::rule(
             id,
-            first,
+            &first,
             Setting::Enablement {
                 enabled_rules: Some(Strings {
                     value: enabled,
@@ -685,9 +665,9 @@ impl<'a> Resource<'a> {
                         }
                         _ => None,
                     });
-                rules.push(self.rule(
+                rules.push(authored::rule(
                     id,
-                    at.clone(),
+                    &at.clone(),
                     Setting::Notification(Notification {
                         notification_type: Some(Loc::new("Email".to_owned(), at.clone())),
                         recipient_type: Some(Loc::new(recipient.to_owned(), at.clone())),

@@ -15,12 +15,12 @@ pub(crate) fn must_notify(
     let Some((rule, n)) = p.notification(id) else {
         return util::missing(p, id, &format!("anybody is notified {event}"), help);
     };
-    if util::notifies(n, additional_only) {
+    if n.notifies(additional_only) {
         return Vec::new();
     }
     vec![
         Hit::new(
-            util::notification_pointer(n, &rule.pointer, additional_only),
+            n.off_pointer(&rule.pointer, additional_only),
             format!(
                 "{} {event}: in {} {}",
                 if additional_only {
